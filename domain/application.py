@@ -1,0 +1,284 @@
+"""ClinicalRecords: the clinic's use cases. Load, decide, save; return ids and positions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+from uuid import UUID, uuid4
+
+from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
+from eventsourcing.domain import Aggregate, datetime_now_with_tzinfo
+from eventsourcing.persistence import JSONTranscoder, RecordConflictError
+
+from domain.course import TreatmentCourse
+from domain.entries import AdverseEventReport, CoursePlan, Dose, Outcome
+from domain.errors import DuplicateMrnError, NotFoundError, RecordBusyError, StaleVersionError
+from domain.formulation import Formula
+from domain.mrn_index import MrnIndex
+from domain.patient import Consent, Patient
+from domain.personal_data import (
+    KeyVault,
+    PersonalData,
+    PersonalDataErasedError,
+    seal,
+    unseal,
+)
+from domain.screening import Screening, ScreeningAnswers
+from domain.transcodings import register_transcodings
+from domain.values import Actor, ClinicPolicy, clinical_time
+
+A = TypeVar("A", bound=Aggregate)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a write returns: the record's id, its new version and the log position."""
+
+    id: UUID
+    version: int
+    position: int
+
+
+@dataclass(frozen=True)
+class ScreeningRecorded(Recorded):
+    result: str
+    reasons: tuple[str, ...]
+
+
+class ClinicalRecords(Application):
+    """Every use case of the clinic, on one append-only log."""
+
+    name = "ClinicalRecords"
+    snapshotting_intervals = {Patient: 50, TreatmentCourse: 50}
+    attempts_on_conflict = 5
+
+    def __init__(self, env: dict[str, str] | None = None, *, vault: KeyVault,
+                 policy: ClinicPolicy | None = None, snapshot_interval: int = 50,
+                 clock: Callable[[], datetime] = datetime_now_with_tzinfo) -> None:
+        super().__init__(env)
+        self.snapshotting_intervals = dict.fromkeys(self.snapshotting_intervals,
+                                                    snapshot_interval)
+        self.vault = vault
+        self.policy = policy or ClinicPolicy()
+        self.clock = clock
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        register_transcodings(transcoder)
+
+    # --- patients -----------------------------------------------------------------------
+
+    def register_patient(self, clinic: str, mrn: str, personal: PersonalData, actor: Actor,
+                         occurred_at: datetime | None = None) -> Recorded:
+        """Register a person with the clinic; their personal data is sealed under a new key."""
+        at = self._clinical_time(occurred_at)
+        patient_id = uuid4()
+        sealed = seal(self.vault.create_key(patient_id), patient_id, personal)
+        patient = Patient.register(patient_id, clinic, mrn, sealed, actor, at)
+        try:
+            return self._save(patient, MrnIndex.claim(clinic, mrn, patient_id))
+        except RecordConflictError:
+            raise DuplicateMrnError(f"MRN {mrn} is already registered in {clinic}") from None
+
+    def amend_personal_data(self, patient_id: UUID, personal: PersonalData, reason: str,
+                            actor: Actor, occurred_at: datetime | None = None,
+                            expected_version: int | None = None) -> Recorded:
+        """Correct name, date of birth, sex or contact; the old values stay in history."""
+        at = self._clinical_time(occurred_at)
+        sealed = seal(self._patient_key(patient_id), patient_id, personal)
+        return self._update(Patient, patient_id, expected_version,
+                            lambda p: p.amend_personal_data(sealed, reason, actor, at))
+
+    def give_consent(self, patient_id: UUID, consent: Consent, actor: Actor,
+                     occurred_at: datetime | None = None,
+                     expected_version: int | None = None) -> Recorded:
+        """Record a signed consent (treatment, photography or data sharing)."""
+        at = self._clinical_time(occurred_at)
+        return self._update(Patient, patient_id, expected_version,
+                            lambda p: p.give_consent(consent, actor, at))
+
+    def withdraw_consent(self, patient_id: UUID, scope: str, reason: str, actor: Actor,
+                         occurred_at: datetime | None = None,
+                         expected_version: int | None = None) -> Recorded:
+        """Record that the patient withdrew a consent."""
+        at = self._clinical_time(occurred_at)
+        return self._update(Patient, patient_id, expected_version,
+                            lambda p: p.withdraw_consent(scope, reason, actor, at))
+
+    def screen(self, patient_id: UUID, answers: ScreeningAnswers, actor: Actor,
+               occurred_at: datetime | None = None,
+               expected_version: int | None = None) -> ScreeningRecorded:
+        """Screen the patient: age on the day, contraindications, eligibility and reasons."""
+        at = self._clinical_time(occurred_at)
+        outcome: list[Screening] = []
+
+        def decide(patient: Patient) -> None:
+            birth = self._unseal(patient).date_of_birth
+            outcome.append(patient.screen(answers, birth, actor, at))
+
+        recorded = self._update(Patient, patient_id, expected_version, decide)
+        screening = outcome[-1]
+        return ScreeningRecorded(recorded.id, recorded.version, recorded.position,
+                                 screening.result, screening.reasons)
+
+    def record_allergy(self, patient_id: UUID, substance: str, reaction: str, actor: Actor,
+                       occurred_at: datetime | None = None,
+                       expected_version: int | None = None) -> Recorded:
+        """Record an allergy found between screenings."""
+        at = self._clinical_time(occurred_at)
+        return self._update(Patient, patient_id, expected_version,
+                            lambda p: p.record_allergy(substance, reaction, actor, at))
+
+    def record_condition(self, patient_id: UUID, condition: str, note: str, actor: Actor,
+                         occurred_at: datetime | None = None,
+                         expected_version: int | None = None) -> Recorded:
+        """Record a condition found between screenings; treatment waits for a new screening."""
+        at = self._clinical_time(occurred_at)
+        return self._update(Patient, patient_id, expected_version,
+                            lambda p: p.record_condition(condition, note, actor, at))
+
+    def resolve_condition(self, patient_id: UUID, condition: str, reason: str, actor: Actor,
+                          occurred_at: datetime | None = None,
+                          expected_version: int | None = None) -> Recorded:
+        """Record that a condition has resolved."""
+        at = self._clinical_time(occurred_at)
+        return self._update(Patient, patient_id, expected_version,
+                            lambda p: p.resolve_condition(condition, reason, actor, at))
+
+    # --- courses ------------------------------------------------------------------------
+
+    def plan_course(self, patient_id: UUID, plan: CoursePlan, actor: Actor,
+                    occurred_at: datetime | None = None) -> Recorded:
+        """Plan a course for one indication; needs a current eligible screening."""
+        at = self._clinical_time(occurred_at)
+        patient = self._get(Patient, patient_id)
+        course = TreatmentCourse.plan_for(uuid4(), patient_id, patient.clinic, plan,
+                                          patient.standing(), self.policy, actor, at)
+        return self._save(course)
+
+    def amend_plan(self, course_id: UUID, plan: CoursePlan, reason: str, actor: Actor,
+                   occurred_at: datetime | None = None,
+                   expected_version: int | None = None) -> Recorded:
+        """Change the session count, interval or areas of a course, with a reason."""
+        at = self._clinical_time(occurred_at)
+        return self._update(TreatmentCourse, course_id, expected_version,
+                            lambda c: c.amend_plan(plan, reason, actor, at))
+
+    def formulate(self, course_id: UUID, formula: Formula, actor: Actor,
+                  occurred_at: datetime | None = None,
+                  expected_version: int | None = None) -> Recorded:
+        """Record the next version of the course's mix."""
+        at = self._clinical_time(occurred_at)
+        return self._update(TreatmentCourse, course_id, expected_version,
+                            lambda c: c.formulate(formula, self._standing(c), actor, at))
+
+    def inject(self, course_id: UUID, dose: Dose, actor: Actor,
+               occurred_at: datetime | None = None,
+               expected_version: int | None = None) -> Recorded:
+        """Record one injection into one area during a session."""
+        at = self._clinical_time(occurred_at)
+        return self._update(
+            TreatmentCourse, course_id, expected_version,
+            lambda c: c.inject(dose, self._standing(c), self.policy, actor, at))
+
+    def assess_outcome(self, course_id: UUID, outcome: Outcome, actor: Actor,
+                       occurred_at: datetime | None = None,
+                       expected_version: int | None = None) -> Recorded:
+        """Record a baseline or follow-up score for a treated area."""
+        at = self._clinical_time(occurred_at)
+        return self._update(TreatmentCourse, course_id, expected_version,
+                            lambda c: c.assess_outcome(outcome, actor, at))
+
+    def report_adverse_event(self, course_id: UUID, report: AdverseEventReport, actor: Actor,
+                             occurred_at: datetime | None = None,
+                             expected_version: int | None = None) -> Recorded:
+        """Record an adverse event; a serious one suspends the course."""
+        at = self._clinical_time(occurred_at)
+        return self._update(TreatmentCourse, course_id, expected_version,
+                            lambda c: c.report_adverse_event(report, actor, at))
+
+    def change_course_status(self, course_id: UUID, action: str, reason: str, actor: Actor,
+                             occurred_at: datetime | None = None,
+                             expected_version: int | None = None) -> Recorded:
+        """Suspend, resume, complete or discontinue a course, with a reason."""
+        at = self._clinical_time(occurred_at)
+        return self._update(TreatmentCourse, course_id, expected_version,
+                            lambda c: c.change_status(action, reason, actor, at))
+
+    def void_entry(self, course_id: UUID, entry_version: int, reason: str, actor: Actor,
+                   occurred_at: datetime | None = None,
+                   expected_version: int | None = None) -> Recorded:
+        """Void an entry made in error; it stays in history and leaves the progress views."""
+        at = self._clinical_time(occurred_at)
+        return self._update(TreatmentCourse, course_id, expected_version,
+                            lambda c: c.void(entry_version, reason, actor, at))
+
+    # --- reads --------------------------------------------------------------------------
+
+    def patient(self, patient_id: UUID, as_of: datetime | None = None) -> Patient:
+        """The patient's record now, or as it stood at a past instant (server time)."""
+        return self._get(Patient, patient_id, as_of)
+
+    def course(self, course_id: UUID, as_of: datetime | None = None) -> TreatmentCourse:
+        """The course now, or as it stood at a past instant (server time)."""
+        return self._get(TreatmentCourse, course_id, as_of)
+
+    def personal_data(self, patient_id: UUID) -> PersonalData:
+        """Unseal the patient's current personal data (PersonalDataErasedError once erased)."""
+        return self._unseal(self._get(Patient, patient_id))
+
+    def patient_by_mrn(self, clinic: str, mrn: str) -> UUID:
+        return self._get(MrnIndex, MrnIndex.id_for(clinic, mrn)).patient_id
+
+    # --- load, decide, save -------------------------------------------------------------
+
+    def _update(self, kind: type[A], aggregate_id: UUID, expected_version: int | None,
+                decide: Callable[[A], Any]) -> Recorded:
+        """Decide on fresh state; on a conflicting save, decide again (bounded)."""
+        for _ in range(self.attempts_on_conflict):
+            aggregate = self._get(kind, aggregate_id)
+            if expected_version is not None and aggregate.version != expected_version:
+                raise StaleVersionError(expected_version, aggregate.version)
+            decide(aggregate)
+            try:
+                return self._save(aggregate)
+            except RecordConflictError:
+                if expected_version is not None:
+                    raise StaleVersionError(expected_version, expected_version + 1) from None
+        raise RecordBusyError(f"{aggregate_id} kept changing over {self.attempts_on_conflict} attempts")
+
+    def _save(self, *aggregates: Aggregate) -> Recorded:
+        recordings = self.save(*aggregates)
+        last = recordings[-1] if recordings else None
+        first = aggregates[0]
+        return Recorded(first.id, first.version, last.notification.id if last else 0)
+
+    def _get(self, kind: type[A], aggregate_id: UUID, as_of: datetime | None = None) -> A:
+        try:
+            if as_of is None:
+                aggregate = self.repository.get(aggregate_id)
+            else:
+                events = (e for e in self.events.get(aggregate_id) if e.timestamp <= as_of)
+                aggregate = project_aggregate(None, events)
+        except AggregateNotFoundError:
+            aggregate = None
+        if not isinstance(aggregate, kind):
+            raise NotFoundError(f"no {kind.__name__} {aggregate_id}")
+        return aggregate
+
+    def _standing(self, course: TreatmentCourse):
+        return self._get(Patient, course.patient_id).standing()
+
+    def _unseal(self, patient: Patient) -> PersonalData:
+        return unseal(self.vault.key_for(patient.id), patient.id, patient.sealed_personal_data)
+
+    def _patient_key(self, patient_id: UUID) -> bytes:
+        key = self.vault.key_for(patient_id)
+        if key is None:
+            raise PersonalDataErasedError("the patient's key has been destroyed")
+        return key
+
+    def _clinical_time(self, occurred_at: datetime | None) -> datetime:
+        return clinical_time(occurred_at, self.clock())

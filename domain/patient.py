@@ -1,0 +1,272 @@
+"""The Patient: one person in one clinic, their consents, screenings and findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.errors import InvalidEntry, RuleViolation
+from domain.screening import Screening, ScreeningAnswers, assess
+from domain.values import Actor, age_on, require_member, require_text
+from domain.vocabulary import CONSENT_SCOPES
+
+
+class ConsentNotActiveError(RuleViolation):
+    """Only an active consent can be withdrawn."""
+
+
+class OverrideNeedsClinicianError(RuleViolation):
+    """Only a clinician may override a relative contraindication."""
+
+
+class ConditionNotRecordedError(RuleViolation):
+    """Only a condition that is recorded and unresolved can be resolved."""
+
+
+class NoScreeningError(RuleViolation):
+    """Treatment needs a screening on record."""
+
+
+class ScreeningOutdatedError(RuleViolation):
+    """The latest screening is older than the clinic's validity window."""
+
+
+class NotEligibleError(RuleViolation):
+    """The latest screening found the patient ineligible for treatment."""
+
+
+class ConditionSinceScreeningError(RuleViolation):
+    """A condition was recorded after the latest screening; the patient must be re-screened."""
+
+
+class NoTreatmentConsentError(RuleViolation):
+    """Injections need an active consent to treatment."""
+
+
+@dataclass(frozen=True)
+class Consent:
+    scope: str
+    form_version: str
+    document_sha256: str
+    signed_at: datetime
+
+    def __post_init__(self) -> None:
+        require_member("scope", self.scope, CONSENT_SCOPES)
+        require_text("form_version", self.form_version, max_length=50)
+        digest = self.document_sha256
+        if not (isinstance(digest, str) and len(digest) == 64
+                and all(c in "0123456789abcdef" for c in digest)):
+            raise InvalidEntry("document_sha256", "must be 64 lower-case hex digits")
+        if not isinstance(self.signed_at, datetime) or self.signed_at.tzinfo is None:
+            raise InvalidEntry("signed_at", "must be a date-time with a time zone")
+
+
+@dataclass(frozen=True)
+class PatientStanding:
+    """What a course needs to know about its patient at one instant."""
+
+    consented_scopes: frozenset[str]
+    screening: Screening | None
+    screened_at: datetime | None
+    conditions_since_screening: tuple[str, ...]
+    allergies: tuple[str, ...]
+
+    def require_current_eligible_screening(self, on: datetime, validity_days: int) -> None:
+        if self.screening is None or self.screened_at is None:
+            raise NoScreeningError("the patient has not been screened")
+        if on - self.screened_at > timedelta(days=validity_days):
+            raise ScreeningOutdatedError(
+                f"screened on {self.screened_at.date()}, more than {validity_days} days ago")
+        if not self.screening.eligible:
+            raise NotEligibleError(f"ineligible: {', '.join(self.screening.reasons)}")
+        if self.conditions_since_screening:
+            raise ConditionSinceScreeningError(
+                f"recorded since screening: {', '.join(self.conditions_since_screening)}")
+
+    def require_treatment_consent(self) -> None:
+        if "treatment" not in self.consented_scopes:
+            raise NoTreatmentConsentError("no active consent to treatment")
+
+
+def normalise_substance(substance: str) -> str:
+    return " ".join(substance.lower().split())
+
+
+class Patient(Aggregate):
+    TOPIC = "mesoledger.Patient"
+
+    class Created(Aggregate.Created):
+        TOPIC = "mesoledger.Patient.Created"  # base of Registered, never recorded itself
+
+    class Registered(Created):
+        TOPIC = "mesoledger.Patient.Registered"
+        clinic: str
+        mrn: str
+        sealed_personal_data: str
+        actor: Actor
+        occurred_at: datetime
+
+    class PersonalDataAmended(Aggregate.Event):
+        TOPIC = "mesoledger.Patient.PersonalDataAmended"
+        sealed_personal_data: str
+        reason: str
+        actor: Actor
+        occurred_at: datetime
+
+    class ConsentGiven(Aggregate.Event):
+        TOPIC = "mesoledger.Patient.ConsentGiven"
+        consent: Consent
+        actor: Actor
+        occurred_at: datetime
+
+    class ConsentWithdrawn(Aggregate.Event):
+        TOPIC = "mesoledger.Patient.ConsentWithdrawn"
+        scope: str
+        reason: str
+        actor: Actor
+        occurred_at: datetime
+
+    class Screened(Aggregate.Event):
+        TOPIC = "mesoledger.Patient.Screened"
+        screening: Screening
+        actor: Actor
+        occurred_at: datetime
+
+    class AllergyRecorded(Aggregate.Event):
+        TOPIC = "mesoledger.Patient.AllergyRecorded"
+        substance: str
+        reaction: str
+        actor: Actor
+        occurred_at: datetime
+
+    class ConditionRecorded(Aggregate.Event):
+        TOPIC = "mesoledger.Patient.ConditionRecorded"
+        condition: str
+        note: str
+        actor: Actor
+        occurred_at: datetime
+
+    class ConditionResolved(Aggregate.Event):
+        TOPIC = "mesoledger.Patient.ConditionResolved"
+        condition: str
+        reason: str
+        actor: Actor
+        occurred_at: datetime
+
+    @event(Registered)
+    def __init__(self, clinic: str, mrn: str, sealed_personal_data: str, actor: Actor,
+                 occurred_at: datetime) -> None:
+        self.clinic = clinic
+        self.mrn = mrn
+        self.sealed_personal_data = sealed_personal_data
+        self.consents: dict[str, Consent] = {}
+        self.screening: Screening | None = None
+        self.screened_at: datetime | None = None
+        self.allergies: list[str] = []
+        self.conditions: dict[str, bool] = {}  # unresolved → recorded since last screening
+
+    @classmethod
+    def register(cls, patient_id: UUID, clinic: str, mrn: str, sealed_personal_data: str,
+                 actor: Actor, occurred_at: datetime) -> Patient:
+        require_text("clinic", clinic, max_length=100)
+        require_text("mrn", mrn, max_length=64)
+        return cls._create(cls.Registered, id=patient_id, clinic=clinic, mrn=mrn,
+                           sealed_personal_data=sealed_personal_data, actor=actor,
+                           occurred_at=occurred_at)
+
+    # --- decide -------------------------------------------------------------------------
+
+    def amend_personal_data(self, sealed: str, reason: str, actor: Actor, at: datetime) -> None:
+        require_text("reason", reason, max_length=2000)
+        self._personal_data_amended(sealed, reason, actor, at)
+
+    def give_consent(self, consent: Consent, actor: Actor, at: datetime) -> None:
+        self._consent_given(consent, actor, at)
+
+    def withdraw_consent(self, scope: str, reason: str, actor: Actor, at: datetime) -> None:
+        require_member("scope", scope, CONSENT_SCOPES)
+        require_text("reason", reason, max_length=2000)
+        if scope not in self.consents:
+            raise ConsentNotActiveError(f"no active {scope} consent to withdraw")
+        self._consent_withdrawn(scope, reason, actor, at)
+
+    def screen(self, answers: ScreeningAnswers, date_of_birth: date, actor: Actor,
+               at: datetime) -> Screening:
+        if answers.override_justification and actor.role != "clinician":
+            raise OverrideNeedsClinicianError(f"a {actor.role} cannot override")
+        screening = assess(answers, age_on(date_of_birth, at.date()))
+        self._screened(screening, actor, at)
+        return screening
+
+    def record_allergy(self, substance: str, reaction: str, actor: Actor, at: datetime) -> None:
+        require_text("substance", substance, max_length=200)
+        require_text("reaction", reaction, max_length=2000)
+        self._allergy_recorded(normalise_substance(substance), reaction, actor, at)
+
+    def record_condition(self, condition: str, note: str, actor: Actor, at: datetime) -> None:
+        require_text("condition", condition, max_length=200)
+        if not isinstance(note, str) or len(note) > 2000:
+            raise InvalidEntry("note", "must be text of at most 2000 characters")
+        self._condition_recorded(condition, note, actor, at)
+
+    def resolve_condition(self, condition: str, reason: str, actor: Actor, at: datetime) -> None:
+        require_text("reason", reason, max_length=2000)
+        if condition not in self.conditions:
+            raise ConditionNotRecordedError(f"no unresolved condition {condition!r}")
+        self._condition_resolved(condition, reason, actor, at)
+
+    def standing(self) -> PatientStanding:
+        return PatientStanding(
+            consented_scopes=frozenset(self.consents),
+            screening=self.screening,
+            screened_at=self.screened_at,
+            conditions_since_screening=tuple(
+                name for name, since_screening in self.conditions.items() if since_screening),
+            allergies=tuple(self.allergies),
+        )
+
+    # --- evolve -------------------------------------------------------------------------
+
+    @event(PersonalDataAmended)
+    def _personal_data_amended(self, sealed_personal_data: str, reason: str, actor: Actor,
+                               occurred_at: datetime) -> None:
+        self.sealed_personal_data = sealed_personal_data
+
+    @event(ConsentGiven)
+    def _consent_given(self, consent: Consent, actor: Actor, occurred_at: datetime) -> None:
+        self.consents[consent.scope] = consent
+
+    @event(ConsentWithdrawn)
+    def _consent_withdrawn(self, scope: str, reason: str, actor: Actor,
+                           occurred_at: datetime) -> None:
+        del self.consents[scope]
+
+    @event(Screened)
+    def _screened(self, screening: Screening, actor: Actor, occurred_at: datetime) -> None:
+        self.screening = screening
+        self.screened_at = occurred_at
+        self.conditions = dict.fromkeys(self.conditions, False)
+        for substance in screening.answers.allergies:
+            self._add_allergy(normalise_substance(substance))
+
+    @event(AllergyRecorded)
+    def _allergy_recorded(self, substance: str, reaction: str, actor: Actor,
+                          occurred_at: datetime) -> None:
+        self._add_allergy(substance)
+
+    @event(ConditionRecorded)
+    def _condition_recorded(self, condition: str, note: str, actor: Actor,
+                            occurred_at: datetime) -> None:
+        self.conditions[condition] = True
+
+    @event(ConditionResolved)
+    def _condition_resolved(self, condition: str, reason: str, actor: Actor,
+                            occurred_at: datetime) -> None:
+        del self.conditions[condition]
+
+    def _add_allergy(self, substance: str) -> None:
+        if substance not in self.allergies:
+            self.allergies.append(substance)

@@ -1,0 +1,28 @@
+"""Wiring: ClinicalRecords on the configured database, with its key vault."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from domain.application import ClinicalRecords
+from infra.database import Database
+from infra.key_vault import SqlKeyVault
+from infra.settings import Settings
+
+
+def library_env(settings: Settings) -> dict[str, str]:
+    env = Database(settings.database_url).library_env()
+    if settings.cipher_key:
+        env |= {"CIPHER_TOPIC": "eventsourcing.cipher:AESCipher",
+                "CIPHER_KEY": settings.cipher_key}
+    return env
+
+
+def open_records(settings: Settings, clock: Callable[[], datetime] | None = None
+                 ) -> ClinicalRecords:
+    """The clinic's records on the configured database (created on first use)."""
+    vault = SqlKeyVault(Database(settings.key_vault_url or settings.database_url))
+    options = {"clock": clock} if clock else {}
+    return ClinicalRecords(library_env(settings), vault=vault, policy=settings.policy,
+                           snapshot_interval=settings.snapshot_interval, **options)

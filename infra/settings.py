@@ -1,0 +1,29 @@
+"""Settings: the only place that reads the environment (prefix MESOLEDGER_)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from domain.values import ClinicPolicy
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MESOLEDGER_", frozen=True)
+
+    database_url: str = "sqlite:///./var/mesoledger.db"
+    key_vault_url: str | None = Field(
+        default=None, description="Where patient keys live; the event database by default.")
+    cipher_key: str | None = Field(
+        default=None, description="Base64 AES key: encrypts every stored event when set.")
+    snapshot_interval: int = Field(default=50, ge=2)
+    screening_validity_days: int = Field(default=30, ge=1, le=365)
+    area_session_volume_limit_ml: Decimal = Field(default=Decimal("10"), gt=0)
+    var_dir: Path = Path("./var")
+
+    @property
+    def policy(self) -> ClinicPolicy:
+        return ClinicPolicy(self.screening_validity_days, self.area_session_volume_limit_ml)
