@@ -232,6 +232,10 @@ class ClinicalRecords(Application):
     def patient_by_mrn(self, clinic: str, mrn: str) -> UUID:
         return self._get(MrnIndex, MrnIndex.id_for(clinic, mrn)).patient_id
 
+    def close(self) -> None:
+        super().close()
+        self.vault.close()
+
     # --- load, decide, save -------------------------------------------------------------
 
     def _update(self, kind: type[A], aggregate_id: UUID, expected_version: int | None,

@@ -65,6 +65,8 @@ class KeyVault(Protocol):
 
     def destroy_key(self, patient_id: UUID) -> None: ...
 
+    def close(self) -> None: ...
+
 
 def seal(key: bytes, patient_id: UUID, data: PersonalData) -> str:
     """AES-256-GCM with the patient id as associated data; base64 of nonce + ciphertext."""
@@ -80,5 +82,5 @@ def unseal(key: bytes | None, patient_id: UUID, sealed: str) -> PersonalData:
     try:
         plain = AESGCM(key).decrypt(raw[:12], raw[12:], patient_id.bytes)
     except InvalidTag:
-        raise PersonalDataErasedError("the sealed data does not open with the patient's key")
+        raise PersonalDataErasedError("the sealed data does not open with the key") from None
     return PersonalData.from_json(plain)

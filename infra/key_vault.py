@@ -57,7 +57,8 @@ class SqlKeyVault:
 
     def _execute(self, sql: str, params: tuple = ()):
         with self._connection() as conn:
-            return conn.execute(sql.format(p=self.placeholder), params).fetchone()
+            cursor = conn.execute(sql.format(p=self.placeholder), params)
+            return cursor.fetchone() if cursor.description else None
 
     @contextmanager
     def _sqlite_connection(self):

@@ -1,0 +1,91 @@
+"""One parametrised fixture gives every store test a real SQLite file and real PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import psycopg
+import pytest
+
+from infra.records import open_records
+from infra.settings import Settings
+
+POSTGRES_SERVER = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+TEST_DATABASE = "mesoledger_test"
+
+
+class Clock:
+    """The server's clock in tests: starts at a fixed instant and moves only when told."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+def postgres_or_refuse() -> None:
+    """Skip without PostgreSQL on a laptop; in CI a missing server fails the test."""
+    try:
+        with psycopg.connect(POSTGRES_SERVER, autocommit=True, connect_timeout=3) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                  (TEST_DATABASE,)).fetchone()
+            if not exists:
+                conn.execute(f"CREATE DATABASE {TEST_DATABASE}")
+    except psycopg.OperationalError as error:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL at 127.0.0.1:5432 is required in CI: {error}")
+        pytest.skip(f"PostgreSQL not reachable: {error}")
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh schema in the test database, dropped afterwards."""
+    postgres_or_refuse()
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    conninfo = f"host=127.0.0.1 port=5432 user=postgres dbname={TEST_DATABASE}"
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    yield f"postgresql://postgres@127.0.0.1:5432/{TEST_DATABASE}?schema={schema}"
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path}/mesoledger.db"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request) -> str:
+    return request.getfixturevalue(f"{request.param}_url")
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime.now(UTC).replace(microsecond=0))
+
+
+@pytest.fixture
+def settings(database_url) -> Settings:
+    return Settings(database_url=database_url)
+
+
+@pytest.fixture
+def records(settings, clock):
+    app = open_records(settings, clock=clock)
+    yield app
+    app.close()
+
+
+@pytest.fixture
+def clinic(records, clock):
+    from tests.clinic import Clinic
+    return Clinic(records, clock)
