@@ -251,7 +251,8 @@ class ClinicalRecords(Application):
             except RecordConflictError:
                 if expected_version is not None:
                     raise StaleVersionError(expected_version, expected_version + 1) from None
-        raise RecordBusyError(f"{aggregate_id} kept changing over {self.attempts_on_conflict} attempts")
+        raise RecordBusyError(
+            f"{aggregate_id} kept changing over {self.attempts_on_conflict} attempts")
 
     def _save(self, *aggregates: Aggregate) -> Recorded:
         recordings = self.save(*aggregates)

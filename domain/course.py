@@ -17,7 +17,6 @@ from domain.values import Actor, ClinicPolicy, Site, require_text
 from domain.vocabulary import EFFICACY_NOT_ESTABLISHED, INDICATIONS
 
 
-
 @dataclass(frozen=True)
 class InjectionRecord:
     """What the course remembers of a live injection, to enforce limits and undo a void."""

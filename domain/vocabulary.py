@@ -165,7 +165,7 @@ INGREDIENT_CATEGORIES = frozenset({
     "vitamin", "mineral", "enzyme", "amino_acid", "hormone", "antioxidant",
     "hyaluronic_acid", "local_anaesthetic", "peptide", "plant_extract", "other",
 })
-MASS_UNITS_IN_MG: dict[str, Decimal] = {"g": Decimal(1000), "mg": Decimal(1), "mcg": Decimal("0.001")}
+MASS_UNITS_IN_MG = {"g": Decimal(1000), "mg": Decimal(1), "mcg": Decimal("0.001")}
 AMOUNT_UNITS = frozenset(MASS_UNITS_IN_MG) | {"IU", "mL"}
 VEHICLE_BASES = frozenset({"aqueous", "alcohol", "oil"})
 

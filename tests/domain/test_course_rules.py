@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 
 from domain.course_rules import (
+    AllergenInFormulationError,
     AlreadyVoidedError,
     AreaNotPlannedError,
     CourseNotActiveError,
@@ -17,7 +18,6 @@ from domain.course_rules import (
     LotExpiredError,
     LotNotInFormulationError,
     NonAqueousVehicleError,
-    AllergenInFormulationError,
     SessionCountExceededError,
     SessionOutOfSequenceError,
     SupervisionRequiredError,
@@ -43,7 +43,6 @@ from tests.clinic import (
     ingredient,
     outcome,
     plan,
-    treatment_consent,
 )
 
 
