@@ -116,7 +116,7 @@ class CourseRules:
     status: str
     plan: CoursePlan
     formulas: dict[str, Formula]
-    injections: dict
+    live_injections: list
     live_entries: dict[str, str]
     voided: list[int]
     sessions_done: int
@@ -226,5 +226,5 @@ class CourseRules:
             raise EntryNotVoidableError(f"version {entry_version} is not a voidable entry")
         number = kind.removeprefix("formulation:")
         if kind != number and any(int(number) == i.formulation_version
-                                  for i in self.injections.values()):
+                                  for i in self.live_injections):
             raise FormulationInUseError(f"live injections use formulation {number}")

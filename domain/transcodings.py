@@ -8,7 +8,6 @@ from typing import Any
 
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
-from domain.course import InjectionRecord
 from domain.entries import AdverseEventReport, CoursePlan, Dose, Outcome
 from domain.formulation import Formula, Ingredient, Vehicle
 from domain.patient import Consent
@@ -17,7 +16,7 @@ from domain.values import Actor, Site
 
 VALUE_OBJECTS = (
     Actor, Site, Consent, ScreeningAnswers, Screening, CoursePlan, Ingredient, Vehicle,
-    Formula, Dose, Outcome, AdverseEventReport, InjectionRecord,
+    Formula, Dose, Outcome, AdverseEventReport,
 )
 
 

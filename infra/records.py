@@ -13,6 +13,10 @@ from infra.settings import Settings
 
 def library_env(settings: Settings) -> dict[str, str]:
     env = Database(settings.database_url).library_env()
+    # Cached records are fast-forwarded from the store on every load, so a cache is safe
+    # with several processes writing; it saves decoding the snapshot on each command.
+    if settings.record_cache_size:
+        env["AGGREGATE_CACHE_MAXSIZE"] = str(settings.record_cache_size)
     if settings.cipher_key:
         env |= {"CIPHER_TOPIC": "eventsourcing.cipher:AESCipher",
                 "CIPHER_KEY": settings.cipher_key}

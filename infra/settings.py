@@ -20,6 +20,7 @@ class Settings(BaseSettings):
     cipher_key: str | None = Field(
         default=None, description="Base64 AES key: encrypts every stored event when set.")
     snapshot_interval: int = Field(default=50, ge=2)
+    record_cache_size: int = Field(default=1000, ge=0, description="Records kept in memory.")
     screening_validity_days: int = Field(default=30, ge=1, le=365)
     area_session_volume_limit_ml: Decimal = Field(default=Decimal("10"), gt=0)
     var_dir: Path = Path("./var")
