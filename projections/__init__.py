@@ -1,0 +1,1 @@
+"""Read models derived from the clinical log (one module per view)."""
