@@ -78,7 +78,7 @@ class ClinicalRecords(Application):
         sealed = seal(self.vault.create_key(patient_id), patient_id, personal)
         patient = Patient.register(patient_id, clinic, mrn, sealed, actor, at)
         try:
-            return self._save(patient, MrnIndex.claim(clinic, mrn, patient_id))
+            return self._save(patient, MrnIndex.claim(clinic, mrn, patient_id, actor))
         except RecordConflictError:
             raise DuplicateMrnError(f"MRN {mrn} is already registered in {clinic}") from None
 

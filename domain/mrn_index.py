@@ -6,6 +6,8 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.values import Actor
+
 
 class MrnIndex(Aggregate):
     TOPIC = "mesoledger.MrnIndex"
@@ -16,15 +18,17 @@ class MrnIndex(Aggregate):
     class Claimed(Created):
         TOPIC = "mesoledger.MrnIndex.Claimed"
         patient_id: UUID
+        actor: Actor
 
     @staticmethod
     def id_for(clinic: str, mrn: str) -> UUID:
         return uuid5(NAMESPACE_URL, f"mesoledger:mrn:{clinic}:{mrn}")
 
     @event(Claimed)
-    def __init__(self, patient_id: UUID) -> None:
+    def __init__(self, patient_id: UUID, actor: Actor) -> None:
         self.patient_id = patient_id
 
     @classmethod
-    def claim(cls, clinic: str, mrn: str, patient_id: UUID) -> MrnIndex:
-        return cls._create(cls.Claimed, id=cls.id_for(clinic, mrn), patient_id=patient_id)
+    def claim(cls, clinic: str, mrn: str, patient_id: UUID, actor: Actor) -> MrnIndex:
+        return cls._create(cls.Claimed, id=cls.id_for(clinic, mrn), patient_id=patient_id,
+                           actor=actor)

@@ -1,0 +1,116 @@
+"""The catch-up runner: brings every view up to the end of the log, exactly once.
+
+It pulls the notification log in batches, and for each projection applies the batch and
+moves that projection's tracking position in one view transaction, so a crash (even
+SIGKILL) between batches loses nothing and applies nothing twice. It wakes on PostgreSQL
+NOTIFY or a short poll, and one runner at a time holds the projections' lock.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+
+from domain.application import ClinicalRecords
+from infra.runner_lock import RunnerLock
+from infra.views import SqlTransaction, ViewDatabase
+from projections.base import Change, Projection
+
+TRACKING = ("CREATE TABLE IF NOT EXISTS projection_positions ("
+            " name TEXT PRIMARY KEY, position BIGINT NOT NULL)")
+
+
+class CatchUpRunner:
+    def __init__(self, records: ClinicalRecords, views: ViewDatabase,
+                 projections: Sequence[Projection], batch_size: int = 1000) -> None:
+        self.records = records
+        self.views = views
+        self.projections = {p.name: p for p in projections}
+        self.batch_size = batch_size
+        self.lock = RunnerLock(views.database)
+        with views.transaction() as tx:
+            tx.execute(TRACKING)
+            for projection in projections:
+                projection.create(tx)
+
+    # --- positions ----------------------------------------------------------------------
+
+    def position(self, name: str) -> int:
+        row = self.views.rows("SELECT position FROM projection_positions WHERE name = ?",
+                              (name,))
+        return row[0][0] if row else 0
+
+    def wait_for(self, position: int, timeout: float = 5.0,
+                 names: Sequence[str] | None = None) -> bool:
+        """Block until the named views (all by default) have applied `position`."""
+        deadline = time.monotonic() + timeout
+        wanted = names or list(self.projections)
+        while any(self.position(name) < position for name in wanted):
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.005)
+        return True
+
+    # --- catching up --------------------------------------------------------------------
+
+    def catch_up(self) -> int:
+        """Apply everything recorded so far; return how many events were applied."""
+        applied = 0
+        while batch := self._next_batch():
+            for projection in self.projections.values():
+                self._apply(projection, batch)
+            applied += len(batch)
+        return applied
+
+    def _next_batch(self) -> list[Change]:
+        start = min(self.position(name) for name in self.projections) + 1
+        notifications = self.records.recorder.select_notifications(start, self.batch_size)
+        to_event = self.records.mapper.to_domain_event
+        return [Change(n.id, n, to_event(n)) for n in notifications]
+
+    def _apply(self, projection: Projection, batch: list[Change]) -> None:
+        with self.views.transaction() as tx:
+            done = _tracked(tx, projection.name)
+            todo = [change for change in batch if change.position > done]
+            if not todo:
+                return
+            projection.apply(tx, todo)
+            _track(tx, projection.name, done, todo[-1].position)
+
+    def rebuild(self, name: str) -> int:
+        """Drop one view and replay it from the start of the log."""
+        projection = self.projections[name]
+        with self.views.transaction() as tx:
+            for table in projection.tables:
+                tx.execute(f"DROP TABLE IF EXISTS {table}")
+            tx.execute("DELETE FROM projection_positions WHERE name = ?", (name,))
+            projection.create(tx)
+        return self.catch_up()
+
+    # --- running ------------------------------------------------------------------------
+
+    def run(self, stop: threading.Event, poll: float = 0.2) -> None:
+        """Catch up, then wait for news (NOTIFY or poll) until `stop` is set."""
+        channel = getattr(self.records.recorder, "channel_name", "")
+        with self.lock.held(stop) as active, self.lock.waiter(channel) as waiter:
+            while active and not stop.is_set():
+                if not self.catch_up():
+                    waiter.wait(poll)
+
+
+def _tracked(tx: SqlTransaction, name: str) -> int:
+    row = tx.one("SELECT position FROM projection_positions WHERE name = ?", (name,))
+    return row[0] if row else 0
+
+
+def _track(tx: SqlTransaction, name: str, old: int, new: int) -> None:
+    """Move the position; refuses (and so rolls back the batch) if another runner moved it."""
+    if old == 0:
+        tx.execute("INSERT INTO projection_positions (name, position) VALUES (?, ?)",
+                   (name, new))
+        return
+    tx.execute("UPDATE projection_positions SET position = ? WHERE name = ? AND position = ?",
+               (new, name, old))
+    if tx.rowcount != 1:
+        raise RuntimeError(f"{name}: another runner moved the position; batch rolled back")

@@ -1,0 +1,98 @@
+"""The database the read models live in: one small interface over SQLite and PostgreSQL.
+
+Projections write portable SQL with `?` placeholders; this module is the only place that
+knows the drivers. A view transaction commits the view's rows and its tracking position
+together, which is what makes a projection exactly-once.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+
+from infra.database import Database
+
+
+class SqlTransaction:
+    """One open transaction on the view database."""
+
+    def __init__(self, cursor: Any, postgres: bool) -> None:
+        self._cursor = cursor
+        self._postgres = postgres
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self._postgres else sql
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self._cursor.execute(self._sql(sql), params)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            self._cursor.executemany(self._sql(sql), rows)
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        self._cursor.execute(self._sql(sql), params)
+        return [tuple(row) for row in self._cursor.fetchall()]
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> tuple | None:
+        found = self.rows(sql, params)
+        return found[0] if found else None
+
+    @property
+    def rowcount(self) -> int:
+        return self._cursor.rowcount
+
+
+class ViewDatabase:
+    """Connections to where the views live (the event database by default)."""
+
+    def __init__(self, url: str) -> None:
+        self.database = Database(url)
+        self.is_postgres = self.database.is_postgres
+        self._local = threading.local()
+
+    def _connection(self):
+        conn = getattr(self._local, "conn", None)
+        if conn is None or (self.is_postgres and conn.closed):
+            conn = self._connect()
+            self._local.conn = conn
+        return conn
+
+    def _connect(self):
+        if self.is_postgres:
+            return psycopg.connect(self.database.postgres_conninfo())
+        conn = sqlite3.connect(self.database.sqlite_path, timeout=30, isolation_level=None,
+                               check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+        return conn
+
+    @contextmanager
+    def transaction(self, write: bool = True) -> Iterator[SqlTransaction]:
+        conn = self._connection()
+        if self.is_postgres:
+            with conn.transaction(), conn.cursor() as cursor:
+                yield SqlTransaction(cursor, postgres=True)
+            return
+        cursor = conn.cursor()
+        cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        try:
+            yield SqlTransaction(cursor, postgres=False)
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        with self.transaction(write=False) as tx:
+            return tx.rows(sql, params)
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None

@@ -1,0 +1,107 @@
+"""audit_trail: one entry per stored event — who, when, what kind of change, to which record.
+
+Identifiers and links only: no names, no dates of birth, no clinical values. The leaf hash
+ties each entry to the integrity log (the same hash the Merkle tree is built from).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.merkle import event_leaf_hash
+from projections.base import Change, ViewTransaction
+
+VOID = {"EntryVoided"}
+AMEND = {"PersonalDataAmended", "PlanAmended", "ConsentWithdrawn", "ConditionResolved",
+         "Suspended", "Resumed", "Completed", "Discontinued"}
+
+COLUMNS = ("position", "recorded_at", "actor_id", "actor_role", "action", "aggregate_type",
+           "aggregate_id", "version", "patient_id", "clinic", "event_type", "leaf_hash")
+
+
+def action_of(event_type: str) -> str:
+    return "void" if event_type in VOID else "amend" if event_type in AMEND else "create"
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    clinic: str | None = None
+    patient_id: str | None = None
+    actor_id: str | None = None
+    event_type: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+class AuditTrail:
+    name = "audit_trail"
+    tables = ("audit_trail",)
+
+    def create(self, tx: ViewTransaction) -> None:
+        tx.execute(
+            "CREATE TABLE IF NOT EXISTS audit_trail (position BIGINT PRIMARY KEY,"
+            " recorded_at TEXT NOT NULL, actor_id TEXT, actor_role TEXT, action TEXT NOT NULL,"
+            " aggregate_type TEXT NOT NULL, aggregate_id TEXT NOT NULL, version INTEGER NOT NULL,"
+            " patient_id TEXT, clinic TEXT, event_type TEXT NOT NULL, leaf_hash TEXT NOT NULL)")
+        for column in ("patient_id", "actor_id", "event_type", "recorded_at"):
+            tx.execute(f"CREATE INDEX IF NOT EXISTS audit_by_{column}"
+                       f" ON audit_trail ({column}, position)")
+        tx.execute("CREATE INDEX IF NOT EXISTS audit_by_record"
+                   " ON audit_trail (aggregate_id, version)")
+
+    def apply(self, tx: ViewTransaction, changes: list[Change]) -> None:
+        owners: dict[str, tuple[str | None, str | None]] = {}
+        rows = [self._entry(tx, change, owners) for change in changes]
+        tx.executemany(f"INSERT INTO audit_trail ({', '.join(COLUMNS)})"
+                       f" VALUES ({', '.join('?' * len(COLUMNS))})", rows)
+
+    def _entry(self, tx: ViewTransaction, change: Change, owners: dict) -> tuple:
+        _, aggregate_type, event_type = change.stored.topic.split(".")
+        event = change.event
+        record_id = str(change.stored.originator_id)
+        patient_id, clinic = self._owner(tx, event, aggregate_type, record_id, owners)
+        actor = getattr(event, "actor", None)
+        return (change.position, event.timestamp.isoformat(), actor and actor.id,
+                actor and actor.role, action_of(event_type), aggregate_type, record_id,
+                change.stored.originator_version, patient_id, clinic, event_type,
+                event_leaf_hash(change.stored).hex())
+
+    @staticmethod
+    def _owner(tx, event, aggregate_type: str, record_id: str, owners: dict):
+        """Which patient and clinic an event belongs to (from its record's first entry)."""
+        if record_id not in owners:
+            if aggregate_type == "MrnIndex":
+                patient = str(event.patient_id)
+                owners[record_id] = (patient, AuditTrail._owner(
+                    tx, None, "Patient", patient, owners)[1])
+            elif hasattr(event, "clinic"):
+                patient = record_id if aggregate_type == "Patient" else str(event.patient_id)
+                owners[record_id] = (patient, event.clinic)
+            else:
+                owners[record_id] = tx.one(
+                    "SELECT patient_id, clinic FROM audit_trail"
+                    " WHERE aggregate_id = ? AND version = 1", (record_id,)) or (None, None)
+        return owners[record_id]
+
+    # --- queries ------------------------------------------------------------------------
+
+    @staticmethod
+    def page(tx: ViewTransaction, where: AuditFilter, after: int = 0,
+             limit: int = 100) -> list[dict]:
+        """Entries after a position (the cursor), oldest first."""
+        clauses, params = ["position > ?"], [after]
+        for column in ("clinic", "patient_id", "actor_id", "event_type"):
+            if getattr(where, column) is not None:
+                clauses.append(f"{column} = ?")
+                params.append(getattr(where, column))
+        if where.since:
+            clauses.append("recorded_at >= ?")
+            params.append(where.since.isoformat())
+        if where.until:
+            clauses.append("recorded_at < ?")
+            params.append(where.until.isoformat())
+        rows = tx.rows(f"SELECT {', '.join(COLUMNS)} FROM audit_trail"
+                       f" WHERE {' AND '.join(clauses)} ORDER BY position LIMIT ?",
+                       (*params, limit))
+        return [dict(zip(COLUMNS, row, strict=True)) for row in rows]

@@ -1,0 +1,114 @@
+"""merkle_log: every stored event as a leaf of one RFC 6962 Merkle tree, in log order.
+
+Stores each leaf (with its log position) and the hash of every complete aligned subtree,
+so an inclusion or consistency proof at a million leaves needs one indexed read of at most
+a few dozen rows.
+"""
+
+from __future__ import annotations
+
+from domain import merkle
+from domain.merkle import event_leaf_hash
+from projections.base import Change, ViewTransaction
+
+
+class MerkleLog:
+    name = "merkle_log"
+    tables = ("merkle_leaves", "merkle_nodes")
+
+    def create(self, tx: ViewTransaction) -> None:
+        tx.execute("CREATE TABLE IF NOT EXISTS merkle_leaves (idx BIGINT PRIMARY KEY,"
+                   " position BIGINT NOT NULL UNIQUE, hash TEXT NOT NULL)")
+        tx.execute("CREATE TABLE IF NOT EXISTS merkle_nodes (level INTEGER NOT NULL,"
+                   " idx BIGINT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (level, idx))")
+
+    def apply(self, tx: ViewTransaction, changes: list[Change]) -> None:
+        size = self.size(tx)
+        known: dict[tuple[int, int], bytes] = {}
+        leaves, nodes = [], []
+        for change in changes:
+            leaf = event_leaf_hash(change.stored)
+            leaves.append((size, change.position, leaf.hex()))
+            known[(0, size)] = leaf
+            nodes += self._completed(tx, known, size)
+            size += 1
+        tx.executemany("INSERT INTO merkle_leaves (idx, position, hash) VALUES (?, ?, ?)",
+                       leaves)
+        tx.executemany("INSERT INTO merkle_nodes (level, idx, hash) VALUES (?, ?, ?)", nodes)
+
+    def _completed(self, tx: ViewTransaction, known: dict, index: int) -> list[tuple]:
+        """The subtrees that leaf `index` completes, bottom up."""
+        completed, level, idx = [], 0, index
+        while idx % 2 == 1:
+            left = self._hash(tx, known, level, idx - 1)
+            parent = merkle.node_hash(left, known[(level, idx)])
+            level, idx = level + 1, idx // 2
+            known[(level, idx)] = parent
+            completed.append((level, idx, parent.hex()))
+        return completed
+
+    @staticmethod
+    def _hash(tx: ViewTransaction, known: dict, level: int, idx: int) -> bytes:
+        if (level, idx) not in known:
+            table = "merkle_leaves WHERE idx = ?" if level == 0 else \
+                "merkle_nodes WHERE level = ? AND idx = ?"
+            params = (idx,) if level == 0 else (level, idx)
+            known[(level, idx)] = bytes.fromhex(tx.one(f"SELECT hash FROM {table}", params)[0])
+        return known[(level, idx)]
+
+    # --- queries ------------------------------------------------------------------------
+
+    @staticmethod
+    def size(tx: ViewTransaction) -> int:
+        return tx.one("SELECT COUNT(*) FROM merkle_leaves")[0]
+
+    @staticmethod
+    def leaf_index(tx: ViewTransaction, position: int) -> int | None:
+        row = tx.one("SELECT idx FROM merkle_leaves WHERE position = ?", (position,))
+        return row[0] if row else None
+
+    def root(self, tx: ViewTransaction, size: int) -> bytes:
+        return self._prove(tx, lambda node: node(0, size) if size else merkle.EMPTY_ROOT)
+
+    def inclusion_proof(self, tx: ViewTransaction, index: int, size: int) -> list[bytes]:
+        return self._prove(tx, lambda node: merkle.inclusion_proof(index, size, node))
+
+    def consistency_proof(self, tx: ViewTransaction, old: int, new: int) -> list[bytes]:
+        return self._prove(tx, lambda node: merkle.consistency_proof(old, new, node))
+
+    def _prove(self, tx: ViewTransaction, algorithm):
+        """Run a proof algorithm twice: once to learn which subtrees it needs (one query
+        fetches them all), then for real over the fetched hashes."""
+        wanted: set[tuple[int, int]] = set()
+
+        def note(start: int, end: int) -> bytes:
+            wanted.update(_blocks(start, end))
+            return merkle.EMPTY_ROOT
+
+        algorithm(note)
+        hashes = _fetch(tx, wanted)
+        return algorithm(lambda start, end: merkle.fold(
+            [hashes[block] for block in _blocks(start, end)]))
+
+
+def _blocks(start: int, end: int) -> list[tuple[int, int]]:
+    """(level, idx) of each aligned subtree that makes up [start, end)."""
+    return [((e - s).bit_length() - 1, s // (e - s)) for s, e in merkle.aligned_ranges(start, end)]
+
+
+def _fetch(tx: ViewTransaction, blocks: set[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+    found = {}
+    leaves = [idx for level, idx in blocks if level == 0]
+    nodes = [(level, idx) for level, idx in blocks if level > 0]
+    if leaves:
+        marks = ", ".join("?" * len(leaves))
+        for idx, value in tx.rows(f"SELECT idx, hash FROM merkle_leaves WHERE idx IN ({marks})",
+                                  leaves):
+            found[(0, idx)] = bytes.fromhex(value)
+    if nodes:
+        condition = " OR ".join("(level = ? AND idx = ?)" for _ in nodes)
+        for level, idx, value in tx.rows(
+                f"SELECT level, idx, hash FROM merkle_nodes WHERE {condition}",
+                [value for pair in nodes for value in pair]):
+            found[(level, idx)] = bytes.fromhex(value)
+    return found
