@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     screening_validity_days: int = Field(default=30, ge=1, le=365)
     area_session_volume_limit_ml: Decimal = Field(default=Decimal("10"), gt=0)
     var_dir: Path = Path("./var")
+    signing_key_path: Path = Field(
+        default=Path("./var/checkpoint-signing.key"),
+        description="Ed25519 key that signs checkpoints; keep it outside the database.")
 
     @property
     def policy(self) -> ClinicPolicy:

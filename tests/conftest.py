@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 import pytest
 
+from infra.projecting import open_runner
 from infra.records import open_records
 from infra.settings import Settings
 
@@ -89,3 +90,22 @@ def records(settings, clock):
 def clinic(records, clock):
     from tests.clinic import Clinic
     return Clinic(records, clock)
+
+
+@pytest.fixture
+def runner(records, settings):
+    runner = open_runner(records, settings)
+    yield runner
+    runner.views.close()
+
+
+@pytest.fixture
+def views(runner):
+    """Read a view after catching up with everything recorded so far."""
+
+    def read(query, *args, **kwargs):
+        runner.catch_up()
+        with runner.views.transaction(write=False) as tx:
+            return query(tx, *args, **kwargs)
+
+    return read
