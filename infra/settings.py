@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     record_cache_size: int = Field(default=1000, ge=0, description="Records kept in memory.")
     screening_validity_days: int = Field(default=30, ge=1, le=365)
     area_session_volume_limit_ml: Decimal = Field(default=Decimal("10"), gt=0)
+    projection_batch_size: int = Field(default=1000, ge=1, le=100_000)
     var_dir: Path = Path("./var")
     signing_key_path: Path = Field(
         default=Path("./var/checkpoint-signing.key"),

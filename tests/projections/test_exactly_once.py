@@ -1,0 +1,97 @@
+"""A killed worker resumes without loss or double-apply; a rebuilt view equals the live one."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from projections.base import Change
+from tests.clinic import CLINICIAN, outcome
+
+
+def view_rows(runner) -> dict[str, list]:
+    """Every row of every view table, in a stable order."""
+    dump = {}
+    with runner.views.transaction(write=False) as tx:
+        for projection in runner.projections.values():
+            for table in projection.tables:
+                dump[table] = sorted(map(repr, tx.rows(f"SELECT * FROM {table}")))
+    return dump
+
+
+def rebuilt_rows(runner) -> dict[str, list]:
+    for name in runner.projections:
+        runner.rebuild(name)
+    return view_rows(runner)
+
+
+def busy_course(clinic, records, entries: int, course_id=None):
+    course_id = course_id or clinic.formulated_course()
+    for i in range(entries):
+        records.assess_outcome(course_id, outcome(str(i % 15)), CLINICIAN)
+    return course_id
+
+
+def start_worker(settings, batch_size: int) -> subprocess.Popen:
+    env = {**os.environ, "MESOLEDGER_DATABASE_URL": settings.database_url,
+           "MESOLEDGER_PROJECTION_BATCH_SIZE": str(batch_size)}
+    return subprocess.Popen([sys.executable, "-m", "infra.worker"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def wait_until(condition, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def test_worker_killed_mid_catch_up_resumes_to_the_rebuilt_view(clinic, records, runner,
+                                                                 settings):
+    busy_course(clinic, records, 400)
+    end = clinic.log_position()
+    worker = start_worker(settings, batch_size=7)
+    try:
+        wait_until(lambda: runner.position("audit_trail") > 0)
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(10)
+    finally:
+        worker.kill()
+    assert runner.position("audit_trail") < end, "the worker finished before it was killed"
+    runner.catch_up()
+    live = view_rows(runner)
+    assert len(live["audit_trail"]) == end
+    assert live == rebuilt_rows(runner)
+
+
+def test_redelivered_batch_changes_nothing(clinic, records, runner):
+    busy_course(clinic, records, 20)
+    runner.catch_up()
+    before = view_rows(runner)
+    batch = _batch_from_start(runner)
+    for projection in runner.projections.values():
+        runner._apply(projection, batch)
+    assert view_rows(runner) == before
+
+
+def _batch_from_start(runner):
+    notifications = runner.records.recorder.select_notifications(1, 50)
+    return [Change(n.id, n, runner.records.mapper.to_domain_event(n)) for n in notifications]
+
+
+def test_standby_worker_takes_over_when_the_active_one_is_killed(clinic, records, runner,
+                                                                 settings):
+    course_id = busy_course(clinic, records, 5)
+    first, second = start_worker(settings, 50), start_worker(settings, 50)
+    try:
+        assert runner.wait_for(clinic.log_position(), timeout=30)
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+        busy_course(clinic, records, 5, course_id)
+        assert runner.wait_for(clinic.log_position(), timeout=30)
+    finally:
+        for worker in (first, second):
+            worker.kill()
+            worker.wait(10)
+    assert view_rows(runner) == rebuilt_rows(runner)

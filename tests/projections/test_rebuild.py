@@ -1,0 +1,63 @@
+"""After any history, a view rebuilt from zero equals the view kept up to date live."""
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from domain.errors import RuleViolation
+from tests.clinic import (
+    ABDOMEN,
+    CLINICIAN,
+    LEFT_THIGH,
+    NURSE,
+    adverse_event,
+    dose,
+    formula,
+    outcome,
+)
+from tests.projections.test_exactly_once import rebuilt_rows, view_rows
+
+steps = st.lists(st.one_of(
+    st.tuples(st.just("inject"), st.integers(1, 3), st.sampled_from([LEFT_THIGH, ABDOMEN])),
+    st.tuples(st.just("assess"), st.integers(0, 15)),
+    st.tuples(st.just("adverse"), st.booleans()),
+    st.tuples(st.just("void"), st.integers(2, 40)),
+    st.tuples(st.just("resume")),
+    st.tuples(st.just("formulate")),
+), min_size=5, max_size=30)
+
+
+def take(records, course_id, step, clock) -> None:
+    match step:
+        case ("inject", session, site):
+            records.inject(course_id, dose(session, site, volume="1", supervisor="u-clin-1"),
+                           NURSE)
+        case ("assess", score):
+            records.assess_outcome(course_id, outcome(str(score), "follow_up", 1), CLINICIAN)
+        case ("adverse", serious):
+            records.report_adverse_event(course_id, adverse_event(clock(), serious=serious,
+                                                                   lots=("CAF-001",)), NURSE)
+        case ("void", version):
+            records.void_entry(course_id, version, "entered in error", CLINICIAN)
+        case ("resume",):
+            records.change_course_status(course_id, "resume", "reviewed", CLINICIAN)
+        case ("formulate",):
+            records.formulate(course_id, formula(), CLINICIAN)
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(histories=st.lists(steps, min_size=1, max_size=3))
+def test_rebuilt_view_equals_live_view_after_a_random_history(clinic, records, runner,
+                                                              clock, histories):
+    patient_id = clinic.screened_patient() if not clinic.log_position() else \
+        records.patient_by_mrn("clinic-a", "MRN-0001")
+    for history in histories:
+        course_id = clinic.course(LEFT_THIGH, ABDOMEN, patient_id=patient_id)
+        records.formulate(course_id, formula(), CLINICIAN)
+        for step in history:
+            try:
+                take(records, course_id, step, clock)
+            except RuleViolation:
+                pass
+            runner.catch_up()  # the live view follows the history step by step
+    assert view_rows(runner) == rebuilt_rows(runner)
