@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.exceptions import InvalidSignature
 
-from domain.merkle import EMPTY_ROOT, event_leaf_hash, node_hash
+from domain.merkle import EMPTY_ROOT, node_hash
 from infra.runner import CatchUpRunner
 from projections.merkle_log import MerkleLog
 

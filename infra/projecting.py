@@ -6,14 +6,18 @@ from domain.application import ClinicalRecords
 from infra.runner import CatchUpRunner
 from infra.settings import Settings
 from infra.views import ViewDatabase
+from projections.area_progress import AreaProgress
 from projections.audit_trail import AuditTrail
+from projections.lot_exposure import LotExposure
 from projections.merkle_log import MerkleLog
+from projections.patient_directory import PatientDirectory, unsealer
 
 
 def all_projections(records: ClinicalRecords) -> list:
-    return [AuditTrail(), MerkleLog()]
+    return [AuditTrail(), MerkleLog(), PatientDirectory(unsealer(records.vault)),
+            LotExposure(), AreaProgress()]
 
 
 def open_runner(records: ClinicalRecords, settings: Settings) -> CatchUpRunner:
     return CatchUpRunner(records, ViewDatabase(settings.database_url),
-                         all_projections(records))
+                         all_projections(records), batch_size=settings.projection_batch_size)

@@ -1,0 +1,338 @@
+"""Projection throughput: our catch-up runner, verify and proofs against same-run baselines.
+
+    .venv/bin/python bench/projections.py [--events N] [--profile]
+
+Per backend, fills a fresh store with N realistic course events (aggregates driven directly
+and saved in batches), then measures: a raw scan of the log (read + decode, no writes), our
+catch-up over every projection from zero, on PostgreSQL the library's ProjectionRunner with
+a one-row-per-event projection, verify against a signed checkpoint, inclusion proofs from
+the merkle_log view, and the peak RSS after catching up. `--profile` prints a cProfile of
+the SQLite catch-up (top 25 by cumulative time).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import random
+import resource
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+from uuid import uuid4
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.postgres import PostgresTrackingRecorder
+from eventsourcing.projection import Projection, ProjectionRunner
+from psycopg.sql import SQL, Identifier
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.stores import BACKENDS  # noqa: E402
+from domain.application import ClinicalRecords  # noqa: E402
+from domain.course import TreatmentCourse  # noqa: E402
+from domain.values import Site  # noqa: E402
+from infra.database import Database  # noqa: E402
+from infra.integrity import Integrity, load_signing_key  # noqa: E402
+from infra.projecting import open_runner  # noqa: E402
+from infra.records import open_records  # noqa: E402
+from infra.settings import Settings  # noqa: E402
+from infra.verification import verify  # noqa: E402
+from projections.merkle_log import MerkleLog  # noqa: E402
+from tests.clinic import (  # noqa: E402
+    CLINICIAN,
+    NURSE,
+    PERSON,
+    RECEPTIONIST,
+    adverse_event,
+    answers,
+    dose,
+    formula,
+    ingredient,
+    outcome,
+    plan,
+    treatment_consent,
+)
+
+CATCH_UP_GOAL = {"postgres": 10_000, "sqlite": 20_000}
+VERIFY_GOAL = 30_000
+PROOF_GOAL_MS = 20.0
+SAVE_EVERY = 500
+COURSES_PER_PATIENT = 4
+
+THIGHS = Site("thighs.lateral", "bilateral")
+FLANKS = Site("flanks.lateral", "bilateral")
+ABDOMEN = Site("abdomen.central", "midline")
+INJECTED = (Site("thighs.lateral", "left"), Site("thighs.lateral", "right"), ABDOMEN,
+            Site("flanks.lateral", "left"), Site("flanks.lateral", "right"))
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# --- filling the store ------------------------------------------------------------------
+
+
+class Filler:
+    """Drives TreatmentCourse aggregates directly; one save per ~SAVE_EVERY events."""
+
+    def __init__(self, records: ClinicalRecords, target: int, seed: int = 7) -> None:
+        self.records = records
+        self.target = target
+        self.random = random.Random(seed)
+        self.at = records.clock()
+        self.pending: list[TreatmentCourse] = []
+        self.pending_events = 0
+        self.patients: list = []
+        self.courses_made = 0
+
+    def tick(self):
+        self.at += timedelta(seconds=1)
+        return self.at
+
+    def log_position(self) -> int:
+        return self.records.recorder.max_notification_id() or 0
+
+    def fill(self) -> int:
+        while self.log_position() + self.pending_events < self.target:
+            self.course(self.patient())
+        self.flush()
+        return self.log_position()
+
+    def patient(self):
+        """A new patient every COURSES_PER_PATIENT courses (registered through the app)."""
+        if self.courses_made < len(self.patients) * COURSES_PER_PATIENT:
+            return self.patients[-1]
+        records = self.records
+        mrn = f"MRN-{len(self.patients):06d}"
+        patient_id = records.register_patient("clinic-a", mrn, PERSON, RECEPTIONIST).id
+        records.give_consent(patient_id, treatment_consent(records.clock()), RECEPTIONIST)
+        records.screen(patient_id, answers(), CLINICIAN)
+        self.patients.append(patient_id)
+        return patient_id
+
+    def course(self, patient_id) -> None:
+        records, rnd, at = self.records, self.random, self.tick
+        self.courses_made += 1
+        standing = records.patient(patient_id).standing()
+        batch = self.courses_made % 40
+        lots = (f"CAF-{batch:03d}", f"CAR-{batch:03d}")
+        course = TreatmentCourse.plan_for(uuid4(), patient_id, "clinic-a",
+                                          plan(THIGHS, ABDOMEN, FLANKS, sessions=20),
+                                          standing, records.policy, CLINICIAN, at())
+        course.formulate(formula(ingredient(lot=lots[0]),
+                                 ingredient("l-carnitine", lots[1], amount="250",
+                                            category="amino_acid")),
+                         standing, CLINICIAN, at())
+        for site in (THIGHS, ABDOMEN, FLANKS):
+            course.assess_outcome(outcome(str(rnd.randint(6, 12)), site=site), CLINICIAN, at())
+        voidable: list[int] = []
+        sessions = rnd.randint(8, 20)
+        for _ in range(sessions):
+            session = course.sessions_done + 1
+            for site in INJECTED:
+                actor = NURSE if rnd.random() < 0.3 else CLINICIAN
+                course.inject(dose(session, site, volume=str(rnd.choice((1, 2, 3))),
+                                   lots=(rnd.choice(lots),),
+                                   supervisor="u-clin-1" if actor is NURSE else None),
+                              standing, records.policy, actor, at())
+                voidable.append(course.version)
+            if session % 4 == 0:
+                for site in (THIGHS, ABDOMEN, FLANKS):
+                    course.assess_outcome(outcome(str(rnd.randint(3, 10)), "follow_up",
+                                                  session, site), CLINICIAN, at())
+                    voidable.append(course.version)
+            if rnd.random() < 0.1:
+                report = adverse_event(self.at - timedelta(hours=2),
+                                       kind=rnd.choice(("bruising", "erythema", "pain")),
+                                       lots=(lots[0],))
+                course.report_adverse_event(report, CLINICIAN, at())
+            if rnd.random() < 0.15 and voidable:
+                version = voidable.pop(rnd.randrange(len(voidable)))
+                course.void(version, "entered in error", CLINICIAN, at())
+        self.pending.append(course)
+        self.pending_events += len(course.pending_events)
+        if self.pending_events >= SAVE_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            self.records.save(*self.pending)
+        self.pending, self.pending_events = [], 0
+
+
+# --- measurements -----------------------------------------------------------------------
+
+
+def raw_scan(records: ClinicalRecords) -> tuple[int, float]:
+    """Read and decode every notification, no writes: the floor under any projection."""
+    started, count, start = time.perf_counter(), 0, 1
+    to_event = records.mapper.to_domain_event
+    while notifications := records.recorder.select_notifications(start, 1000):
+        for notification in notifications:
+            to_event(notification)
+        count += len(notifications)
+        start = notifications[-1].id + 1
+    return count, count / (time.perf_counter() - started)
+
+
+class RowsRecorder(PostgresTrackingRecorder):
+    """A view with one table: one row per event, written with the tracking record."""
+
+    def __init__(self, datastore, **kwargs) -> None:
+        super().__init__(datastore, **kwargs)
+        self.table = Identifier(self.datastore.schema, "bench_rows")
+        self.sql_create_statements.append(SQL(
+            "CREATE TABLE IF NOT EXISTS {0} (position bigint PRIMARY KEY,"
+            " originator_id uuid NOT NULL, event_type text NOT NULL)").format(self.table))
+
+    def insert_row(self, domain_event, tracking: Tracking) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(SQL("INSERT INTO {0} VALUES (%s, %s, %s)").format(self.table),
+                         (tracking.notification_id, domain_event.originator_id,
+                          type(domain_event).__name__), prepare=True)
+            self._insert_tracking(curs, tracking)
+
+
+class BenchRows(Projection[RowsRecorder]):
+    name = "benchrows"
+
+    def process_event(self, domain_event, tracking: Tracking) -> None:  # type: ignore[override]
+        self.view.insert_row(domain_event, tracking)
+
+
+def library_runner_rate(url: str, count: int) -> float:
+    """The library's ProjectionRunner (subscription, one transaction per event)."""
+
+    class Subscribed(ClinicalRecords):
+        name = ClinicalRecords.name
+
+        def __init__(self, env=None) -> None:
+            super().__init__(env, vault=SimpleNamespace(close=lambda: None))
+
+    env = Database(url).library_env()
+    last = count
+    started = time.perf_counter()
+    with ProjectionRunner(application_class=Subscribed, projection_class=BenchRows,
+                          view_class=RowsRecorder, env=env) as runner:
+        runner.wait(last, timeout=3600)
+        elapsed = time.perf_counter() - started
+        rows = runner.view.datastore
+        with rows.transaction(commit=False) as curs:
+            curs.execute(SQL("SELECT COUNT(*) AS n FROM {0}").format(runner.view.table))
+            written = curs.fetchone()["n"]
+    if written != count:
+        raise RuntimeError(f"library runner wrote {written} rows, expected {count}")
+    return count / elapsed
+
+
+def proof_ms(runner, samples: int = 200) -> tuple[float, int]:
+    log, rnd = MerkleLog(), random.Random(11)
+    with runner.views.transaction(write=False) as tx:
+        size = log.size(tx)
+        indices = [rnd.randrange(size) for _ in range(samples)]
+        started = time.perf_counter()
+        for index in indices:
+            log.inclusion_proof(tx, index, size)
+        return (time.perf_counter() - started) * 1000 / samples, size
+
+
+def profile_catch_up(runner) -> str:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    runner.catch_up()
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
+    return out.getvalue()
+
+
+def line(backend: str, figure: str, ours: float, unit: str, base: float | None,
+         base_name: str, goal: str) -> None:
+    ratio = f"ratio {ours / base:5.2f}" if base else "ratio   n/a"
+    base_text = f"{base:10,.1f} {unit}" if base is not None else "n/a"
+    print(f"{backend:8} {figure:24} {ours:10,.1f} {unit:9} | {base_name:28} {base_text:16} "
+          f"| {ratio} | {goal}", flush=True)
+
+
+def bench(backend: str, url: str, n: int, profile: bool) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="bench-proj-"))
+    settings = Settings(database_url=url, area_session_volume_limit_ml=Decimal("1000"),
+                        var_dir=folder, signing_key_path=folder / "signing.key")
+    records = open_records(settings)
+    try:
+        started = time.perf_counter()
+        total = Filler(records, n).fill()
+        fill_s = time.perf_counter() - started
+        print(f"{backend:8} filled {total:,} events in {fill_s:.1f} s "
+              f"({total / fill_s:,.0f} events/s)", flush=True)
+        rss_before = peak_rss_mb()
+
+        scanned, scan_rate = raw_scan(records)
+        assert scanned == total, (scanned, total)
+        line(backend, "raw scan (read+decode)", scan_rate, "events/s", None, "-", "(floor)")
+
+        runner = open_runner(records, settings)
+        if profile:
+            print(profile_catch_up(runner))
+            applied, catch_up_s = total, None
+        else:
+            started = time.perf_counter()
+            applied = runner.catch_up()
+            catch_up_s = time.perf_counter() - started
+        assert applied == total, (applied, total)
+        rss_after = peak_rss_mb()
+        if catch_up_s is not None:
+            ours = total / catch_up_s
+            goal = CATCH_UP_GOAL[backend]
+            line(backend, "catch-up (all views)", ours, "events/s", scan_rate, "vs raw scan",
+                 f"goal ≥ {goal:,} {'MET' if ours >= goal else 'MISSED'}")
+        if backend == "postgres":
+            try:
+                lib = library_runner_rate(url, total)
+                if catch_up_s is not None:
+                    line(backend, "catch-up vs library", total / catch_up_s, "events/s", lib,
+                         "library ProjectionRunner", "(1 row/event + tracking)")
+            except Exception as error:  # noqa: BLE001 - report and carry on
+                print(f"{backend:8} library ProjectionRunner skipped: {error!r}")
+
+        integrity = Integrity(runner, load_signing_key(settings.signing_key_path))
+        checkpoint = integrity.checkpoint()
+        started = time.perf_counter()
+        verdict = verify(integrity, integrity.key.public_key())
+        verify_rate = verdict.events_checked / (time.perf_counter() - started)
+        assert verdict.ok and verdict.events_checked == checkpoint.size == total, verdict
+        line(backend, "verify", verify_rate, "events/s", scan_rate, "vs raw scan",
+             f"goal ≥ {VERIFY_GOAL:,} {'MET' if verify_rate >= VERIFY_GOAL else 'MISSED'}")
+
+        ms, size = proof_ms(runner)
+        line(backend, f"inclusion proof (n={size:,})", ms, "ms", PROOF_GOAL_MS, "vs goal",
+             f"goal ≤ {PROOF_GOAL_MS:.0f} ms {'MET' if ms <= PROOF_GOAL_MS else 'MISSED'}")
+        line(backend, "peak RSS after catch-up", rss_after, "MB", rss_before,
+             "peak RSS before catch-up", "(process-wide peak)")
+    finally:
+        records.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--events", type=int, default=20_000)
+    parser.add_argument("--backends", default=",".join(BACKENDS))
+    parser.add_argument("--profile", action="store_true",
+                        help="cProfile the catch-up instead of timing it")
+    args = parser.parse_args()
+    print(f"projections benchmark, N={args.events:,} events", flush=True)
+    for name in args.backends.split(","):
+        with BACKENDS[name]() as url:
+            bench(name, url, args.events, args.profile)
+
+
+if __name__ == "__main__":
+    main()

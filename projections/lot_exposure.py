@@ -1,0 +1,86 @@
+"""lot_exposure: lot → every injection that used it (patient, course, area, session, date).
+
+"Which patients received lot X" is a recall query: one indexed read by lot. An injection
+voided later stays here, marked voided, and leaves the recall unless asked for.
+"""
+
+from __future__ import annotations
+
+from domain.course import TreatmentCourse
+from projections.base import Change, ViewTransaction
+
+COLUMNS = ("lot", "patient_id", "clinic", "course_id", "injection_version", "area",
+           "laterality", "session", "injected_on", "voided")
+KEYS = (*COLUMNS[:-2], "date", "voided")
+
+# One executemany per statement per batch, in this order: a course is planned before it is
+# injected into, and an injection is recorded before it is voided.
+PLAN = "INSERT INTO lot_courses (course_id, patient_id, clinic) VALUES (?, ?, ?)"
+INJECT = ("INSERT INTO lot_exposure (lot, patient_id, clinic, course_id, injection_version,"
+          " area, laterality, session, injected_on, voided)"
+          " SELECT ?, patient_id, clinic, course_id, ?, ?, ?, ?, ?, 0"
+          " FROM lot_courses WHERE course_id = ?")
+VOID = "UPDATE lot_exposure SET voided = 1 WHERE course_id = ? AND injection_version = ?"
+STATEMENTS = (PLAN, INJECT, VOID)
+
+
+class LotExposure:
+    """Every injection by the lots it used, for recalls of a contaminated or faulty lot."""
+
+    name = "lot_exposure"
+    tables = ("lot_exposure", "lot_courses")
+
+    def create(self, tx: ViewTransaction) -> None:
+        tx.execute("CREATE TABLE IF NOT EXISTS lot_courses (course_id TEXT PRIMARY KEY,"
+                   " patient_id TEXT NOT NULL, clinic TEXT NOT NULL)")
+        tx.execute("CREATE TABLE IF NOT EXISTS lot_exposure (lot TEXT NOT NULL,"
+                   " patient_id TEXT NOT NULL, clinic TEXT NOT NULL, course_id TEXT NOT NULL,"
+                   " injection_version INTEGER NOT NULL, area TEXT NOT NULL,"
+                   " laterality TEXT NOT NULL, session INTEGER NOT NULL,"
+                   " injected_on TEXT NOT NULL, voided INTEGER NOT NULL,"
+                   " PRIMARY KEY (course_id, injection_version, lot))")
+        tx.execute("CREATE INDEX IF NOT EXISTS lot_exposure_by_lot"
+                   " ON lot_exposure (lot, injected_on, patient_id)")
+
+    def apply(self, tx: ViewTransaction, changes: list[Change]) -> None:
+        writes: dict[str, list[tuple]] = {statement: [] for statement in STATEMENTS}
+        for change in changes:
+            event = change.event
+            if isinstance(event, TreatmentCourse.Injected):
+                writes[INJECT] += self._exposures(event)
+            elif isinstance(event, TreatmentCourse.EntryVoided):
+                writes[VOID].append((str(event.originator_id), event.entry_version))
+            elif isinstance(event, TreatmentCourse.Planned):
+                writes[PLAN].append((str(event.originator_id), str(event.patient_id),
+                                     event.clinic))
+        for statement in STATEMENTS:
+            tx.executemany(statement, writes[statement])
+
+    @staticmethod
+    def _exposures(event: TreatmentCourse.Injected) -> list[tuple]:
+        """One row per distinct lot the injection used."""
+        dose, course_id = event.dose, str(event.originator_id)
+        injected_on = event.occurred_at.date().isoformat()
+        return [(lot, event.originator_version, dose.site.area, dose.site.laterality,
+                 dose.session, injected_on, course_id) for lot in dict.fromkeys(dose.lots)]
+
+    # --- queries ------------------------------------------------------------------------
+
+    @staticmethod
+    def exposures(tx: ViewTransaction, lot: str, clinic: str | None = None,
+                  include_voided: bool = False) -> list[dict]:
+        """Every injection that used the lot (in one clinic, if named), by date then patient.
+
+        Voided injections are left out unless `include_voided`; each row says if it was.
+        """
+        clauses, params = ["lot = ?"], [lot]
+        if clinic is not None:
+            clauses.append("clinic = ?")
+            params.append(clinic)
+        if not include_voided:
+            clauses.append("voided = 0")
+        rows = tx.rows(f"SELECT {', '.join(COLUMNS)} FROM lot_exposure"
+                       f" WHERE {' AND '.join(clauses)}"
+                       " ORDER BY injected_on, patient_id, course_id, injection_version",
+                       params)
+        return [dict(zip(KEYS, (*row[:-1], bool(row[-1])), strict=True)) for row in rows]

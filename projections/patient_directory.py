@@ -1,0 +1,161 @@
+"""patient_directory: each clinic's patients — MRN, name, screening status, active courses.
+
+Drives lists and search. Names are unsealed with the patient's key while the view is built;
+once the key is destroyed, a rebuild shows "[erased]" and the name is no longer searchable.
+Search stays within one clinic: by exact MRN and by name prefix in any case.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from uuid import UUID
+
+from domain.course import TreatmentCourse
+from domain.course_rules import ACTIVE, COMPLETED, DISCONTINUED, SUSPENDED
+from domain.patient import Patient
+from domain.personal_data import ERASED, KeyVault, PersonalData, PersonalDataErasedError, unseal
+from projections.base import Change, ViewTransaction
+
+Unseal = Callable[[UUID, str], PersonalData | None]
+"""Opens a patient's sealed personal data; None (or PersonalDataErasedError) once erased."""
+
+UNSCREENED = "unscreened"
+COLUMNS = ("patient_id", "clinic", "mrn", "name", "status", "active_courses")
+COURSE_STATUS = {TreatmentCourse.Suspended: SUSPENDED, TreatmentCourse.Resumed: ACTIVE,
+                 TreatmentCourse.Completed: COMPLETED,
+                 TreatmentCourse.Discontinued: DISCONTINUED}
+
+# One executemany per statement per batch, in this order. Rows of one statement keep log
+# order; the statements commute otherwise: they set different columns, counts are sums,
+# and a course closes at most once (completed and discontinued are final).
+REGISTER = ("INSERT INTO patient_directory (patient_id, clinic, mrn, name, search_name,"
+            " status, active_courses) VALUES (?, ?, ?, ?, ?, ?, 0)")
+RENAME = "UPDATE patient_directory SET name = ?, search_name = ? WHERE patient_id = ?"
+SCREEN = "UPDATE patient_directory SET status = ? WHERE patient_id = ?"
+PLAN = "INSERT INTO directory_courses (course_id, patient_id, status) VALUES (?, ?, ?)"
+OPEN_COURSE = ("UPDATE patient_directory SET active_courses = active_courses + 1"
+               " WHERE patient_id = ?")
+CLOSE_COURSE = ("UPDATE patient_directory SET active_courses = active_courses - 1"
+                " WHERE patient_id = (SELECT patient_id FROM directory_courses"
+                " WHERE course_id = ? AND status IN ('active', 'suspended'))")
+SET_STATUS = "UPDATE directory_courses SET status = ? WHERE course_id = ?"
+STATEMENTS = (REGISTER, RENAME, SCREEN, PLAN, OPEN_COURSE, CLOSE_COURSE, SET_STATUS)
+
+
+def unsealer(vault: KeyVault) -> Unseal:
+    """Open sealed personal data with the patient's key from the vault."""
+
+    def open_sealed(patient_id: UUID, sealed: str) -> PersonalData:
+        return unseal(vault.key_for(patient_id), patient_id, sealed)
+
+    return open_sealed
+
+
+def search_key(text: str) -> str:
+    """The form names are matched in: composed Unicode, case-folded."""
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def like_prefix(prefix: str) -> str:
+    escaped = prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+    return f"{escaped}%"
+
+
+class PatientDirectory:
+    """Per clinic: every patient's MRN, name, latest screening result and open courses."""
+
+    name = "patient_directory"
+    tables = ("patient_directory", "directory_courses")
+
+    def __init__(self, unseal_data: Unseal) -> None:
+        self.unseal_data = unseal_data
+        self.handlers = {
+            Patient.Registered: self._registered,
+            Patient.PersonalDataAmended: self._amended,
+            Patient.Screened: self._screened,
+            TreatmentCourse.Planned: self._planned,
+            **dict.fromkeys(COURSE_STATUS, self._status_changed),
+        }
+
+    def create(self, tx: ViewTransaction) -> None:
+        tx.execute("CREATE TABLE IF NOT EXISTS patient_directory (patient_id TEXT PRIMARY KEY,"
+                   " clinic TEXT NOT NULL, mrn TEXT NOT NULL, name TEXT NOT NULL,"
+                   " search_name TEXT NOT NULL, status TEXT NOT NULL,"
+                   " active_courses INTEGER NOT NULL)")
+        tx.execute("CREATE INDEX IF NOT EXISTS directory_by_mrn"
+                   " ON patient_directory (clinic, mrn)")
+        tx.execute("CREATE INDEX IF NOT EXISTS directory_by_name"
+                   " ON patient_directory (clinic, search_name)")
+        tx.execute("CREATE TABLE IF NOT EXISTS directory_courses (course_id TEXT PRIMARY KEY,"
+                   " patient_id TEXT NOT NULL, status TEXT NOT NULL)")
+
+    def apply(self, tx: ViewTransaction, changes: list[Change]) -> None:
+        writes: dict[str, list[tuple]] = {statement: [] for statement in STATEMENTS}
+        for change in changes:
+            handler = self.handlers.get(type(change.event))
+            if handler is not None:
+                for statement, row in handler(change.event):
+                    writes[statement].append(row)
+        for statement in STATEMENTS:
+            tx.executemany(statement, writes[statement])
+
+    # --- events -------------------------------------------------------------------------
+
+    def _registered(self, event: Patient.Registered) -> list[tuple[str, tuple]]:
+        name = self._name(event.originator_id, event.sealed_personal_data)
+        return [(REGISTER, (str(event.originator_id), event.clinic, event.mrn, *name,
+                            UNSCREENED))]
+
+    def _amended(self, event: Patient.PersonalDataAmended) -> list[tuple[str, tuple]]:
+        name = self._name(event.originator_id, event.sealed_personal_data)
+        return [(RENAME, (*name, str(event.originator_id)))]
+
+    @staticmethod
+    def _screened(event: Patient.Screened) -> list[tuple[str, tuple]]:
+        return [(SCREEN, (event.screening.result, str(event.originator_id)))]
+
+    @staticmethod
+    def _planned(event: TreatmentCourse.Planned) -> list[tuple[str, tuple]]:
+        patient_id = str(event.patient_id)
+        return [(PLAN, (str(event.originator_id), patient_id, ACTIVE)),
+                (OPEN_COURSE, (patient_id,))]
+
+    @staticmethod
+    def _status_changed(event: TreatmentCourse.StatusChanged) -> list[tuple[str, tuple]]:
+        course_id, status = str(event.originator_id), COURSE_STATUS[type(event)]
+        closing = [(CLOSE_COURSE, (course_id,))] if status in (COMPLETED, DISCONTINUED) else []
+        return [*closing, (SET_STATUS, (status, course_id))]
+
+    def _name(self, patient_id: UUID, sealed: str) -> tuple[str, str]:
+        """The name and its search key; "[erased]" (found by no name) once the key is gone."""
+        try:
+            personal = self.unseal_data(patient_id, sealed)
+        except PersonalDataErasedError:
+            personal = None
+        return (ERASED, "") if personal is None else (personal.name, search_key(personal.name))
+
+    # --- queries ------------------------------------------------------------------------
+
+    @staticmethod
+    def search(tx: ViewTransaction, clinic: str, mrn: str | None = None,
+               name_prefix: str | None = None, limit: int = 50) -> list[dict]:
+        """One clinic's patients with this exact MRN and/or a name starting so (any case)."""
+        clauses, params = ["clinic = ?"], [clinic]
+        if mrn is not None:
+            clauses.append("mrn = ?")
+            params.append(mrn)
+        if name_prefix is not None:
+            clauses.append("search_name LIKE ? ESCAPE '!'")
+            params.append(like_prefix(search_key(name_prefix)))
+        rows = tx.rows(f"SELECT {', '.join(COLUMNS)} FROM patient_directory"
+                       f" WHERE {' AND '.join(clauses)} ORDER BY search_name, mrn LIMIT ?",
+                       (*params, limit))
+        return [dict(zip(COLUMNS, row, strict=True)) for row in rows]
+
+    @staticmethod
+    def entry(tx: ViewTransaction, patient_id: UUID | str) -> dict | None:
+        """One patient's directory entry, or None if no such patient is registered."""
+        row = tx.one(f"SELECT {', '.join(COLUMNS)} FROM patient_directory"
+                     " WHERE patient_id = ?", (str(patient_id),))
+        return dict(zip(COLUMNS, row, strict=True)) if row else None
