@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.merkle import event_leaf_hash
 from projections.base import Change, ViewTransaction
 
 VOID = {"EntryVoided"}
@@ -65,7 +64,7 @@ class AuditTrail:
         return (change.position, event.timestamp.isoformat(), actor and actor.id,
                 actor and actor.role, action_of(event_type), aggregate_type, record_id,
                 change.stored.originator_version, patient_id, clinic, event_type,
-                event_leaf_hash(change.stored).hex())
+                change.leaf_hash.hex())
 
     @staticmethod
     def _owner(tx, event, aggregate_type: str, record_id: str, owners: dict):

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Protocol
 
 from eventsourcing.persistence import Notification
+
+from domain.merkle import event_leaf_hash
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,11 @@ class Change:
     @property
     def event_type(self) -> str:
         return type(self.event).__name__
+
+    @cached_property
+    def leaf_hash(self) -> bytes:
+        """This event's leaf in the Merkle log, computed once for every view that needs it."""
+        return event_leaf_hash(self.stored)
 
 
 class ViewTransaction(Protocol):

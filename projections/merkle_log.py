@@ -8,7 +8,6 @@ a few dozen rows.
 from __future__ import annotations
 
 from domain import merkle
-from domain.merkle import event_leaf_hash
 from projections.base import Change, ViewTransaction
 
 
@@ -27,7 +26,7 @@ class MerkleLog:
         known: dict[tuple[int, int], bytes] = {}
         leaves, nodes = [], []
         for change in changes:
-            leaf = event_leaf_hash(change.stored)
+            leaf = change.leaf_hash
             leaves.append((size, change.position, leaf.hex()))
             known[(0, size)] = leaf
             nodes += self._completed(tx, known, size)
