@@ -21,7 +21,6 @@ from domain.patient import Consent, Patient
 from domain.personal_data import (
     KeyVault,
     PersonalData,
-    PersonalDataErasedError,
     seal,
     unseal,
 )
@@ -87,7 +86,7 @@ class ClinicalRecords(Application):
                             expected_version: int | None = None) -> Recorded:
         """Correct name, date of birth, sex or contact; the old values stay in history."""
         at = self._clinical_time(occurred_at)
-        sealed = seal(self._patient_key(patient_id), patient_id, personal)
+        sealed = seal(self.vault.key_for(patient_id), patient_id, personal)
         return self._update(Patient, patient_id, expected_version,
                             lambda p: p.amend_personal_data(sealed, reason, actor, at))
 
@@ -278,12 +277,6 @@ class ClinicalRecords(Application):
 
     def _unseal(self, patient: Patient) -> PersonalData:
         return unseal(self.vault.key_for(patient.id), patient.id, patient.sealed_personal_data)
-
-    def _patient_key(self, patient_id: UUID) -> bytes:
-        key = self.vault.key_for(patient_id)
-        if key is None:
-            raise PersonalDataErasedError("the patient's key has been destroyed")
-        return key
 
     def _clinical_time(self, occurred_at: datetime | None) -> datetime:
         return clinical_time(occurred_at, self.clock())

@@ -68,19 +68,24 @@ class KeyVault(Protocol):
     def close(self) -> None: ...
 
 
-def seal(key: bytes, patient_id: UUID, data: PersonalData) -> str:
+def seal(key: bytes | None, patient_id: UUID, data: PersonalData) -> str:
     """AES-256-GCM with the patient id as associated data; base64 of nonce + ciphertext."""
+    _require_key(key)
     nonce = os.urandom(12)
     sealed = nonce + AESGCM(key).encrypt(nonce, data.to_json(), patient_id.bytes)
     return base64.b64encode(sealed).decode()
 
 
 def unseal(key: bytes | None, patient_id: UUID, sealed: str) -> PersonalData:
-    if key is None:
-        raise PersonalDataErasedError("the patient's key has been destroyed")
+    _require_key(key)
     raw = base64.b64decode(sealed)
     try:
         plain = AESGCM(key).decrypt(raw[:12], raw[12:], patient_id.bytes)
     except InvalidTag:
         raise PersonalDataErasedError("the sealed data does not open with the key") from None
     return PersonalData.from_json(plain)
+
+
+def _require_key(key: bytes | None) -> None:
+    if key is None:
+        raise PersonalDataErasedError("the patient's key has been destroyed")

@@ -12,6 +12,7 @@ from domain.patient import (
     NotEligibleError,
     OverrideNeedsClinicianError,
 )
+from domain.personal_data import PersonalDataErasedError
 from tests.clinic import CLINICIAN, NURSE, PERSON, RECEPTIONIST, answers, person_born, plan
 
 
@@ -120,3 +121,12 @@ def test_resolving_an_unrecorded_condition_is_refused(clinic, records):
     patient_id = clinic.patient()
     with clinic.refuses(ConditionNotRecordedError):
         records.resolve_condition(patient_id, "shingles", "healed", CLINICIAN)
+
+
+def test_amending_an_erased_patient_is_refused(clinic, records):
+    patient_id = clinic.patient()
+    records.vault.destroy_key(patient_id)
+    with clinic.refuses(PersonalDataErasedError):
+        records.amend_personal_data(patient_id, PERSON, "new phone", RECEPTIONIST)
+    with clinic.refuses(PersonalDataErasedError):
+        records.screen(patient_id, answers(), CLINICIAN)
