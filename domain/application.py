@@ -224,9 +224,10 @@ class ClinicalRecords(Application):
         """The course now, or as it stood at a past instant (server time)."""
         return self._get(TreatmentCourse, course_id, as_of)
 
-    def personal_data(self, patient_id: UUID) -> PersonalData:
-        """Unseal the patient's current personal data (PersonalDataErasedError once erased)."""
-        return self._unseal(self._get(Patient, patient_id))
+    def personal_data(self, patient_id: UUID, as_of: datetime | None = None) -> PersonalData:
+        """Unseal the patient's personal data, now or as it stood at a past instant
+        (PersonalDataErasedError once erased)."""
+        return self._unseal(self._get(Patient, patient_id, as_of))
 
     def patient_by_mrn(self, clinic: str, mrn: str) -> UUID:
         return self._get(MrnIndex, MrnIndex.id_for(clinic, mrn)).patient_id

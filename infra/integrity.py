@@ -73,6 +73,10 @@ class Integrity:
     def checkpoint(self) -> Checkpoint:
         """Sign the tree as it stands after catching up (reusing the last one if unchanged)."""
         self.runner.catch_up()
+        return self.sign()
+
+    def sign(self) -> Checkpoint:
+        """Sign the tree the Merkle log holds now (reusing the last one if unchanged)."""
         with self.runner.views.transaction() as tx:
             size = self.log.size(tx)
             latest = self.latest(tx)

@@ -26,7 +26,8 @@ def library_env(settings: Settings) -> dict[str, str]:
 def open_records(settings: Settings, clock: Callable[[], datetime] | None = None
                  ) -> ClinicalRecords:
     """The clinic's records on the configured database (created on first use)."""
+    env = library_env(settings)  # first: it makes the SQLite file's directory
     vault = SqlKeyVault(Database(settings.key_vault_url or settings.database_url))
     options = {"clock": clock} if clock else {}
-    return ClinicalRecords(library_env(settings), vault=vault, policy=settings.policy,
+    return ClinicalRecords(env, vault=vault, policy=settings.policy,
                            snapshot_interval=settings.snapshot_interval, **options)

@@ -28,6 +28,14 @@ class Settings(BaseSettings):
     signing_key_path: Path = Field(
         default=Path("./var/checkpoint-signing.key"),
         description="Ed25519 key that signs checkpoints; keep it outside the database.")
+    jwt_secret: str | None = Field(
+        default=None, description="HS256 secret for bearer tokens; a dev secret is made"
+        " under var_dir when neither this nor jwt_public_key_path is set.")
+    jwt_public_key_path: Path | None = Field(
+        default=None, description="PEM public key: accept RS256 tokens from an identity"
+        " provider instead of HS256.")
+    read_wait_seconds: float = Field(
+        default=5.0, gt=0, le=60, description="How long a read waits for ?min_position.")
 
     @property
     def policy(self) -> ClinicPolicy:

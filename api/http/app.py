@@ -1,0 +1,55 @@
+"""create_app(settings): the HTTP interface of mesoledger (DESIGN §4)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from fastapi import FastAPI
+
+from api.http import errors
+from api.http.routes import (
+    consents,
+    courses,
+    health,
+    integrity,
+    lots,
+    oversight,
+    patient_views,
+    patients,
+    screenings,
+    treatment,
+)
+from infra.services import open_services
+from infra.settings import Settings
+
+ROUTERS = (patients, consents, screenings, courses, treatment, patient_views, oversight,
+           lots, integrity, health)
+DESCRIPTION = """Clinical records for mesotherapy clinics: who was screened, what was
+formulated for them and what was injected where. Every entry is an immutable event; a
+correction is a new entry. Send `Authorization: Bearer <JWT>`; refusals are RFC 9457
+problems naming the rule or the field. Writes return the log position: pass it to a read
+as `?min_position=` to read your own write."""
+
+
+def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime] | None = None,
+               run_projections: bool = True) -> FastAPI:
+    """The app on the configured store; projections run in-process unless told not to
+    (then `mesoledger worker` keeps the views)."""
+    services = open_services(settings or Settings(), clock)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI):
+        if run_projections:
+            services.start_projections()
+        yield
+        services.close()
+
+    app = FastAPI(title="mesoledger", version="0.1.0", description=DESCRIPTION,
+                  lifespan=lifespan)
+    app.state.services = services
+    errors.install(app)
+    for module in ROUTERS:
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,98 @@
+"""The caller: who the bearer token says they are. The actor of every entry comes from here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.http.errors import Problem
+from api.http.permissions import Permission, may
+from api.http.services import ServicesDep
+from domain.errors import InvalidEntry
+from domain.values import Actor
+from domain.vocabulary import ROLES
+from infra.tokens import InvalidTokenError
+
+ALL_CLINICS = "*"
+bearer = HTTPBearer(auto_error=False, description="A JWT with sub, name, role and clinic.")
+
+
+@dataclass(frozen=True)
+class Caller:
+    id: str
+    name: str
+    role: str
+    clinic: str
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.id, self.name, self.role)
+
+    def sees(self, clinic: str) -> bool:
+        """Regulators see every clinic; everyone else only their own."""
+        return self.clinic == ALL_CLINICS or self.clinic == clinic
+
+    @property
+    def clinic_filter(self) -> str | None:
+        """The clinic a list read is limited to (None: a regulator reads every clinic)."""
+        return None if self.clinic == ALL_CLINICS else self.clinic
+
+    @property
+    def owner(self) -> str:
+        """Whose idempotency keys these are."""
+        return f"{self.clinic}/{self.id}"
+
+
+def caller_of(claims: dict) -> Caller:
+    try:
+        caller = Caller(str(claims["sub"]), str(claims["name"]), claims["role"],
+                        str(claims["clinic"]))
+        caller.actor  # noqa: B018 - validates id, name and role
+    except (KeyError, InvalidEntry) as error:
+        raise InvalidTokenError(f"token claims: {error}") from None
+    if caller.role not in ROLES or (caller.clinic == ALL_CLINICS) != (caller.role == "regulator"):
+        raise InvalidTokenError("token claims: role and clinic do not go together")
+    return caller
+
+
+def authenticated(request: Request, services: ServicesDep,
+                  credentials: Annotated[HTTPAuthorizationCredentials | None,
+                                         Depends(bearer)]) -> Caller:
+    if credentials is None:
+        raise Problem(401, "missing_token", "send Authorization: Bearer <token>",
+                      {"WWW-Authenticate": "Bearer"})
+    caller = caller_of(services.tokens.decode(credentials.credentials))
+    request.state.caller = caller
+    return caller
+
+
+def allowed(permission: Permission):
+    """A dependency: the caller, if their role grants the permission (else 403)."""
+
+    def check(caller: Annotated[Caller, Depends(authenticated)]) -> Caller:
+        if not may(caller.role, permission):
+            raise Problem(403, "role_not_permitted",
+                          f"a {caller.role} may not {permission.value}")
+        return caller
+
+    return check
+
+
+def role(permission: Permission):
+    return Annotated[Caller, Depends(allowed(permission))]
+
+
+FrontDesk = role(Permission.REGISTER_PATIENTS)
+ConsentTaker = role(Permission.RECORD_CONSENTS)
+DirectoryReader = role(Permission.SEARCH_DIRECTORY)
+Screener = role(Permission.SCREEN)
+Prescriber = role(Permission.PLAN_AND_FORMULATE)
+Treater = role(Permission.TREAT)
+ClinicalReader = role(Permission.READ_CLINICAL)
+LotTracer = role(Permission.READ_LOTS)
+Overseer = role(Permission.READ_AUDIT)
+IntegrityReader = role(Permission.READ_INTEGRITY)
+Verifier = role(Permission.VERIFY)

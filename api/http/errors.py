@@ -1,0 +1,101 @@
+"""Every refusal as an RFC 9457 problem (application/problem+json), mapped once for all routes.
+
+Domain refusals are 409 and name the rule; malformed input is 422 and names the field;
+a stale If-Match is 412; a missing or bad token 401; a role that may not 403; an unknown
+record, or another clinic's, 404; a database that is away or a view still catching up 503.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from domain.errors import (
+    InvalidEntry,
+    NotFoundError,
+    RecordBusyError,
+    RuleViolation,
+    StaleVersionError,
+)
+from infra.outages import DATABASE_UNAVAILABLE
+from infra.services import ViewsBehindError
+from infra.tokens import InvalidTokenError
+
+PROBLEM = "application/problem+json"
+
+
+class Problem(Exception):
+    """A refusal raised by the HTTP layer itself (auth, roles, idempotency, waiting)."""
+
+    def __init__(self, status: int, code: str, detail: str, headers: dict | None = None,
+                 **extra: Any) -> None:
+        super().__init__(detail)
+        self.status, self.code, self.detail = status, code, detail
+        self.headers = headers or {}
+        self.extra = extra
+
+
+def problem_of(error: Exception) -> Problem:
+    """The problem an exception stands for; anything unknown is a defect (500)."""
+    match error:
+        case Problem():
+            return error
+        case RequestValidationError():
+            return validation_problem(error)
+        case InvalidEntry():
+            return Problem(422, "invalid_entry", error.problem, field=error.field,
+                           errors=[{"field": error.field, "problem": error.problem}])
+        case RuleViolation():
+            return Problem(409, error.rule, error.detail, rule=error.rule)
+        case StaleVersionError():
+            return Problem(412, "stale_version", str(error), current_version=error.actual)
+        case NotFoundError():
+            return Problem(404, "not_found", "no such record in your clinic")
+        case ViewsBehindError():
+            return Problem(503, "view_catching_up", str(error), {"Retry-After": "1"})
+        case RecordBusyError():
+            return Problem(503, "record_busy", str(error), {"Retry-After": "1"})
+        case InvalidTokenError():
+            return Problem(401, "invalid_token", str(error),
+                           {"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        case HTTPException():
+            return Problem(error.status_code, HTTPStatus(error.status_code).phrase.lower()
+                           .replace(" ", "_"), str(error.detail), dict(error.headers or {}))
+        case _ if isinstance(error, DATABASE_UNAVAILABLE):
+            return Problem(503, "database_unavailable", "the record store is unreachable",
+                           {"Retry-After": "2"})
+    return Problem(500, "defect", "an unexpected error; it has been logged")
+
+
+def validation_problem(error: RequestValidationError) -> Problem:
+    errors = [{"field": ".".join(str(part) for part in item["loc"] if part != "body"),
+               "problem": item["msg"]} for item in error.errors()]
+    first = errors[0] if errors else {"field": "", "problem": "malformed request"}
+    return Problem(422, "invalid_request", f"{first['field']}: {first['problem']}",
+                   field=first["field"], errors=errors)
+
+
+def response_of(problem: Problem) -> JSONResponse:
+    body = {"type": f"urn:mesoledger:problem:{problem.code}",
+            "title": HTTPStatus(problem.status).phrase, "status": problem.status,
+            "detail": problem.detail, **problem.extra}
+    return JSONResponse(body, status_code=problem.status, headers=problem.headers,
+                        media_type=PROBLEM)
+
+
+def install(app: FastAPI) -> None:
+    async def known(_: Request, error: Exception) -> JSONResponse:
+        return response_of(problem_of(error))
+
+    async def malformed(_: Request, error: RequestValidationError) -> JSONResponse:
+        return response_of(validation_problem(error))
+
+    app.add_exception_handler(RequestValidationError, malformed)
+    for kind in (Problem, InvalidEntry, RuleViolation, StaleVersionError, NotFoundError,
+                 RecordBusyError, InvalidTokenError, ViewsBehindError, HTTPException, *DATABASE_UNAVAILABLE):
+        app.add_exception_handler(kind, known)

@@ -1,0 +1,44 @@
+"""Who may do what: the one table of roles (DESIGN §4). Routes name a permission only."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+CLINICAL_STAFF = frozenset({"clinician", "nurse"})
+CLINICAL_READERS = frozenset({"clinician", "nurse", "auditor", "regulator"})
+FRONT_DESK = frozenset({"clinician", "receptionist"})
+OVERSIGHT = frozenset({"auditor", "regulator"})
+EVERYONE = frozenset({"clinician", "nurse", "receptionist", "auditor", "regulator"})
+
+
+class Permission(StrEnum):
+    REGISTER_PATIENTS = "register patients and correct their personal data"
+    RECORD_CONSENTS = "record and withdraw consents"
+    SEARCH_DIRECTORY = "search the patient directory"
+    SCREEN = "screen patients and record allergies and conditions"
+    PLAN_AND_FORMULATE = "plan courses, formulate, change status, void entries"
+    TREAT = "record injections, outcomes and adverse events"
+    READ_CLINICAL = "read patient records, courses, progress and history"
+    READ_LOTS = "trace the patients exposed to a lot"
+    READ_AUDIT = "read the audit trail and the access log"
+    READ_INTEGRITY = "read checkpoints and the public key"
+    VERIFY = "verify the whole store"
+
+
+GRANTS: dict[Permission, frozenset[str]] = {
+    Permission.REGISTER_PATIENTS: FRONT_DESK,
+    Permission.RECORD_CONSENTS: FRONT_DESK,
+    Permission.SEARCH_DIRECTORY: EVERYONE,
+    Permission.SCREEN: frozenset({"clinician"}),
+    Permission.PLAN_AND_FORMULATE: frozenset({"clinician"}),
+    Permission.TREAT: CLINICAL_STAFF,
+    Permission.READ_CLINICAL: CLINICAL_READERS,
+    Permission.READ_LOTS: frozenset({"clinician", "auditor", "regulator"}),
+    Permission.READ_AUDIT: OVERSIGHT,
+    Permission.READ_INTEGRITY: EVERYONE,
+    Permission.VERIFY: OVERSIGHT,
+}
+
+
+def may(role: str, permission: Permission) -> bool:
+    return role in GRANTS[permission]

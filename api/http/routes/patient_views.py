@@ -1,0 +1,33 @@
+"""A patient's progress per area and their whole history (read from the views)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.http.auth import ClinicalReader
+from api.http.routing import ClinicRoute
+from api.http.schemas.views import AreaProgressOut, HistoryEntryOut
+from api.http.scope import PatientInScope
+from api.http.services import FreshViews, ServicesDep
+from projections.area_progress import AreaProgress
+from projections.history import patient_history
+
+router = APIRouter(prefix="/v1/patients/{patient_id}", tags=["progress and history"],
+                   route_class=ClinicRoute, dependencies=[FreshViews])
+
+
+@router.get("/progress")
+def read_progress(patient: PatientInScope, caller: ClinicalReader,
+                  services: ServicesDep) -> list[AreaProgressOut]:
+    """Per course and area: sessions, volume, points, formulation, scores, adverse events."""
+    with services.views.transaction(write=False) as tx:
+        return [AreaProgressOut(**row) for row in AreaProgress.for_patient(tx, str(patient.id))]
+
+
+@router.get("/history")
+def read_history(patient: PatientInScope, caller: ClinicalReader,
+                 services: ServicesDep) -> list[HistoryEntryOut]:
+    """Every entry of the patient and their courses in log order, voided ones marked."""
+    with services.views.transaction(write=False) as tx:
+        entries = patient_history(tx, services.records, str(patient.id))
+    return [HistoryEntryOut(**entry) for entry in entries]

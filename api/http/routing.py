@@ -1,0 +1,123 @@
+"""The route class of patient-scoped routers: reads are access-logged, writes idempotent.
+
+Access log: every GET that touches patient data writes who, whose record, what and the
+outcome (refusals included) and commits it before the response leaves.
+Idempotency: a POST with an `Idempotency-Key` is claimed before it runs; a retry with the
+same body gets the first response, with another body a 422, and nothing is recorded twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Awaitable, Callable
+
+from fastapi import Request, Response
+from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
+
+from api.http.auth import caller_of
+from api.http.errors import Problem, problem_of
+from infra.services import Services
+from infra.tokens import InvalidTokenError
+from projections.access_log import AccessEntry
+
+Handler = Callable[[Request], Awaitable[Response]]
+KEPT_HEADERS = ("etag", "location")
+
+
+class ClinicRoute(APIRoute):
+    def get_route_handler(self) -> Handler:
+        handler = super().get_route_handler()
+        if "POST" in self.methods:
+            return idempotent(handler)
+        if "GET" in self.methods:
+            return access_logged(handler)
+        return handler
+
+
+def access_logged(handler: Handler) -> Handler:
+    async def logged(request: Request) -> Response:
+        try:
+            response = await handler(request)
+        except Exception as error:
+            await _record_access(request, problem_of(error).status)
+            raise
+        await _record_access(request, response.status_code)
+        return response
+
+    return logged
+
+
+async def _record_access(request: Request, outcome: int) -> None:
+    caller = getattr(request.state, "caller", None)
+    if caller is None:  # no valid token: nobody to name, and nothing was read
+        return
+    services: Services = request.app.state.services
+    subjects = getattr(request.state, "subjects", None) or [(None, None)]
+    at = services.clock()
+    entries = [AccessEntry(at, caller.id, caller.role, caller.clinic, patient, clinic,
+                           request.url.path, outcome) for patient, clinic in subjects]
+    await run_in_threadpool(services.record_access, entries)
+
+
+def idempotent(handler: Handler) -> Handler:
+    async def once(request: Request) -> Response:
+        key = request.headers.get("idempotency-key")
+        owner = _owner(request)
+        if key is None or owner is None:
+            return await handler(request)
+        if not 0 < len(key) <= 200:
+            raise Problem(422, "invalid_idempotency_key",
+                          "Idempotency-Key takes 1 to 200 characters", field="Idempotency-Key")
+        keys = request.app.state.services.idempotency
+        fingerprint = hashlib.sha256(
+            f"{request.method} {request.url.path}\n".encode() + await request.body()).hexdigest()
+        first = await run_in_threadpool(keys.claim, owner, key, fingerprint,
+                                        request.app.state.services.clock())
+        if first is not None:
+            return _replay(first, fingerprint)
+        try:
+            response = await handler(request)
+        except BaseException:
+            await run_in_threadpool(keys.release, owner, key)
+            raise
+        if response.status_code >= 300:
+            await run_in_threadpool(keys.release, owner, key)
+            return response
+        await run_in_threadpool(keys.complete, owner, key, response.status_code,
+                                _stored(response))
+        return response
+
+    return once
+
+
+def _owner(request: Request) -> str | None:
+    """Keys belong to the token's user; without a valid token the route answers 401."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return None
+    try:
+        claims = request.app.state.services.tokens.decode(token)
+        return caller_of(claims).owner
+    except InvalidTokenError:
+        return None
+
+
+def _stored(response: Response) -> str:
+    headers = {name: response.headers[name] for name in KEPT_HEADERS if name in response.headers}
+    return json.dumps({"headers": headers, "content": response.body.decode()})
+
+
+def _replay(first, fingerprint: str) -> Response:
+    if first.fingerprint != fingerprint:
+        raise Problem(422, "idempotency_key_reused",
+                      "this Idempotency-Key was used for a different request",
+                      field="Idempotency-Key")
+    if first.status is None:
+        raise Problem(409, "request_in_progress",
+                      "a request with this Idempotency-Key is still being processed",
+                      {"Retry-After": "1"})
+    stored = json.loads(first.body)
+    return Response(stored["content"], status_code=first.status, media_type="application/json",
+                    headers={**stored["headers"], "Idempotent-Replayed": "true"})

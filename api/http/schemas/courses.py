@@ -1,0 +1,124 @@
+"""Request bodies for a course: plan, formulation, injection, outcome, adverse event."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import AwareDatetime, Field
+
+from api.http.schemas.common import Code, Entry, Lot, Name, SiteIn, Text, WhenItHappened
+from domain.entries import AdverseEventReport, CoursePlan, Dose, Outcome
+from domain.formulation import Formula, Ingredient, Vehicle
+
+Amount = Annotated[Decimal, Field(max_digits=12, decimal_places=4)]
+Count = Annotated[int, Field(ge=0, le=100_000)]
+
+
+class PlanIn(Entry):
+    indication: Code
+    areas: Annotated[list[SiteIn], Field(min_length=1, max_length=30)]
+    sessions: Count
+    interval_days: Count
+    occurred_at: WhenItHappened = None
+
+    def to_plan(self) -> CoursePlan:
+        return CoursePlan(self.indication, tuple(a.to_site() for a in self.areas),
+                          self.sessions, self.interval_days)
+
+
+class PlanAmendmentIn(PlanIn):
+    reason: Text
+
+
+class IngredientIn(Entry):
+    substance: Name
+    category: Code
+    amount: Amount
+    unit: Code = Field(description="g, mg, mcg, IU or mL")
+    product: Name
+    lot: Lot
+    expiry: date
+
+    def to_ingredient(self) -> Ingredient:
+        return Ingredient(self.substance, self.category, self.amount, self.unit,
+                          self.product, self.lot, self.expiry)
+
+
+class VehicleIn(Entry):
+    name: Name
+    base: Code = Field(description="aqueous, alcohol or oil")
+
+
+class FormulationIn(Entry):
+    ingredients: Annotated[list[IngredientIn], Field(min_length=1, max_length=20)]
+    vehicle: VehicleIn
+    total_volume_ml: Amount
+    occurred_at: WhenItHappened = None
+
+    def to_formula(self) -> Formula:
+        return Formula(tuple(i.to_ingredient() for i in self.ingredients),
+                       Vehicle(self.vehicle.name, self.vehicle.base), self.total_volume_ml)
+
+
+class InjectionIn(Entry):
+    session: Count
+    site: SiteIn
+    technique: Code
+    depth_mm: Amount
+    needle_gauge: Count
+    needle_length_mm: Amount
+    points: Count
+    volume_ml: Amount
+    formulation_version: Count
+    lots: Annotated[list[Lot], Field(min_length=1, max_length=20)]
+    supervisor: Name | None = Field(
+        default=None, description="The supervising clinician (required of a nurse)")
+    occurred_at: WhenItHappened = None
+
+    def to_dose(self) -> Dose:
+        return Dose(self.session, self.site.to_site(), self.technique, self.depth_mm,
+                    self.needle_gauge, self.needle_length_mm, self.points, self.volume_ml,
+                    self.formulation_version, tuple(self.lots), self.supervisor)
+
+
+class OutcomeIn(Entry):
+    site: SiteIn
+    scale: Code
+    score: Amount
+    kind: Code = Field(description="baseline or follow_up")
+    session: Count
+    occurred_at: WhenItHappened = None
+
+    def to_outcome(self) -> Outcome:
+        return Outcome(self.site.to_site(), self.scale, self.score, self.kind, self.session)
+
+
+class AdverseEventIn(Entry):
+    site: SiteIn | None = None
+    kind: Code
+    severity: Code = Field(description="mild, moderate or severe")
+    serious: bool
+    onset: AwareDatetime
+    action_taken: Text
+    suspected_lots: Annotated[list[Lot], Field(max_length=20)] = []
+    description: Text = ""
+    occurred_at: WhenItHappened = None
+
+    def to_report(self) -> AdverseEventReport:
+        return AdverseEventReport(self.site.to_site() if self.site else None, self.kind,
+                                  self.severity, self.serious, self.onset, self.action_taken,
+                                  tuple(self.suspected_lots), self.description)
+
+
+class StatusIn(Entry):
+    action: Code = Field(description="suspend, resume, complete or discontinue")
+    reason: Text
+    occurred_at: WhenItHappened = None
+
+
+class VoidIn(Entry):
+    version: Annotated[int, Field(ge=1, le=10**9, description="The entry's version")]
+    reason: Text
+    occurred_at: WhenItHappened = None

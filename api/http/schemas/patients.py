@@ -1,0 +1,82 @@
+"""Request bodies for patients: registration, personal data, consents, screening."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import AwareDatetime, Field
+
+from api.http.schemas.common import Code, Entry, Name, Text, WhenItHappened
+from domain.patient import Consent
+from domain.personal_data import PersonalData
+from domain.screening import ScreeningAnswers
+
+
+class PersonalDataIn(Entry):
+    name: Name
+    date_of_birth: date
+    sex: Code = Field(description="female, male, intersex or unknown")
+    contact: Annotated[str, Field(max_length=500)] = ""
+
+    def to_personal_data(self) -> PersonalData:
+        return PersonalData(self.name, self.date_of_birth, self.sex, self.contact)
+
+
+class RegistrationIn(PersonalDataIn):
+    mrn: Annotated[str, Field(min_length=1, max_length=64,
+                              description="Medical record number, unique in the clinic")]
+    occurred_at: WhenItHappened = None
+
+
+class AmendmentIn(PersonalDataIn):
+    reason: Text
+    occurred_at: WhenItHappened = None
+
+
+class ConsentIn(Entry):
+    scope: Code = Field(description="treatment, photography or data_sharing")
+    form_version: Annotated[str, Field(min_length=1, max_length=50)]
+    document_sha256: Annotated[str, Field(min_length=64, max_length=64)]
+    signed_at: AwareDatetime
+    occurred_at: WhenItHappened = None
+
+    def to_consent(self) -> Consent:
+        return Consent(self.scope, self.form_version, self.document_sha256, self.signed_at)
+
+
+class WithdrawalIn(Entry):
+    reason: Text
+    occurred_at: WhenItHappened = None
+
+
+class ScreeningIn(Entry):
+    indications: Annotated[list[Code], Field(max_length=20)]
+    contraindications: Annotated[dict[Code, bool], Field(
+        max_length=100, description="Every contraindication of the checklist, answered")]
+    fitzpatrick_type: Code
+    allergies: Annotated[list[Name], Field(max_length=50)] = []
+    override_justification: Text | None = None
+    occurred_at: WhenItHappened = None
+
+    def to_answers(self) -> ScreeningAnswers:
+        return ScreeningAnswers(tuple(self.indications), dict(self.contraindications),
+                                self.fitzpatrick_type, tuple(self.allergies),
+                                self.override_justification)
+
+
+class AllergyIn(Entry):
+    substance: Name
+    reaction: Text
+    occurred_at: WhenItHappened = None
+
+
+class ConditionIn(Entry):
+    condition: Name
+    note: Text = ""
+    occurred_at: WhenItHappened = None
+
+
+class ResolutionIn(Entry):
+    reason: Text
+    occurred_at: WhenItHappened = None

@@ -1,0 +1,143 @@
+"""What the views return: directory entries, progress, history, audit and access pages."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel
+
+
+class DirectoryEntry(BaseModel):
+    patient_id: UUID
+    clinic: str
+    mrn: str
+    name: str
+    status: str
+    active_courses: int
+
+
+class ScoreOut(BaseModel):
+    scale: str
+    baseline: Decimal | None
+    latest: Decimal | None
+    improvement: Decimal | None
+
+
+class AreaProgressOut(BaseModel):
+    course_id: UUID
+    patient_id: UUID
+    clinic: str
+    indication: str
+    area: str
+    laterality: str
+    planned: bool
+    status: str
+    sessions_done: int
+    sessions_planned: int
+    interval_days: int
+    volume_ml: Decimal
+    points: int
+    formulation_version: int | None
+    ratio: str | None
+    last_session_on: date | None
+    next_due_on: date | None
+    adverse_events: int
+    scores: list[ScoreOut]
+
+
+class ActorOut(BaseModel):
+    id: str
+    name: str
+    role: str
+
+
+class VoidOut(BaseModel):
+    position: int
+    reason: str
+    actor: ActorOut | None
+    at: datetime | None
+
+
+class HistoryEntryOut(BaseModel):
+    position: int
+    recorded_at: datetime
+    record_type: str
+    record_id: UUID
+    version: int
+    event_type: str
+    actor: ActorOut | None
+    occurred_at: datetime | None
+    details: dict[str, Any]
+    voided_by: VoidOut | None
+
+
+class AuditEntryOut(BaseModel):
+    position: int
+    recorded_at: datetime
+    actor_id: str | None
+    actor_role: str | None
+    action: str
+    aggregate_type: str
+    aggregate_id: str
+    version: int
+    patient_id: str | None
+    clinic: str | None
+    event_type: str
+    leaf_hash: str
+
+
+class AuditPage(BaseModel):
+    entries: list[AuditEntryOut]
+    next_after: int | None = None
+
+
+class AccessEntryOut(BaseModel):
+    id: int
+    read_at: datetime
+    actor_id: str
+    role: str
+    actor_clinic: str
+    patient_id: str | None
+    patient_clinic: str | None
+    resource: str
+    outcome: int
+
+
+class AccessPage(BaseModel):
+    entries: list[AccessEntryOut]
+    next_after: int | None = None
+
+
+class ExposureOut(BaseModel):
+    lot: str
+    patient_id: UUID
+    clinic: str
+    course_id: UUID
+    injection_version: int
+    area: str
+    laterality: str
+    session: int
+    date: date
+    voided: bool
+
+
+class CheckpointOut(BaseModel):
+    size: int
+    root: str
+    signed_at: datetime
+    signature: str
+
+
+class PublicKeyOut(BaseModel):
+    algorithm: str = "Ed25519"
+    pem: str
+
+
+class VerdictOut(BaseModel):
+    ok: bool
+    events_checked: int
+    first_bad_position: int | None
+    problem: str

@@ -1,0 +1,54 @@
+"""Request dependencies on what the server holds: services, If-Match, fresh views."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from fastapi import Depends, Header, Query, Request
+
+from api.http.errors import Problem
+from domain.application import ClinicalRecords
+from infra.services import Services
+
+
+def services_of(request: Request) -> Services:
+    return request.app.state.services
+
+
+ServicesDep = Annotated[Services, Depends(services_of)]
+
+
+def records_of(request: Request) -> ClinicalRecords:
+    return request.app.state.services.records
+
+
+Records = Annotated[ClinicalRecords, Depends(records_of)]
+
+ETAG = re.compile(r'^(?:W/)?"(\d{1,9})"$')
+
+
+def expected_version(if_match: Annotated[str | None, Header(
+        description='The version you last read, as its ETag ("3"); 412 if it moved on.')]
+        = None) -> int | None:
+    if if_match is None or if_match.strip() == "*":
+        return None
+    found = ETAG.match(if_match.strip())
+    if not found:
+        raise Problem(422, "invalid_if_match", 'If-Match takes an ETag such as "3"',
+                      field="If-Match")
+    return int(found.group(1))
+
+
+ExpectedVersion = Annotated[int | None, Depends(expected_version)]
+
+
+def caught_up(services: ServicesDep, min_position: Annotated[int | None, Query(
+        ge=0, le=2**62, description="Serve only once the views include this log position "
+        "(the position a write returned); 503 with Retry-After if they do not in time.")]
+        = None) -> None:
+    if min_position:
+        services.wait_for_views(min_position)
+
+
+FreshViews = Depends(caught_up)

@@ -1,0 +1,82 @@
+"""Everything a running server holds: the records, the views and their runner, integrity,
+the access log, idempotency keys and the token keys. Opened once, closed once."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from domain.application import ClinicalRecords
+from infra.idempotency import IdempotencyKeys
+from infra.integrity import Integrity, load_signing_key
+from infra.projecting import open_runner
+from infra.records import open_records
+from infra.runner import CatchUpRunner
+from infra.settings import Settings
+from infra.tokens import TokenKeys
+from projections.access_log import AccessEntry, AccessLog
+
+
+class ViewsBehindError(Exception):
+    """The views have not reached the asked-for log position within the read wait."""
+
+
+@dataclass
+class Services:
+    settings: Settings
+    records: ClinicalRecords
+    runner: CatchUpRunner
+    integrity: Integrity
+    idempotency: IdempotencyKeys
+    tokens: TokenKeys
+    clock: Callable[[], datetime]
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    @property
+    def views(self):
+        return self.runner.views
+
+    def record_access(self, entries: list[AccessEntry]) -> None:
+        """Commit who read what before the data is returned."""
+        with self.views.transaction() as tx:
+            AccessLog.record(tx, entries)
+
+    def log_position(self) -> int:
+        """The position of the last event recorded (what a fresh view must reach)."""
+        return self.records.recorder.max_notification_id() or 0
+
+    def wait_for_views(self, position: int) -> None:
+        """Return once every view includes `position` (ViewsBehindError after the wait)."""
+        if not self.runner.wait_for(position, timeout=self.settings.read_wait_seconds):
+            raise ViewsBehindError(f"the views have not reached position {position} yet")
+
+    def wait_for_log(self) -> None:
+        """Return once every view includes everything recorded so far."""
+        self.wait_for_views(self.log_position())
+
+    def start_projections(self) -> None:
+        """Run the catch-up runner in this process (it stands by if a worker holds the lock)."""
+        self._thread = threading.Thread(target=self.runner.run, args=(self._stop,),
+                                        name="projections", daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self.views.close()
+        self.records.close()
+
+
+def open_services(settings: Settings, clock: Callable[[], datetime] | None = None) -> Services:
+    now = clock or (lambda: datetime.now(UTC))
+    records = open_records(settings, clock=clock)
+    runner = open_runner(records, settings)
+    with runner.views.transaction() as tx:
+        AccessLog.create(tx, postgres=runner.views.is_postgres)
+    return Services(settings, records, runner,
+                    Integrity(runner, load_signing_key(settings.signing_key_path)),
+                    IdempotencyKeys(runner.views), TokenKeys.from_settings(settings), now)

@@ -1,0 +1,69 @@
+"""Bearer tokens: HS256 with a shared secret, or RS256 with an identity provider's key.
+
+The verifying key comes from settings; without one, a development secret is generated
+under var_dir on first use so `mesoledger token` and `mesoledger serve` agree.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import jwt
+
+from infra.settings import Settings
+
+REQUIRED_CLAIMS = ("sub", "name", "role", "clinic", "exp")
+
+
+class InvalidTokenError(Exception):
+    """The token is missing, malformed, expired, or not signed by a key we trust."""
+
+
+@dataclass(frozen=True)
+class TokenKeys:
+    algorithm: str
+    verifying_key: str | bytes
+    signing_key: str | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TokenKeys:
+        if settings.jwt_public_key_path is not None:
+            return cls("RS256", settings.jwt_public_key_path.read_bytes())
+        secret = settings.jwt_secret or _dev_secret(settings.var_dir / "jwt-secret")
+        return cls("HS256", secret, secret)
+
+    def decode(self, token: str) -> dict[str, Any]:
+        """The token's claims, once its signature, algorithm and expiry check out."""
+        try:
+            return jwt.decode(token, self.verifying_key, algorithms=[self.algorithm],
+                              options={"require": list(REQUIRED_CLAIMS)})
+        except jwt.PyJWTError as error:
+            raise InvalidTokenError(str(error)) from None
+
+    def issue(self, sub: str, name: str, role: str, clinic: str,
+              ttl: timedelta = timedelta(hours=8)) -> str:
+        """A token for the configured secret (HS256 only: an RS256 provider issues its own)."""
+        if self.signing_key is None:
+            raise InvalidTokenError("tokens are issued by the identity provider (RS256)")
+        now = datetime.now(UTC)
+        claims = {"sub": sub, "name": name, "role": role, "clinic": clinic,
+                  "iat": now, "exp": now + ttl}
+        return jwt.encode(claims, self.signing_key, algorithm=self.algorithm)
+
+
+def _dev_secret(path: Path) -> str:
+    """Read the secret, or create it once (exclusively, so concurrent starts agree)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as file:
+            file.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()

@@ -1,0 +1,83 @@
+"""access_log: every read of patient-scoped data, refused ones included.
+
+Unlike the other views it is not projected from events: the HTTP layer writes an entry,
+and commits it, before the data leaves the server. Entries hold identifiers only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from projections.base import ViewTransaction
+
+COLUMNS = ("id", "read_at", "actor_id", "role", "actor_clinic", "patient_id",
+           "patient_clinic", "resource", "outcome")
+
+
+@dataclass(frozen=True)
+class AccessEntry:
+    read_at: datetime
+    actor_id: str
+    role: str
+    actor_clinic: str
+    patient_id: str | None
+    patient_clinic: str | None
+    resource: str
+    outcome: int
+
+
+@dataclass(frozen=True)
+class AccessFilter:
+    clinic: str | None = None
+    patient_id: str | None = None
+    actor_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+class AccessLog:
+    tables = ("access_log",)
+
+    @staticmethod
+    def create(tx: ViewTransaction, postgres: bool) -> None:
+        id_column = "BIGSERIAL" if postgres else "INTEGER"  # both number rows by themselves
+        tx.execute(f"CREATE TABLE IF NOT EXISTS access_log (id {id_column} PRIMARY KEY,"
+                   " read_at TEXT NOT NULL, actor_id TEXT NOT NULL, role TEXT NOT NULL,"
+                   " actor_clinic TEXT NOT NULL, patient_id TEXT, patient_clinic TEXT,"
+                   " resource TEXT NOT NULL, outcome INTEGER NOT NULL)")
+        tx.execute("CREATE INDEX IF NOT EXISTS access_log_patient"
+                   " ON access_log (patient_id, id)")
+        tx.execute("CREATE INDEX IF NOT EXISTS access_log_actor ON access_log (actor_id, id)")
+
+    @staticmethod
+    def record(tx: ViewTransaction, entries: list[AccessEntry]) -> None:
+        tx.executemany(
+            "INSERT INTO access_log (read_at, actor_id, role, actor_clinic, patient_id,"
+            " patient_clinic, resource, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(e.read_at.isoformat(), e.actor_id, e.role, e.actor_clinic, e.patient_id,
+              e.patient_clinic, e.resource, e.outcome) for e in entries])
+
+    @staticmethod
+    def page(tx: ViewTransaction, where: AccessFilter, after: int = 0,
+             limit: int = 100) -> list[dict]:
+        """Entries after an id (the cursor), oldest first; a clinic sees reads of its
+        patients and reads by its own staff."""
+        clauses, params = ["id > ?"], [after]
+        if where.clinic is not None:
+            clauses.append("(patient_clinic = ? OR actor_clinic = ?)")
+            params += [where.clinic, where.clinic]
+        for column in ("patient_id", "actor_id"):
+            if getattr(where, column) is not None:
+                clauses.append(f"{column} = ?")
+                params.append(getattr(where, column))
+        if where.since:
+            clauses.append("read_at >= ?")
+            params.append(where.since.isoformat())
+        if where.until:
+            clauses.append("read_at < ?")
+            params.append(where.until.isoformat())
+        rows = tx.rows(f"SELECT {', '.join(COLUMNS)} FROM access_log"
+                       f" WHERE {' AND '.join(clauses)} ORDER BY id LIMIT ?",
+                       (*params, limit))
+        return [dict(zip(COLUMNS, row, strict=True)) for row in rows]

@@ -1,0 +1,84 @@
+"""A patient's history: every entry of the patient and their courses, in log order.
+
+The audit trail says which records and positions belong to the patient; the entries'
+content is read from the event store itself. A voided entry stays, marked with the void
+that struck it. Sealed personal data is never opened here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+from domain.application import ClinicalRecords
+from projections.base import ViewTransaction
+
+CLINICAL_RECORDS = ("Patient", "TreatmentCourse")
+BOOKKEEPING = {"originator_id", "originator_version", "timestamp", "actor", "occurred_at"}
+SEALED = "sealed_personal_data"
+
+
+def patient_history(tx: ViewTransaction, records: ClinicalRecords, patient_id: str,
+                    up_to: int | None = None) -> list[dict]:
+    """Every entry of the patient, oldest first (up to a log position, if given)."""
+    rows = tx.rows("SELECT position, recorded_at, aggregate_type, aggregate_id, version,"
+                   " event_type FROM audit_trail WHERE patient_id = ? AND position <= ?"
+                   " ORDER BY position", (patient_id, up_to or 2**62))
+    rows = [row for row in rows if row[2] in CLINICAL_RECORDS]
+    events = {}
+    for record_id in dict.fromkeys(row[3] for row in rows):
+        for event in records.events.get(UUID(record_id)):
+            events[(record_id, event.originator_version)] = event
+    entries = [_entry(row, events[(row[3], row[4])]) for row in rows]
+    _mark_voids(entries)
+    return entries
+
+
+def _entry(row: tuple, event: Any) -> dict:
+    position, recorded_at, record_type, record_id, version, event_type = row
+    actor = getattr(event, "actor", None)
+    return {"position": position, "recorded_at": recorded_at, "record_type": record_type,
+            "record_id": record_id, "version": version, "event_type": event_type,
+            "actor": actor and {"id": actor.id, "name": actor.name, "role": actor.role},
+            "occurred_at": getattr(event, "occurred_at", None),
+            "details": details_of(event), "voided_by": None}
+
+
+def details_of(event: Any) -> dict:
+    """What the entry says, as plain JSON values (personal data stays sealed)."""
+    fields = {name: value for name, value in vars(event).items() if name not in BOOKKEEPING}
+    if SEALED in fields:
+        fields[SEALED] = "(sealed under the patient's key)"
+    return {name: plain(value) for name, value in fields.items()}
+
+
+def plain(value: Any) -> Any:
+    match value:
+        case Decimal() | UUID():
+            return str(value)
+        case datetime() | date():
+            return value.isoformat()
+        case Enum():
+            return value.value
+        case dict():
+            return {str(k): plain(v) for k, v in value.items()}
+        case list() | tuple() | set() | frozenset():
+            return [plain(v) for v in value]
+        case _ if dataclasses.is_dataclass(value):
+            return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    return value
+
+
+def _mark_voids(entries: list[dict]) -> None:
+    by_record = {(e["record_id"], e["version"]): e for e in entries}
+    for void in entries:
+        if void["event_type"] == "EntryVoided":
+            struck = by_record.get((void["record_id"], void["details"]["entry_version"]))
+            if struck is not None:
+                struck["voided_by"] = {"position": void["position"],
+                                       "reason": void["details"]["reason"],
+                                       "actor": void["actor"], "at": void["occurred_at"]}
