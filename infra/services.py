@@ -57,6 +57,24 @@ class Services:
         """Return once every view includes everything recorded so far."""
         self.wait_for_views(self.log_position())
 
+    def settle_views(self, timeout: float = 10.0) -> bool:
+        """Bring every view to the end of the log: let the active runner do it, or, if none
+        is running, catch up here under the runner lock. False if that did not happen."""
+        if self.runner.wait_for(self.log_position(), timeout=1.0):
+            return True
+        stop = threading.Event()
+        deadline = threading.Timer(timeout, stop.set)
+        deadline.daemon = True
+        deadline.start()
+        try:
+            with self.runner.lock.held(stop) as active:
+                if active:
+                    self.runner.catch_up()
+                    return True
+        finally:
+            deadline.cancel()
+        return self.runner.wait_for(self.log_position(), timeout=1.0)
+
     def start_projections(self) -> None:
         """Run the catch-up runner in this process (it stands by if a worker holds the lock)."""
         self._thread = threading.Thread(target=self.runner.run, args=(self._stop,),

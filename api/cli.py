@@ -1,0 +1,123 @@
+"""The `mesoledger` command line: serve, worker, token, demo, verify, projections rebuild."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from typing import Annotated
+
+import typer
+
+from infra.settings import Settings
+
+app = typer.Typer(help="mesoledger: clinical records for mesotherapy clinics.",
+                  no_args_is_help=True, add_completion=False)
+projections = typer.Typer(help="Look after the read views.", no_args_is_help=True)
+app.add_typer(projections, name="projections")
+
+
+@app.command()
+def serve(host: str = "127.0.0.1", port: int = 8000,
+          no_projections: Annotated[bool, typer.Option(
+              "--no-projections", help="Leave the views to `mesoledger worker` processes "
+              "(PostgreSQL).")] = False) -> None:
+    """Serve the HTTP interface (views kept in-process unless --no-projections)."""
+    import uvicorn
+
+    from api.http.app import create_app
+
+    settings = Settings()
+    typer.echo(f"mesoledger on {settings.database_url}\n"
+               f"  docs:  http://{host}:{port}/docs\n"
+               "  token: mesoledger token --sub u-1 --name 'Dr Maria Rossi' "
+               "--role clinician --clinic clinic-a")
+    uvicorn.run(create_app(settings, run_projections=not no_projections), host=host,
+                port=port, log_level="warning")
+
+
+@app.command()
+def worker() -> None:
+    """Keep every view caught up until stopped (one active worker; others stand by)."""
+    from infra.worker import main as run
+
+    run()
+
+
+@app.command()
+def token(sub: Annotated[str, typer.Option(help="The user's unique id")],
+          name: Annotated[str, typer.Option(help="The user's printed name")],
+          role: Annotated[str, typer.Option(help="clinician, nurse, receptionist, auditor "
+                                                 "or regulator")],
+          clinic: Annotated[str, typer.Option(help="The user's clinic ('*' for regulators)")],
+          ttl: Annotated[int, typer.Option(help="Minutes until it expires")] = 480) -> None:
+    """Print a bearer token signed with the configured secret."""
+    from api.http.auth import caller_of
+    from infra.tokens import InvalidTokenError, TokenKeys
+
+    keys = TokenKeys.from_settings(Settings())
+    try:
+        caller_of({"sub": sub, "name": name, "role": role, "clinic": clinic})
+        typer.echo(keys.issue(sub, name, role, clinic, timedelta(minutes=ttl)))
+    except InvalidTokenError as error:
+        raise typer.BadParameter(str(error)) from None
+
+
+@app.command()
+def demo() -> None:
+    """Load a realistic demo clinic (patients, three indications, refusals, a void)."""
+    from api.demo import load_demo_clinic
+    from infra.services import open_services
+
+    services = open_services(Settings())
+    try:
+        for line in load_demo_clinic(services.records):
+            typer.echo(line)
+    finally:
+        services.close()
+
+
+@app.command()
+def verify() -> None:
+    """Check every stored event against the Merkle log and its signed checkpoints."""
+    from infra.services import open_services
+    from infra.verification import verify as verify_store
+
+    services = open_services(Settings())
+    try:
+        if not services.settle_views():
+            typer.echo("the views could not catch up with the log; is a worker stuck?", err=True)
+            raise typer.Exit(2)
+        verdict = verify_store(services.integrity, services.integrity.key.public_key())
+    finally:
+        services.close()
+    if not verdict.ok:
+        typer.echo(f"FAILED at log position {verdict.first_bad_position}: {verdict.problem}",
+                   err=True)
+        raise typer.Exit(1)
+    typer.echo(f"ok: {verdict.events_checked} events verified")
+
+
+@projections.command("rebuild")
+def rebuild(name: Annotated[str | None, typer.Argument(help="One view; all when omitted")]
+            = None) -> None:
+    """Drop a view (or all) and replay it from the start of the log."""
+    from infra.services import open_services
+
+    services = open_services(Settings())
+    runner = services.runner
+    try:
+        names = [name] if name else list(runner.projections)
+        unknown = set(names) - set(runner.projections)
+        if unknown:
+            raise typer.BadParameter(f"unknown view {sorted(unknown)}; "
+                                     f"one of {sorted(runner.projections)}")
+        typer.echo("waiting for the runner lock (stop running workers or servers)...")
+        with runner.lock.held(threading.Event()):
+            for view in names:
+                typer.echo(f"{view}: {runner.rebuild(view)} events replayed")
+    finally:
+        services.close()
+
+
+def main() -> None:
+    app()
