@@ -1,0 +1,165 @@
+"""POST an injection and GET progress over real HTTP, next to a bare FastAPI + psycopg app.
+
+    .venv/bin/python bench/http_api.py [--seconds 10] [--clients 8]
+
+Both servers are uvicorn processes on loopback against the same PostgreSQL server; 8
+clients (threads with keep-alive connections) each work on their own patient and course.
+Prints throughput, the ratio to the bare endpoint, and p50/p99 latency.
+Goals: POST ≥ 0.5 of bare, GET (with its access-log write) ≥ 0.4, p99 ≤ 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.stores import postgres_url  # noqa: E402
+from infra.database import Database  # noqa: E402
+from infra.tokens import TokenKeys  # noqa: E402
+from tests.api import bodies  # noqa: E402
+from tests.api.test_server import free_port, wait_until_up  # noqa: E402
+
+SECRET = "bench-secret-bench-secret-bench-secret-0123"
+BIN = Path(sys.executable).parent
+
+
+def start(args: list[str], env: dict) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    process = subprocess.Popen([*args, "--port", str(port)], env=os.environ | env, cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    wait_until_up(url, process) if "serve" in args else wait_for_port(url, process)
+    return process, url
+
+
+def wait_for_port(url: str, process: subprocess.Popen) -> None:
+    for _ in range(300):
+        try:
+            httpx.get(f"{url}/openapi.json", timeout=1)
+            return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise RuntimeError("bare app did not start")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=30)
+
+
+def load(clients: list[httpx.Client], seconds: float,
+         request: Callable[[httpx.Client, int], httpx.Response]) -> tuple[float, list[float]]:
+    """Requests per second over all clients, and every latency in ms."""
+    latencies: list[list[float]] = [[] for _ in clients]
+    deadline = time.perf_counter() + seconds
+
+    def drive(i: int) -> None:
+        while time.perf_counter() < deadline:
+            began = time.perf_counter()
+            response = request(clients[i], i)
+            latencies[i].append((time.perf_counter() - began) * 1000)
+            assert response.status_code < 300, response.text
+
+    threads = [threading.Thread(target=drive, args=(i,)) for i in range(len(clients))]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    flat = [ms for per_client in latencies for ms in per_client]
+    return len(flat) / (time.perf_counter() - began), flat
+
+
+def percentile(values: list[float], p: int) -> float:
+    return statistics.quantiles(values, n=100)[p - 1]
+
+
+def prepare_courses(url: str, headers: dict, count: int) -> list[tuple[str, str]]:
+    """One screened, consented patient with a formulated course per client."""
+    courses = []
+    with httpx.Client(base_url=f"{url}/v1", headers=headers, timeout=30) as http:
+        for i in range(count):
+            pid = http.post("/patients", json=bodies.registration(f"B-{i}")).json()["patient_id"]
+            http.post(f"/patients/{pid}/consents", json=bodies.consent(datetime.now(UTC)))
+            http.post(f"/patients/{pid}/screenings", json=bodies.screening())
+            cid = http.post(f"/patients/{pid}/courses",
+                            json=bodies.plan(20)).json()["course_id"]
+            http.post(f"/courses/{cid}/formulations", json=bodies.formulation())
+            courses.append((pid, cid))
+    return courses
+
+
+def report(name: str, ours: tuple[float, list[float]], bare: tuple[float, list[float]],
+           goal: float) -> str:
+    ratio = ours[0] / bare[0]
+    return (f"{name:<26} {ours[0]:8.1f} req/s  p50 {percentile(ours[1], 50):6.1f} ms"
+            f"  p99 {percentile(ours[1], 99):6.1f} ms | bare {bare[0]:8.1f} req/s"
+            f"  p50 {percentile(bare[1], 50):5.1f} ms  p99 {percentile(bare[1], 99):5.1f} ms"
+            f" | ratio {ratio:4.2f} (goal ≥ {goal}) {'MET' if ratio >= goal else 'MISSED'}"
+            f" | p99 ≤ 50 ms {'MET' if percentile(ours[1], 99) <= 50 else 'MISSED'}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--clients", type=int, default=8)
+    args = parser.parse_args()
+    token = TokenKeys("HS256", SECRET, SECRET).issue("u-bench", "Dr Bench", "clinician",
+                                                      "clinic-a")
+    headers = {"Authorization": f"Bearer {token}"}
+    with postgres_url() as url, tempfile.TemporaryDirectory() as var:
+        env = {"MESOLEDGER_DATABASE_URL": url, "MESOLEDGER_JWT_SECRET": SECRET,
+               "MESOLEDGER_VAR_DIR": var, "MESOLEDGER_SIGNING_KEY_PATH": f"{var}/key",
+               "MESOLEDGER_AREA_SESSION_VOLUME_LIMIT_ML": "100000"}
+        ours, ours_url = start([str(BIN / "mesoledger"), "serve"], env)
+        bare, bare_url = start([str(BIN / "python"), "-m", "uvicorn", "bench.bare_app:app",
+                                "--log-level", "warning"],
+                               {"BARE_CONNINFO": Database(url).postgres_conninfo()})
+        try:
+            courses = prepare_courses(ours_url, headers, args.clients)
+            results = run_phases(ours_url, bare_url, headers, courses, args.seconds)
+        finally:
+            stop(ours)
+            stop(bare)
+    print(f"HTTP benchmark: {args.clients} clients, {args.seconds:g} s per phase, PostgreSQL")
+    print(report("POST injection", results["post"], results["bare_post"], 0.5))
+    print(report("GET progress (+access log)", results["get"], results["bare_get"], 0.4))
+
+
+def run_phases(ours_url: str, bare_url: str, headers: dict, courses: list, seconds: float):
+    injection = bodies.injection(1, volume="0.01")
+    ours = [httpx.Client(base_url=f"{ours_url}/v1", headers=headers) for _ in courses]
+    bare = [httpx.Client(base_url=bare_url) for _ in courses]
+    try:
+        return {
+            "bare_post": load(bare, seconds, lambda c, i: c.post(
+                f"/courses/{courses[i][1]}/injections", json=injection)),
+            "post": load(ours, seconds, lambda c, i: c.post(
+                f"/courses/{courses[i][1]}/injections", json=injection)),
+            "bare_get": load(bare, seconds, lambda c, i: c.get(
+                f"/courses/{courses[i][1]}/injections")),
+            "get": load(ours, seconds, lambda c, i: c.get(
+                f"/patients/{courses[i][0]}/progress")),
+        }
+    finally:
+        for client in ours + bare:
+            client.close()
+
+
+if __name__ == "__main__":
+    main()
