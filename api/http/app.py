@@ -12,6 +12,7 @@ from api.http import errors
 from api.http.routes import (
     consents,
     courses,
+    exports,
     health,
     integrity,
     lots,
@@ -24,8 +25,8 @@ from api.http.routes import (
 from infra.services import open_services
 from infra.settings import Settings
 
-ROUTERS = (patients, consents, screenings, courses, treatment, patient_views, oversight,
-           lots, integrity, health)
+ROUTERS = (patients, consents, screenings, courses, treatment, patient_views, exports,
+           oversight, lots, integrity, health)
 DESCRIPTION = """Clinical records for mesotherapy clinics: who was screened, what was
 formulated for them and what was injected where. Every entry is an immutable event; a
 correction is a new entry. Send `Authorization: Bearer <JWT>`; refusals are RFC 9457

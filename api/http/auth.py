@@ -17,6 +17,7 @@ from domain.vocabulary import ROLES
 from infra.tokens import InvalidTokenError
 
 ALL_CLINICS = "*"
+CLAIMS = ("sub", "name", "role", "clinic")
 bearer = HTTPBearer(auto_error=False, description="A JWT with sub, name, role and clinic.")
 
 
@@ -47,11 +48,13 @@ class Caller:
 
 
 def caller_of(claims: dict) -> Caller:
+    named = [claims.get(claim) for claim in CLAIMS]
+    if not all(isinstance(value, str) and value.strip() for value in named):
+        raise InvalidTokenError(f"token claims: {', '.join(CLAIMS)} must be non-empty text")
+    caller = Caller(*named)
     try:
-        caller = Caller(str(claims["sub"]), str(claims["name"]), claims["role"],
-                        str(claims["clinic"]))
         caller.actor  # noqa: B018 - validates id, name and role
-    except (KeyError, InvalidEntry) as error:
+    except InvalidEntry as error:
         raise InvalidTokenError(f"token claims: {error}") from None
     if caller.role not in ROLES or (caller.clinic == ALL_CLINICS) != (caller.role == "regulator"):
         raise InvalidTokenError("token claims: role and clinic do not go together")
@@ -96,3 +99,4 @@ LotTracer = role(Permission.READ_LOTS)
 Overseer = role(Permission.READ_AUDIT)
 IntegrityReader = role(Permission.READ_INTEGRITY)
 Verifier = role(Permission.VERIFY)
+Exporter = role(Permission.EXPORT)

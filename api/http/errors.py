@@ -22,6 +22,7 @@ from domain.errors import (
     RuleViolation,
     StaleVersionError,
 )
+from infra.exports import UnknownCheckpointError
 from infra.outages import DATABASE_UNAVAILABLE
 from infra.services import ViewsBehindError
 from infra.tokens import InvalidTokenError
@@ -54,6 +55,8 @@ def problem_of(error: Exception) -> Problem:
             return Problem(409, error.rule, error.detail, rule=error.rule)
         case StaleVersionError():
             return Problem(412, "stale_version", str(error), current_version=error.actual)
+        case UnknownCheckpointError():
+            return Problem(422, "unknown_checkpoint", str(error), field="since_checkpoint")
         case NotFoundError():
             return Problem(404, "not_found", "no such record in your clinic")
         case ViewsBehindError():
@@ -97,5 +100,6 @@ def install(app: FastAPI) -> None:
 
     app.add_exception_handler(RequestValidationError, malformed)
     for kind in (Problem, InvalidEntry, RuleViolation, StaleVersionError, NotFoundError,
-                 RecordBusyError, InvalidTokenError, ViewsBehindError, HTTPException, *DATABASE_UNAVAILABLE):
+                 RecordBusyError, InvalidTokenError, ViewsBehindError, UnknownCheckpointError,
+                 HTTPException, *DATABASE_UNAVAILABLE):
         app.add_exception_handler(kind, known)

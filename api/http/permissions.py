@@ -23,6 +23,7 @@ class Permission(StrEnum):
     READ_AUDIT = "read the audit trail and the access log"
     READ_INTEGRITY = "read checkpoints and the public key"
     VERIFY = "verify the whole store"
+    EXPORT = "export a patient's history with its proofs"
 
 
 GRANTS: dict[Permission, frozenset[str]] = {
@@ -37,6 +38,7 @@ GRANTS: dict[Permission, frozenset[str]] = {
     Permission.READ_AUDIT: OVERSIGHT,
     Permission.READ_INTEGRITY: EVERYONE,
     Permission.VERIFY: OVERSIGHT,
+    Permission.EXPORT: OVERSIGHT | {"clinician"},
 }
 
 

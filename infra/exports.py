@@ -1,0 +1,75 @@
+"""A regulator's copy of one patient's history, provable without the database (DESIGN §5.2).
+
+The patient's events exactly as stored, each with its inclusion proof against a signed
+checkpoint; the checkpoint and the public key; optionally a consistency proof from an
+earlier checkpoint the regulator already holds; and the history rendered from the same
+events. Everything comes from one snapshot of the log: the events up to the checkpoint.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime
+from uuid import UUID
+
+from infra.integrity import Checkpoint, Integrity, public_key_pem
+from projections.history import patient_history, plain
+from projections.merkle_log import MerkleLog
+
+FORMAT = "mesoledger-export/1"
+
+
+class UnknownCheckpointError(LookupError):
+    """No signed checkpoint of that size to prove consistency from."""
+
+
+def export_patient(integrity: Integrity, patient_id: UUID,
+                   since_checkpoint: int | None = None) -> dict:
+    """The export document (JSON-ready) of one patient, proven against a fresh checkpoint."""
+    checkpoint = integrity.sign()
+    records, log = integrity.runner.records, MerkleLog()
+    with integrity.runner.views.transaction(write=False) as tx:
+        history = patient_history(tx, records, str(patient_id), up_to=_last_position(tx,
+                                                                                     checkpoint))
+        stored = _stored_events(records, history)
+        events = [_proven(tx, log, stored[(e["record_id"], e["version"])], e["position"],
+                          checkpoint.size) for e in history]
+        consistency = since_checkpoint is not None and _consistency(
+            tx, log, since_checkpoint, checkpoint.size)
+    return {"format": FORMAT, "patient_id": str(patient_id),
+            "exported_at": datetime.now(UTC).isoformat(),
+            "checkpoint": vars(checkpoint), "public_key": public_key_pem(integrity.key),
+            "consistency": consistency or None, "events": events,
+            "history": [plain(entry) for entry in history]}
+
+
+def _last_position(tx, checkpoint: Checkpoint) -> int:
+    if checkpoint.size == 0:
+        return 0
+    return tx.one("SELECT position FROM merkle_leaves WHERE idx = ?", (checkpoint.size - 1,))[0]
+
+
+def _stored_events(records, history: list[dict]) -> dict[tuple[str, int], object]:
+    """The stored form of every entry: one read per record."""
+    stored = {}
+    for record_id in dict.fromkeys(entry["record_id"] for entry in history):
+        for event in records.recorder.select_events(UUID(record_id)):
+            stored[(record_id, event.originator_version)] = event
+    return stored
+
+
+def _proven(tx, log: MerkleLog, stored, position: int, size: int) -> dict:
+    index = log.leaf_index(tx, position)
+    return {"position": position, "leaf_index": index,
+            "originator_id": str(stored.originator_id), "version": stored.originator_version,
+            "topic": stored.topic, "state": base64.b64encode(stored.state).decode(),
+            "inclusion_proof": [h.hex() for h in log.inclusion_proof(tx, index, size)]}
+
+
+def _consistency(tx, log: MerkleLog, old_size: int, new_size: int) -> dict:
+    old = tx.one("SELECT size, root, signed_at, signature FROM checkpoints WHERE size = ?",
+                 (old_size,))
+    if old is None or old_size > new_size:
+        raise UnknownCheckpointError(f"no signed checkpoint of size {old_size}")
+    return {"from": vars(Checkpoint(*old)),
+            "proof": [h.hex() for h in log.consistency_proof(tx, old_size, new_size)]}
