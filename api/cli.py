@@ -64,7 +64,8 @@ def token(sub: Annotated[str, typer.Option(help="The user's unique id")],
 
 @app.command()
 def demo() -> None:
-    """Load a realistic demo clinic (patients, three indications, refusals, a void)."""
+    """Load a realistic demo clinic (patients, three indications, refusals, a void), then
+    bring the views up to date and sign a checkpoint over the log."""
     from api.demo import load_demo_clinic
     from infra.services import open_services
 
@@ -72,8 +73,18 @@ def demo() -> None:
     try:
         for line in load_demo_clinic(services.records):
             typer.echo(line)
+        _settle(services)
+        checkpoint = services.integrity.sign()
+        typer.echo(f"checkpoint signed over {checkpoint.size} events, root {checkpoint.root}")
     finally:
         services.close()
+
+
+def _settle(services) -> None:
+    """Bring the views (the Merkle log among them) to the end of the log, or exit 2."""
+    if not services.settle_views():
+        typer.echo("the views could not catch up with the log; is a worker stuck?", err=True)
+        raise typer.Exit(2)
 
 
 @app.command()
@@ -84,9 +95,7 @@ def verify() -> None:
 
     services = open_services(Settings())
     try:
-        if not services.settle_views():
-            typer.echo("the views could not catch up with the log; is a worker stuck?", err=True)
-            raise typer.Exit(2)
+        _settle(services)
         verdict = verify_store(services.integrity, services.integrity.key.public_key())
     finally:
         services.close()
@@ -95,6 +104,28 @@ def verify() -> None:
                    err=True)
         raise typer.Exit(1)
     typer.echo(f"ok: {verdict.events_checked} events verified")
+
+
+@app.command()
+def export(patient_id: Annotated[str, typer.Argument(help="The patient's id")],
+           since_checkpoint: Annotated[int | None, typer.Option(
+               help="Size of an earlier checkpoint you hold: add the consistency proof")]
+           = None) -> None:
+    """Print a patient's export (JSON with proofs); check it with
+    `python -m api.verify_export EXPORT.json`."""
+    import json
+    from uuid import UUID
+
+    from infra.exports import export_patient
+    from infra.services import open_services
+
+    services = open_services(Settings())
+    try:
+        _settle(services)
+        document = export_patient(services.integrity, UUID(patient_id), since_checkpoint)
+    finally:
+        services.close()
+    typer.echo(json.dumps(document, indent=1))
 
 
 @projections.command("rebuild")

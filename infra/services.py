@@ -58,22 +58,32 @@ class Services:
         self.wait_for_views(self.log_position())
 
     def settle_views(self, timeout: float = 10.0) -> bool:
-        """Bring every view to the end of the log: let the active runner do it, or, if none
-        is running, catch up here under the runner lock. False if that did not happen."""
-        if self.runner.wait_for(self.log_position(), timeout=1.0):
-            return True
-        stop = threading.Event()
-        deadline = threading.Timer(timeout, stop.set)
-        deadline.daemon = True
-        deadline.start()
+        """Bring every view to the end of the log: catch up here under the runner lock if
+        no runner holds it, else let the active runner do it. False if neither did in time.
+
+        The lock is tried briefly and the views checked between tries, so an idle store does
+        not wait for a runner that is not there, nor a busy one for the whole timeout."""
+
+        def alarm(seconds: float) -> tuple[threading.Event, threading.Timer]:
+            rings = threading.Event()
+            timer = threading.Timer(seconds, rings.set)
+            timer.daemon = True
+            timer.start()
+            return rings, timer
+
+        end, (give_up, deadline) = self.log_position(), alarm(timeout)
         try:
-            with self.runner.lock.held(stop) as active:
-                if active:
-                    self.runner.catch_up()
-                    return True
+            while not self.runner.wait_for(end, timeout=0):
+                if give_up.is_set():
+                    return False
+                with self.runner.lock.held(alarm(0.5)[0]) as active:
+                    if active:
+                        self.runner.catch_up()
+                        return True
+                self.runner.wait_for(end, timeout=0.5)
+            return True
         finally:
             deadline.cancel()
-        return self.runner.wait_for(self.log_position(), timeout=1.0)
 
     def start_projections(self) -> None:
         """Run the catch-up runner in this process (it stands by if a worker holds the lock)."""

@@ -1,0 +1,44 @@
+"""The demo clinics: realistic patients recorded through the clinic's own use cases.
+
+    mesoledger demo
+
+Every entry is dated in the past (days before the records' clock), so courses look under
+way: screenings, plans, mixes, sessions, scores, an adverse event, a void and refusals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from api.demo import clinic_a, clinic_b
+from api.demo.chart import Chart, Story
+from domain.application import ClinicalRecords
+from domain.errors import NotFoundError
+
+STORIES: tuple[Story, ...] = (*clinic_a.STORIES, *clinic_b.STORIES)
+
+
+def load_demo_clinic(records: ClinicalRecords) -> Iterator[str]:
+    """Record every demo patient not registered yet; yield one line per thing done.
+
+    A patient whose MRN is already taken in their clinic is left as it is, so running the
+    demo again records nothing."""
+    now = records.clock()
+    present = [story for story in STORIES if _registered(records, story)]
+    if len(present) == len(STORIES):
+        yield "the demo clinics are already loaded: nothing recorded"
+        return
+    for story in present:
+        yield f"{story.clinic} {story.mrn}  already registered: left as it is"
+    for slot, story in enumerate(STORIES):
+        if story not in present:
+            yield from story.unfold(Chart(records, story, now, hour=9 + slot % 8))
+    yield f"loaded {len(STORIES) - len(present)} demo patients"
+
+
+def _registered(records: ClinicalRecords, story: Story) -> bool:
+    try:
+        records.patient_by_mrn(story.clinic, story.mrn)
+    except NotFoundError:
+        return False
+    return True
