@@ -14,6 +14,7 @@ from eventsourcing.persistence import JSONTranscoder, RecordConflictError
 
 from domain.course import TreatmentCourse
 from domain.entries import AdverseEventReport, CoursePlan, Dose, Outcome
+from domain.erasure import Retention, RetentionPeriodRunningError
 from domain.errors import DuplicateMrnError, NotFoundError, RecordBusyError, StaleVersionError
 from domain.formulation import Formula
 from domain.mrn_index import MrnIndex
@@ -145,6 +146,23 @@ class ClinicalRecords(Application):
         at = self._clinical_time(occurred_at)
         return self._update(Patient, patient_id, expected_version,
                             lambda p: p.resolve_condition(condition, reason, actor, at))
+
+    def request_erasure(self, patient_id: UUID, reason: str, last_entry_at: datetime,
+                        actor: Actor, expected_version: int | None = None) -> Recorded:
+        """Erase the patient's personal data once the retention period after their last
+        entry has run: the erasure is recorded, then their key destroyed. Before that, the
+        refusal is recorded and RetentionPeriodRunningError raised."""
+        at = self.clock()
+        retention = Retention(self.policy.retention_years)
+        outcome: list[datetime | None] = []
+        recorded = self._update(Patient, patient_id, expected_version, lambda p: outcome.append(
+            p.request_erasure(reason, last_entry_at, retention, actor, at)))
+        if outcome[-1] is not None:
+            raise RetentionPeriodRunningError(
+                f"records are kept until {outcome[-1].date().isoformat()}; the refusal is"
+                " recorded", recorded.position)
+        self.vault.destroy_key(patient_id)
+        return recorded
 
     # --- courses ------------------------------------------------------------------------
 

@@ -8,7 +8,9 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.erasure import Retention
 from domain.errors import InvalidEntry, RuleViolation
+from domain.personal_data import PersonalDataErasedError
 from domain.screening import Screening, ScreeningAnswers, assess
 from domain.values import Actor, age_on, require_member, require_text
 from domain.vocabulary import CONSENT_SCOPES
@@ -156,6 +158,21 @@ class Patient(Aggregate):
         actor: Actor
         occurred_at: datetime
 
+    class ErasureRefused(Aggregate.Event):
+        TOPIC = "mesoledger.Patient.ErasureRefused"
+        reason: str
+        legal_basis: str
+        retained_until: datetime
+        actor: Actor
+        occurred_at: datetime
+
+    class PersonalDataErased(Aggregate.Event):
+        TOPIC = "mesoledger.Patient.PersonalDataErased"
+        reason: str
+        legal_basis: str
+        actor: Actor
+        occurred_at: datetime
+
     @event(Registered)
     def __init__(self, clinic: str, mrn: str, sealed_personal_data: str, actor: Actor,
                  occurred_at: datetime) -> None:
@@ -167,6 +184,7 @@ class Patient(Aggregate):
         self.screened_at: datetime | None = None
         self.allergies: list[str] = []
         self.conditions: dict[str, bool] = {}  # unresolved → recorded since last screening
+        self.erased = False
 
     @classmethod
     def register(cls, patient_id: UUID, clinic: str, mrn: str, sealed_personal_data: str,
@@ -218,6 +236,19 @@ class Patient(Aggregate):
             raise ConditionNotRecordedError(f"no unresolved condition {condition!r}")
         self._condition_resolved(condition, reason, actor, at)
 
+    def request_erasure(self, reason: str, last_entry_at: datetime, retention: Retention,
+                        actor: Actor, at: datetime) -> datetime | None:
+        """Erase, or record the refusal while retention runs (return when it ends)."""
+        require_text("reason", reason, max_length=2000)
+        if self.erased:
+            raise PersonalDataErasedError("the patient's personal data is already erased")
+        until = retention.ends(last_entry_at)
+        if at < until:
+            self._erasure_refused(reason, retention.legal_basis(until), until, actor, at)
+            return until
+        self._personal_data_erased(reason, retention.legal_basis(until), actor, at)
+        return None
+
     def standing(self) -> PatientStanding:
         return PatientStanding(
             consented_scopes=frozenset(self.consents),
@@ -266,6 +297,16 @@ class Patient(Aggregate):
     def _condition_resolved(self, condition: str, reason: str, actor: Actor,
                             occurred_at: datetime) -> None:
         del self.conditions[condition]
+
+    @event(ErasureRefused)
+    def _erasure_refused(self, reason: str, legal_basis: str, retained_until: datetime,
+                         actor: Actor, occurred_at: datetime) -> None:
+        pass  # the refusal changes nothing; it is on record
+
+    @event(PersonalDataErased)
+    def _personal_data_erased(self, reason: str, legal_basis: str, actor: Actor,
+                              occurred_at: datetime) -> None:
+        self.erased = True
 
     def _add_allergy(self, substance: str) -> None:
         if substance not in self.allergies:

@@ -118,3 +118,4 @@ class ClinicPolicy:
 
     screening_validity_days: int = 30
     area_session_volume_limit_ml: Decimal = Decimal("10")
+    retention_years: int = 10

@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     record_cache_size: int = Field(default=1000, ge=0, description="Records kept in memory.")
     screening_validity_days: int = Field(default=30, ge=1, le=365)
     area_session_volume_limit_ml: Decimal = Field(default=Decimal("10"), gt=0)
+    retention_years: int = Field(
+        default=10, ge=1, le=100, description="Years records are kept after the last entry;"
+        " erasure is refused until then.")
     projection_batch_size: int = Field(default=1000, ge=1, le=100_000)
     var_dir: Path = Path("./var")
     signing_key_path: Path = Field(
@@ -39,4 +42,5 @@ class Settings(BaseSettings):
 
     @property
     def policy(self) -> ClinicPolicy:
-        return ClinicPolicy(self.screening_validity_days, self.area_session_volume_limit_ml)
+        return ClinicPolicy(self.screening_validity_days, self.area_session_volume_limit_ml,
+                            self.retention_years)

@@ -38,6 +38,13 @@ def patient_history(tx: ViewTransaction, records: ClinicalRecords, patient_id: s
     return entries
 
 
+def last_entry_at(tx: ViewTransaction, patient_id: str) -> datetime | None:
+    """When the patient's record last changed (requests to erase it do not count)."""
+    row = tx.one("SELECT MAX(recorded_at) FROM audit_trail WHERE patient_id = ?"
+                 " AND event_type <> 'ErasureRefused'", (patient_id,))
+    return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+
 def _entry(row: tuple, event: Any) -> dict:
     position, recorded_at, record_type, record_id, version, event_type = row
     actor = getattr(event, "actor", None)

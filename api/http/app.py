@@ -12,6 +12,7 @@ from api.http import errors
 from api.http.routes import (
     consents,
     courses,
+    erasure,
     exports,
     health,
     integrity,
@@ -22,11 +23,12 @@ from api.http.routes import (
     screenings,
     treatment,
 )
+from api.http.routing import WriteTurns
 from infra.services import open_services
 from infra.settings import Settings
 
 ROUTERS = (patients, consents, screenings, courses, treatment, patient_views, exports,
-           oversight, lots, integrity, health)
+           erasure, oversight, lots, integrity, health)
 DESCRIPTION = """Clinical records for mesotherapy clinics: who was screened, what was
 formulated for them and what was injected where. Every entry is an immutable event; a
 correction is a new entry. Send `Authorization: Bearer <JWT>`; refusals are RFC 9457
@@ -50,6 +52,7 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     app = FastAPI(title="mesoledger", version="0.1.0", description=DESCRIPTION,
                   lifespan=lifespan)
     app.state.services = services
+    app.state.write_turns = WriteTurns()
     errors.install(app)
     for module in ROUTERS:
         app.include_router(module.router)

@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from domain.erasure import RetentionPeriodRunningError
 from domain.errors import (
     InvalidEntry,
     NotFoundError,
@@ -51,6 +52,9 @@ def problem_of(error: Exception) -> Problem:
         case InvalidEntry():
             return Problem(422, "invalid_entry", error.problem, field=error.field,
                            errors=[{"field": error.field, "problem": error.problem}])
+        case RetentionPeriodRunningError():
+            return Problem(409, error.rule, error.detail, rule=error.rule,
+                           position=error.position)
         case RuleViolation():
             return Problem(409, error.rule, error.detail, rule=error.rule)
         case StaleVersionError():

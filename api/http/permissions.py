@@ -24,6 +24,7 @@ class Permission(StrEnum):
     READ_INTEGRITY = "read checkpoints and the public key"
     VERIFY = "verify the whole store"
     EXPORT = "export a patient's history with its proofs"
+    ERASE = "erase a patient's personal data after the retention period"
 
 
 GRANTS: dict[Permission, frozenset[str]] = {
@@ -39,6 +40,7 @@ GRANTS: dict[Permission, frozenset[str]] = {
     Permission.READ_INTEGRITY: EVERYONE,
     Permission.VERIFY: OVERSIGHT,
     Permission.EXPORT: OVERSIGHT | {"clinician"},
+    Permission.ERASE: frozenset({"clinician"}),
 }
 
 

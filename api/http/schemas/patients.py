@@ -80,3 +80,7 @@ class ConditionIn(Entry):
 class ResolutionIn(Entry):
     reason: Text
     occurred_at: WhenItHappened = None
+
+
+class ErasureIn(Entry):
+    reason: Text = Field(description="Why, e.g. the patient's request of a given date")
