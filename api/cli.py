@@ -128,6 +128,28 @@ def export(patient_id: Annotated[str, typer.Argument(help="The patient's id")],
     typer.echo(json.dumps(document, indent=1))
 
 
+@app.command()
+def recall(lot: Annotated[str, typer.Argument(help="The lot number")],
+           clinic: Annotated[str | None, typer.Option(help="Only this clinic")] = None) -> None:
+    """Print, as CSV, every patient, course, area and date the lot was injected."""
+    import csv
+    import sys
+
+    from infra.services import open_services
+    from projections.lot_exposure import KEYS, LotExposure
+
+    services = open_services(Settings())
+    try:
+        _settle(services)
+        with services.views.transaction(write=False) as tx:
+            exposures = LotExposure.exposures(tx, lot, clinic)
+    finally:
+        services.close()
+    writer = csv.DictWriter(sys.stdout, fieldnames=KEYS)
+    writer.writeheader()
+    writer.writerows(exposures)
+
+
 @projections.command("rebuild")
 def rebuild(name: Annotated[str | None, typer.Argument(help="One view; all when omitted")]
             = None) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -14,6 +16,7 @@ from infra.services import Services, open_services
 from infra.settings import Settings
 from infra.tokens import TokenKeys
 from projections.audit_trail import AuditFilter, AuditTrail
+from projections.lot_exposure import LotExposure
 from projections.patient_directory import PatientDirectory
 from tests.integrity.test_verify import tamper
 from tests.projections.test_exactly_once import view_rows
@@ -179,3 +182,18 @@ def test_rebuilding_an_unknown_view_is_refused(store):
     result = run("projections", "rebuild", "audit_trial")
     assert result.exit_code != 0
     assert "unknown view ['audit_trial']" in result.output
+
+
+# --- recall ---------------------------------------------------------------------------
+
+
+def test_recall_prints_every_exposure_to_a_lot_as_csv(store):
+    demo_loaded()
+    result = run("recall", "CAF-2411")
+
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert rows and {row["lot"] for row in rows} == {"CAF-2411"}
+    expected = read(store, LotExposure.exposures, "CAF-2411")
+    assert [(r["patient_id"], r["date"]) for r in rows] == [
+        (e["patient_id"], str(e["date"])) for e in expected]
