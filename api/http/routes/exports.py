@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
+from api.formats import MEDIA_TYPES, Format, rendered
 from api.http.auth import Exporter
 from api.http.routing import ClinicRoute
 from api.http.scope import PatientInScope
@@ -14,16 +15,21 @@ from infra.exports import export_patient
 
 router = APIRouter(prefix="/v1/patients/{patient_id}", tags=["exports"],
                    route_class=ClinicRoute)
+COPIES = {200: {"description": "The copy in the format asked for",
+                "content": {media_type: {} for media_type in MEDIA_TYPES.values()}}}
 
 
-@router.get("/export")
+@router.get("/export", response_class=Response, responses=COPIES)
 def export(patient: PatientInScope, caller: Exporter, services: ServicesDep,
-           format: Annotated[Literal["json"], Query(
-               description="json: the events as stored with their proofs")] = "json",
+           format: Annotated[Format, Query(
+               description="json: the events as stored with their proofs; fhir: an R4 "
+               "Bundle (application/fhir+json); html: a printable copy")] = "json",
            since_checkpoint: Annotated[int | None, Query(
                ge=0, le=2**62, description="Size of an earlier signed checkpoint you hold: "
-               "adds the consistency proof from it")] = None) -> dict[str, Any]:
+               "adds the consistency proof from it")] = None) -> Response:
     """Every event of the patient as stored, each with its inclusion proof against a fresh
-    signed checkpoint; check it with `python -m api.verify_export EXPORT.json`."""
+    signed checkpoint (check it with `python -m api.verify_export EXPORT.json`), or the same
+    snapshot of the history as FHIR or as a page to read and print."""
     services.wait_for_log()
-    return export_patient(services.integrity, patient.id, since_checkpoint)
+    document = export_patient(services.integrity, patient.id, since_checkpoint)
+    return rendered(format, document, services.records)

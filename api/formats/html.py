@@ -1,0 +1,165 @@
+"""The patient's history as a page a person reads and prints (DESIGN §5.2).
+
+Built from the export document, so it shows the snapshot of the log the JSON export
+proves: every entry with who made it (name, role), when (clinical and recorded time), what
+it says and why; voided entries stay, struck through, with who voided them, when and why.
+Everything shown is escaped: names, reasons and notes are typed in by people.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from html import escape
+
+from domain.personal_data import ERASED, PersonalData
+from domain.vocabulary import AREAS
+
+HTML = "text/html"  # the response adds "; charset=utf-8"
+HIDDEN = {"originator_topic", "reason"}  # library bookkeeping; the reason has its own line
+
+STYLE = """
+body { font: 14px/1.45 system-ui, sans-serif; color: #111; max-width: 60rem;
+       margin: 2rem auto; padding: 0 1rem; }
+h1 { margin-bottom: .25rem; } h2 { margin-top: 2rem; font-size: 1.1rem; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; margin: .25rem 0; }
+dt { color: #555; } dd { margin: 0; }
+.entry { border-top: 1px solid #ccc; padding: .5rem 0; }
+.entry h3 { display: inline; font-size: 1rem; margin: 0 .5rem; }
+.position, .record { color: #555; font-size: .85rem; }
+.voided del, .voided .struck { text-decoration: line-through; color: #777; }
+.void { color: #a00; margin: .25rem 0; }
+.why { font-style: italic; }
+@media print {
+  body { font-size: 10pt; max-width: none; margin: 0; padding: 0; }
+  @page { margin: 15mm; }
+  .entry { break-inside: avoid; page-break-inside: avoid; }
+  a { color: inherit; text-decoration: none; }
+  .void { color: #000; font-weight: bold; }
+}
+"""
+
+
+def html_copy(export: dict, person: PersonalData | None) -> str:
+    """The page (`person` is None once erased: the header says "[erased]")."""
+    history = export["history"]
+    registered = next((e["details"] for e in history if e["event_type"] == "Registered"), {})
+    voided = sum(1 for entry in history if entry["voided_by"])
+    return "\n".join([
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">',
+        f"<title>Clinical record {text(registered.get('mrn', export['patient_id']))}</title>",
+        f"<style>{STYLE}</style>\n</head>\n<body>",
+        _patient(export, registered, person), _checkpoint(export),
+        f"<h2>History: {len(history)} entries, {voided} voided</h2>",
+        *(_entry(entry) for entry in history),
+        "</body>\n</html>\n"])
+
+
+def text(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+def when(iso: str | None) -> str:
+    """A time as a person reads it (UTC), with the exact value for machines."""
+    if not iso:
+        return "—"
+    shown = datetime.fromisoformat(iso).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return f'<time datetime="{text(iso)}">{shown}</time>'
+
+
+def _patient(export: dict, registered: dict, person: PersonalData | None) -> str:
+    name = person.name if person else ERASED
+    born = person.date_of_birth.isoformat() if person else ERASED
+    return _fields("header", "patient", {
+        "Name": text(name), "Date of birth": text(born),
+        "Clinic": text(registered.get("clinic", "")), "MRN": text(registered.get("mrn", "")),
+        "Patient id": text(export["patient_id"])}, heading="<h1>Clinical record</h1>")
+
+
+def _checkpoint(export: dict) -> str:
+    checkpoint = export["checkpoint"]
+    return _fields("section", "proof", {
+        "Log size": text(checkpoint["size"]), "Merkle root": f"<code>{text(checkpoint['root'])}"
+        "</code>", "Signed at": when(checkpoint["signed_at"]),
+        "Exported at": when(export["exported_at"]),
+        "How to check": "every entry's inclusion proof and this checkpoint's signature are in "
+                        "the JSON export (format=json): <code>python -m api.verify_export "
+                        "EXPORT.json</code>"},
+        heading="<h2>Proven against the signed checkpoint</h2>")
+
+
+def _fields(tag: str, kind: str, fields: dict[str, str], heading: str) -> str:
+    rows = "".join(f"<dt>{text(label)}</dt><dd>{value}</dd>" for label, value in fields.items())
+    return f'<{tag} class="{kind}">{heading}<dl>{rows}</dl></{tag}>'
+
+
+def _entry(entry: dict) -> str:
+    actor = entry["actor"] or {"name": "unknown", "role": "unknown"}
+    body = (f'<p class="who">By <span class="actor">{text(actor["name"])}</span> '
+            f'(<span class="role">{text(actor["role"])}</span>)</p>'
+            f'<p class="when">Clinical time {when(entry["occurred_at"])}; recorded '
+            f'{when(entry["recorded_at"])}</p>'
+            f'{_details(entry["details"])}{_why(entry["details"])}')
+    voided = entry["voided_by"]
+    if voided:
+        body = (f'<del class="struck" datetime="{text(voided["at"] or "")}">{body}</del>'
+                f'{_void_note(voided)}')
+    return (f'<article class="entry{" voided" if voided else ""}" '
+            f'id="entry-{int(entry["position"])}" data-position="{int(entry["position"])}">'
+            f'<span class="position">#{int(entry["position"])}</span>'
+            f'<h3>{text(_words(entry["event_type"]))}</h3><span class="record">'
+            f'{text(entry["record_type"])} {text(entry["record_id"])}, version '
+            f'{int(entry["version"])}</span>{body}</article>')
+
+
+def _void_note(voided: dict) -> str:
+    actor = voided["actor"] or {"name": "unknown", "role": "unknown"}
+    return (f'<p class="void">Voided by <span class="actor">{text(actor["name"])}</span> '
+            f'(<span class="role">{text(actor["role"])}</span>) at {when(voided["at"])}: '
+            f'<span class="reason">{text(voided["reason"])}</span> '
+            f'(<a href="#entry-{int(voided["position"])}">entry #{int(voided["position"])}'
+            '</a>)</p>')
+
+
+def _why(details: dict) -> str:
+    screening = details.get("screening") or {}
+    reasons = [details.get("reason"), *screening.get("reasons", []),
+               (screening.get("answers") or {}).get("override_justification")]
+    given = [reason for reason in reasons if reason]
+    return f'<p class="why">Why: {text("; ".join(given))}</p>' if given else ""
+
+
+def _details(details: dict) -> str:
+    shown = {k: v for k, v in details.items() if k not in HIDDEN}
+    return f'<dl class="details">{_rows(shown)}</dl>' if shown else ""
+
+
+def _rows(fields: dict) -> str:
+    return "".join(f"<dt>{text(_words(name))}</dt><dd>{_value(value)}</dd>"
+                   for name, value in fields.items() if value not in (None, "", [], {}))
+
+
+def _value(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict) and set(value) == {"area", "laterality"}:
+        return _site(value)
+    if isinstance(value, dict):
+        return f"<dl>{_rows(value)}</dl>"
+    if isinstance(value, list) and all(isinstance(item, dict) for item in value):
+        return "<ol>" + "".join(f"<li>{_value(item)}</li>" for item in value) + "</ol>"
+    if isinstance(value, list):
+        return text(", ".join(str(item) for item in value))
+    return text(value)
+
+
+def _site(site: dict) -> str:
+    area = AREAS.get(site["area"])
+    where = f"{area.region} ({area.name})".replace("_", " ") if area else site["area"]
+    return f"{text(where)}, {text(site['laterality'])}"
+
+
+def _words(name: str) -> str:
+    """`AdverseEventReported` / `action_taken` → "Adverse event reported" / "action taken"."""
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).replace("_", " ")
+    return spaced[:1].upper() + spaced[1:].lower() if name[:1].isupper() else spaced
