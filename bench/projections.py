@@ -1,13 +1,15 @@
 """Projection throughput: our catch-up runner, verify and proofs against same-run baselines.
 
-    .venv/bin/python bench/projections.py [--events N] [--profile]
+    .venv/bin/python bench/projections.py [--events N] [--backends sqlite,postgres]
+                                          [--profile] [--rss 100000,1000000]
 
-Per backend, fills a fresh store with N realistic course events (aggregates driven directly
-and saved in batches), then measures: a raw scan of the log (read + decode, no writes), our
-catch-up over every projection from zero, on PostgreSQL the library's ProjectionRunner with
-a one-row-per-event projection, verify against a signed checkpoint, inclusion proofs from
-the merkle_log view, and the peak RSS after catching up. `--profile` prints a cProfile of
-the SQLite catch-up (top 25 by cumulative time).
+Per backend, fills a fresh store with N realistic course events (bench/filling.py), then
+measures: a raw scan of the log (read + decode, no writes), our catch-up over every
+projection from zero, on PostgreSQL the library's ProjectionRunner with a one-row-per-event
+projection, verify against a signed checkpoint, inclusion proofs from the merkle_log view,
+and the peak RSS after catching up. `--profile` prints a cProfile of the catch-up (top 25
+by cumulative time). `--rss` instead grows one store to each size in turn and rebuilds
+every view there in a fresh process (bench/rebuild_memory.py), reporting its peak RSS.
 """
 
 from __future__ import annotations
@@ -15,17 +17,17 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import json
 import pstats
 import random
 import resource
+import subprocess
 import sys
 import tempfile
 import time
-from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
-from uuid import uuid4
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresTrackingRecorder
@@ -34,10 +36,9 @@ from psycopg.sql import SQL, Identifier
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.filling import Filler  # noqa: E402
 from bench.stores import BACKENDS  # noqa: E402
 from domain.application import ClinicalRecords  # noqa: E402
-from domain.course import TreatmentCourse  # noqa: E402
-from domain.values import Site  # noqa: E402
 from infra.database import Database  # noqa: E402
 from infra.integrity import Integrity, load_signing_key  # noqa: E402
 from infra.projecting import open_runner  # noqa: E402
@@ -45,127 +46,15 @@ from infra.records import open_records  # noqa: E402
 from infra.settings import Settings  # noqa: E402
 from infra.verification import verify  # noqa: E402
 from projections.merkle_log import MerkleLog  # noqa: E402
-from tests.clinic import (  # noqa: E402
-    CLINICIAN,
-    NURSE,
-    PERSON,
-    RECEPTIONIST,
-    adverse_event,
-    answers,
-    dose,
-    formula,
-    ingredient,
-    outcome,
-    plan,
-    treatment_consent,
-)
 
 CATCH_UP_GOAL = {"postgres": 10_000, "sqlite": 20_000}
 VERIFY_GOAL = 30_000
 PROOF_GOAL_MS = 20.0
-SAVE_EVERY = 500
-COURSES_PER_PATIENT = 4
-
-THIGHS = Site("thighs.lateral", "bilateral")
-FLANKS = Site("flanks.lateral", "bilateral")
-ABDOMEN = Site("abdomen.central", "midline")
-INJECTED = (Site("thighs.lateral", "left"), Site("thighs.lateral", "right"), ABDOMEN,
-            Site("flanks.lateral", "left"), Site("flanks.lateral", "right"))
+REBUILD_CHILD = Path(__file__).resolve().parent / "rebuild_memory.py"
 
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-# --- filling the store ------------------------------------------------------------------
-
-
-class Filler:
-    """Drives TreatmentCourse aggregates directly; one save per ~SAVE_EVERY events."""
-
-    def __init__(self, records: ClinicalRecords, target: int, seed: int = 7) -> None:
-        self.records = records
-        self.target = target
-        self.random = random.Random(seed)
-        self.at = records.clock()
-        self.pending: list[TreatmentCourse] = []
-        self.pending_events = 0
-        self.patients: list = []
-        self.courses_made = 0
-
-    def tick(self):
-        self.at += timedelta(seconds=1)
-        return self.at
-
-    def log_position(self) -> int:
-        return self.records.recorder.max_notification_id() or 0
-
-    def fill(self) -> int:
-        while self.log_position() + self.pending_events < self.target:
-            self.course(self.patient())
-        self.flush()
-        return self.log_position()
-
-    def patient(self):
-        """A new patient every COURSES_PER_PATIENT courses (registered through the app)."""
-        if self.courses_made < len(self.patients) * COURSES_PER_PATIENT:
-            return self.patients[-1]
-        records = self.records
-        mrn = f"MRN-{len(self.patients):06d}"
-        patient_id = records.register_patient("clinic-a", mrn, PERSON, RECEPTIONIST).id
-        records.give_consent(patient_id, treatment_consent(records.clock()), RECEPTIONIST)
-        records.screen(patient_id, answers(), CLINICIAN)
-        self.patients.append(patient_id)
-        return patient_id
-
-    def course(self, patient_id) -> None:
-        records, rnd, at = self.records, self.random, self.tick
-        self.courses_made += 1
-        standing = records.patient(patient_id).standing()
-        batch = self.courses_made % 40
-        lots = (f"CAF-{batch:03d}", f"CAR-{batch:03d}")
-        course = TreatmentCourse.plan_for(uuid4(), patient_id, "clinic-a",
-                                          plan(THIGHS, ABDOMEN, FLANKS, sessions=20),
-                                          standing, records.policy, CLINICIAN, at())
-        course.formulate(formula(ingredient(lot=lots[0]),
-                                 ingredient("l-carnitine", lots[1], amount="250",
-                                            category="amino_acid")),
-                         standing, CLINICIAN, at())
-        for site in (THIGHS, ABDOMEN, FLANKS):
-            course.assess_outcome(outcome(str(rnd.randint(6, 12)), site=site), CLINICIAN, at())
-        voidable: list[int] = []
-        sessions = rnd.randint(8, 20)
-        for _ in range(sessions):
-            session = course.sessions_done + 1
-            for site in INJECTED:
-                actor = NURSE if rnd.random() < 0.3 else CLINICIAN
-                course.inject(dose(session, site, volume=str(rnd.choice((1, 2, 3))),
-                                   lots=(rnd.choice(lots),),
-                                   supervisor="u-clin-1" if actor is NURSE else None),
-                              standing, records.policy, actor, at())
-                voidable.append(course.version)
-            if session % 4 == 0:
-                for site in (THIGHS, ABDOMEN, FLANKS):
-                    course.assess_outcome(outcome(str(rnd.randint(3, 10)), "follow_up",
-                                                  session, site), CLINICIAN, at())
-                    voidable.append(course.version)
-            if rnd.random() < 0.1:
-                report = adverse_event(self.at - timedelta(hours=2),
-                                       kind=rnd.choice(("bruising", "erythema", "pain")),
-                                       lots=(lots[0],))
-                course.report_adverse_event(report, CLINICIAN, at())
-            if rnd.random() < 0.15 and voidable:
-                version = voidable.pop(rnd.randrange(len(voidable)))
-                course.void(version, "entered in error", CLINICIAN, at())
-        self.pending.append(course)
-        self.pending_events += len(course.pending_events)
-        if self.pending_events >= SAVE_EVERY:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.pending:
-            self.records.save(*self.pending)
-        self.pending, self.pending_events = [], 0
 
 
 # --- measurements -----------------------------------------------------------------------
@@ -262,17 +151,27 @@ def line(backend: str, figure: str, ours: float, unit: str, base: float | None,
           f"| {ratio} | {goal}", flush=True)
 
 
-def bench(backend: str, url: str, n: int, profile: bool) -> None:
+def bench_settings(url: str) -> Settings:
     folder = Path(tempfile.mkdtemp(prefix="bench-proj-"))
-    settings = Settings(database_url=url, area_session_volume_limit_ml=Decimal("1000"),
-                        var_dir=folder, signing_key_path=folder / "signing.key")
+    return Settings(database_url=url, area_session_volume_limit_ml=Decimal("1000"),
+                    var_dir=folder, signing_key_path=folder / "signing.key")
+
+
+def fill(backend: str, filler: Filler, target: int) -> int:
+    started = time.perf_counter()
+    before = filler.log_position()
+    total = filler.fill(target)
+    fill_s = time.perf_counter() - started
+    print(f"{backend:8} filled {total:,} events in {fill_s:.1f} s "
+          f"({(total - before) / fill_s:,.0f} events/s)", flush=True)
+    return total
+
+
+def bench(backend: str, url: str, n: int, profile: bool) -> None:
+    settings = bench_settings(url)
     records = open_records(settings)
     try:
-        started = time.perf_counter()
-        total = Filler(records, n).fill()
-        fill_s = time.perf_counter() - started
-        print(f"{backend:8} filled {total:,} events in {fill_s:.1f} s "
-              f"({total / fill_s:,.0f} events/s)", flush=True)
+        total = fill(backend, Filler(records), n)
         rss_before = peak_rss_mb()
 
         scanned, scan_rate = raw_scan(records)
@@ -321,17 +220,43 @@ def bench(backend: str, url: str, n: int, profile: bool) -> None:
         records.close()
 
 
+def rebuild_rss(backend: str, url: str, sizes: list[int]) -> None:
+    """Grow one store to each size; at each, rebuild every view in a fresh process."""
+    records = open_records(bench_settings(url))
+    filler = Filler(records)
+    try:
+        for size in sizes:
+            total = fill(backend, filler, size)
+            found = json.loads(subprocess.run([sys.executable, str(REBUILD_CHILD), url],
+                                              check=True, capture_output=True,
+                                              text=True).stdout)
+            assert found["events"] == total, (found, total)
+            print(f"{backend:8} rebuild of all views at {total:>9,} events: peak RSS "
+                  f"{found['peak_rss_mb']:6.1f} MB | RSS before {found['rss_before_mb']:.1f} MB,"
+                  f" highest per quarter of the rebuild {found['rss_by_quarter_mb']} MB"
+                  f" | {total / found['seconds']:,.0f} events/s", flush=True)
+    finally:
+        records.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=20_000)
     parser.add_argument("--backends", default=",".join(BACKENDS))
     parser.add_argument("--profile", action="store_true",
                         help="cProfile the catch-up instead of timing it")
+    parser.add_argument("--rss", metavar="SIZES", default="",
+                        help="comma-separated log sizes: peak RSS of a rebuild at each")
     args = parser.parse_args()
-    print(f"projections benchmark, N={args.events:,} events", flush=True)
+    sizes = [int(size) for size in args.rss.split(",") if size]
+    print(f"projections benchmark, {f'rebuild RSS at {sizes}' if sizes else f'N={args.events:,}'}"
+          " events", flush=True)
     for name in args.backends.split(","):
         with BACKENDS[name]() as url:
-            bench(name, url, args.events, args.profile)
+            if sizes:
+                rebuild_rss(name, url, sizes)
+            else:
+                bench(name, url, args.events, args.profile)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """The catch-up runner: brings every view up to the end of the log, exactly once.
 
-It pulls the notification log in batches, and for each projection applies the batch and
-moves that projection's tracking position in one view transaction, so a crash (even
+It pulls the notification log in batches and applies each batch to every projection in one
+view transaction that also moves each projection's tracking position, so a crash (even
 SIGKILL) between batches loses nothing and applies nothing twice. It wakes on PostgreSQL
 NOTIFY or a short poll, and one runner at a time holds the projections' lock.
 """
@@ -46,46 +46,57 @@ class CatchUpRunner:
         """Block until the named views (all by default) have applied `position`."""
         deadline = time.monotonic() + timeout
         wanted = names or list(self.projections)
-        while any(self.position(name) < position for name in wanted):
+        while min(self._positions(wanted).values()) < position:
             if time.monotonic() >= deadline:
                 return False
             time.sleep(0.005)
         return True
 
+    def _positions(self, names: Sequence[str]) -> dict[str, int]:
+        with self.views.transaction(write=False) as tx:
+            return _tracked(tx, names)
+
     # --- catching up --------------------------------------------------------------------
 
     def catch_up(self) -> int:
         """Apply everything recorded so far; return how many events were applied."""
-        applied = 0
-        while batch := self._next_batch():
-            for projection in self.projections.values():
-                self._apply(projection, batch)
+        applied, start = 0, min(self._positions(list(self.projections)).values()) + 1
+        while batch := self._batch_from(start):
+            self._apply(batch, start)
             applied += len(batch)
+            start = batch[-1].position + 1  # every view has now applied the batch
         return applied
 
-    def _next_batch(self) -> list[Change]:
-        start = min(self.position(name) for name in self.projections) + 1
+    def _batch_from(self, start: int) -> list[Change]:
         notifications = self.records.recorder.select_notifications(start, self.batch_size)
         to_event = self.records.mapper.to_domain_event
         return [Change(n.id, n, to_event(n)) for n in notifications]
 
-    def _apply(self, projection: Projection, batch: list[Change]) -> None:
-        with self.views.transaction() as tx:
-            done = _tracked(tx, projection.name)
-            todo = [change for change in batch if change.position > done]
-            if not todo:
-                return
-            projection.apply(tx, todo)
-            _track(tx, projection.name, done, todo[-1].position)
+    def _apply(self, batch: list[Change], start: int) -> None:
+        """One view transaction for the batch read from `start`: each view takes what it
+        has not yet applied, and its position moves with it (all of it rolls back if another
+        runner got there). A view behind `start` (a rebuild reset it meanwhile) is left for
+        the next catch-up, which starts from it, rather than given a gap."""
+        with self.views.transaction(durable=False) as tx:
+            done = _tracked(tx, list(self.projections))
+            for name, projection in self.projections.items():
+                if done[name] < start - 1:
+                    continue
+                todo = [change for change in batch if change.position > done[name]]
+                if todo:
+                    projection.apply(tx, todo)
+                    _track(tx, name, done[name], todo[-1].position)
 
-    def rebuild(self, name: str) -> int:
-        """Drop one view and replay it from the start of the log."""
-        projection = self.projections[name]
+    def rebuild(self, name: str, *more: str) -> int:
+        """Drop one view (or several) and replay it from the start of the log; several
+        views rebuilt together share one replay."""
         with self.views.transaction() as tx:
-            for table in projection.tables:
-                tx.execute(f"DROP TABLE IF EXISTS {table}")
-            tx.execute("DELETE FROM projection_positions WHERE name = ?", (name,))
-            projection.create(tx)
+            for projection in (self.projections[n] for n in (name, *more)):
+                for table in projection.tables:
+                    tx.execute(f"DROP TABLE IF EXISTS {table}")
+                tx.execute("DELETE FROM projection_positions WHERE name = ?",
+                           (projection.name,))
+                projection.create(tx)
         return self.catch_up()
 
     # --- running ------------------------------------------------------------------------
@@ -99,9 +110,10 @@ class CatchUpRunner:
                     waiter.wait(poll)
 
 
-def _tracked(tx: SqlTransaction, name: str) -> int:
-    row = tx.one("SELECT position FROM projection_positions WHERE name = ?", (name,))
-    return row[0] if row else 0
+def _tracked(tx: SqlTransaction, names: Sequence[str]) -> dict[str, int]:
+    """Each named view's position (0 for a view that has applied nothing yet)."""
+    found = dict(tx.rows("SELECT name, position FROM projection_positions"))
+    return {name: found.get(name, 0) for name in names}
 
 
 def _track(tx: SqlTransaction, name: str, old: int, new: int) -> None:

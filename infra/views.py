@@ -2,14 +2,15 @@
 
 Projections write portable SQL with `?` placeholders; this module is the only place that
 knows the drivers. A view transaction commits the view's rows and its tracking position
-together, which is what makes a projection exactly-once.
+together, which is what makes a projection exactly-once. New rows go in with `insert`:
+one executemany on SQLite, one COPY on PostgreSQL (not a round trip per row).
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -34,6 +35,21 @@ class SqlTransaction:
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if rows:
             self._cursor.executemany(self._sql(sql), rows)
+
+    def insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """Add rows to a table, as fast as the driver allows. `rows` may be a generator (that
+        does not use this transaction): on PostgreSQL each row is on its way to the server
+        while the next is made, so the server stores while the view computes."""
+        names = ", ".join(columns)
+        if isinstance(rows, Sequence) and not rows:
+            return  # an empty COPY would still cost a round trip
+        if not self._postgres:
+            marks = ", ".join("?" * len(columns))
+            self._cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+            return
+        with self._cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         self._cursor.execute(self._sql(sql), params)
@@ -72,20 +88,26 @@ class ViewDatabase:
         return conn
 
     @contextmanager
-    def transaction(self, write: bool = True) -> Iterator[SqlTransaction]:
+    def transaction(self, write: bool = True, durable: bool = True) -> Iterator[SqlTransaction]:
+        """One transaction. `durable=False` commits without waiting for the disk: a crash
+        may then undo the whole transaction (never part of it), so use it only for work
+        that is redone when lost, such as a view batch together with its position."""
         conn = self._connection()
         if self.is_postgres:
             with conn.transaction(), conn.cursor() as cursor:
+                if not durable:
+                    cursor.execute("SET LOCAL synchronous_commit = off")
                 yield SqlTransaction(cursor, postgres=True)
             return
-        cursor = conn.cursor()
-        cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-        try:
-            yield SqlTransaction(cursor, postgres=False)
-        except BaseException:
-            conn.rollback()
-            raise
-        conn.commit()
+        with _sqlite_sync(conn, durable):
+            cursor = conn.cursor()
+            cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                yield SqlTransaction(cursor, postgres=False)
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         with self.transaction(write=False) as tx:
@@ -96,3 +118,17 @@ class ViewDatabase:
         if conn is not None:
             conn.close()
             self._local.conn = None
+
+
+@contextmanager
+def _sqlite_sync(conn: sqlite3.Connection, durable: bool) -> Iterator[None]:
+    """In WAL mode, synchronous NORMAL skips the fsync at commit (a crash loses at most the
+    latest transactions, whole); FULL, SQLite's default, waits for it."""
+    if durable:
+        yield
+        return
+    conn.execute("PRAGMA synchronous = NORMAL")
+    try:
+        yield
+    finally:
+        conn.execute("PRAGMA synchronous = FULL")

@@ -2,27 +2,25 @@
 
 Course events become facts (`progress_courses`, `progress_entries`); after each batch the
 area rows of every course the batch touched are recomputed from its live facts, once per
-course. An injection into a left or right side rolls up under a planned bilateral site;
-an entry into an area no longer planned keeps its own row (`planned` false), so nothing
-given is hidden. Voided entries drop out of every figure.
+course (area_tally.py does the arithmetic). The facts stored before the batch are read once;
+the batch's own facts are taken from memory, not read back. Voided entries drop out of
+every figure.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date
 from decimal import Decimal
-from typing import NamedTuple
 
 from domain.course_rules import ACTIVE
-from domain.values import Site
-from domain.vocabulary import SCALES
-from projections.base import Change, ViewTransaction
+from projections.area_tally import Entry, area_rows
+from projections.base import Change, ViewTransaction, rows_in
 
 COURSE_TOPIC = "mesoledger.TreatmentCourse."
 STATUSES = {"Suspended": "suspended", "Resumed": ACTIVE, "Completed": "completed",
             "Discontinued": "discontinued"}
+RESHAPE_COURSE = {"Planned", "PlanAmended", *STATUSES}  # events that rewrite progress_courses
 TABLES = {  # name → (columns, primary key); the course's own state is one JSON document
     "progress_courses": ("course_id TEXT NOT NULL, course TEXT NOT NULL", "course_id"),
     "progress_entries": (
@@ -52,33 +50,9 @@ def _columns(table: str) -> tuple[str, ...]:
 AREA_COLUMNS, SCORE_COLUMNS = _columns("area_progress"), _columns("area_scores")
 
 
-class Entry(NamedTuple):
-    """One clinical fact of a course, as stored in `progress_entries`."""
-
-    course_id: str
-    version: int
-    kind: str
-    occurred_at: str
-    area: str | None = None
-    laterality: str | None = None
-    session: int | None = None
-    volume_ml: str | None = None
-    points: int | None = None
-    formulation_version: int | None = None
-    ratio: str | None = None
-    scale: str | None = None
-    score: str | None = None
-    outcome_kind: str | None = None
-
-
-class AreaKey(NamedTuple):
-    area: str
-    laterality: str
-
-
 def _entry(change: Change) -> Entry | None:
     event, kind = change.event, change.event_type
-    base = (str(change.stored.originator_id), change.stored.originator_version)
+    base = (change.record_id, change.stored.originator_version)
     at = event.occurred_at.isoformat()
     if kind == "Formulated":
         ratio = " : ".join(f"{name} {value}" for name, value in event.formula.ratio)
@@ -96,36 +70,6 @@ def _entry(change: Change) -> Entry | None:
         site = event.report.site
         return Entry(*base, "adverse_event", at, site and site.area, site and site.laterality)
     return None
-
-
-@dataclass
-class Tally:
-    """What the live entries of one course say about one area."""
-
-    planned: bool
-    sessions: set[int] = field(default_factory=set)
-    volume: Decimal = Decimal(0)
-    points: int = 0
-    formulation: tuple[int | None, str | None] = (None, None)
-    last_on: date | None = None
-    baselines: dict[str, Decimal] = field(default_factory=dict)
-    latest: dict[str, Decimal] = field(default_factory=dict)
-    adverse_events: int = 0
-
-    def add(self, entry: Entry, ratios: dict[int, str | None]) -> None:
-        """Count an entry in; entries arrive in clinical order."""
-        if entry.kind == "injection":
-            self.sessions.add(entry.session)
-            self.volume += Decimal(entry.volume_ml)
-            self.points += entry.points
-            self.formulation = (entry.formulation_version, ratios.get(entry.formulation_version))
-            self.last_on = datetime.fromisoformat(entry.occurred_at).date()
-        elif entry.kind == "outcome" and entry.outcome_kind == "baseline":
-            self.baselines.setdefault(entry.scale, Decimal(entry.score))
-        elif entry.kind == "outcome":
-            self.latest[entry.scale] = Decimal(entry.score)
-        elif entry.kind == "adverse_event":
-            self.adverse_events += 1
 
 
 class AreaProgress:
@@ -146,17 +90,20 @@ class AreaProgress:
         mine = [c for c in changes if c.stored.topic.startswith(COURSE_TOPIC)]
         if not mine:
             return
-        courses = _load_courses(tx, sorted({str(c.stored.originator_id) for c in mine}))
-        entries, voids = [], []
+        planned_now = {c.record_id for c in mine if c.event_type == "Planned"}
+        earlier = sorted({c.record_id for c in mine} - planned_now)
+        courses, live = _load_courses(tx, earlier), _live_entries(tx, earlier)
+        changed: set[str] = set()
+        entries: list[Entry] = []
+        voids: list[tuple[str, int]] = []
         for change in mine:
-            _record(change, courses, entries, voids)
-        _replace(tx, "progress_courses", ("course_id", "course"), list(courses),
-                 [(course_id, json.dumps(course)) for course_id, course in courses.items()])
-        tx.executemany(f"INSERT INTO progress_entries ({', '.join(Entry._fields)})"
-                       f" VALUES ({', '.join('?' * len(Entry._fields))})", entries)
+            _record(change, courses, changed, entries, voids)
+        _replace(tx, "progress_courses", ("course_id", "course"), sorted(changed),
+                 [(course_id, json.dumps(courses[course_id])) for course_id in sorted(changed)])
+        tx.insert("progress_entries", Entry._fields, entries)
         tx.executemany("UPDATE progress_entries SET voided = 1"
                        " WHERE course_id = ? AND version = ?", voids)
-        _recompute(tx, courses)
+        _recompute(tx, courses, live, entries, set(voids))
 
     # --- queries ------------------------------------------------------------------------
 
@@ -172,9 +119,9 @@ class AreaProgress:
         return _read(tx, "course_id", str(course_id))
 
 
-def _record(change: Change, courses: dict, entries: list, voids: list) -> None:
+def _record(change: Change, courses: dict, changed: set, entries: list, voids: list) -> None:
     """Fold one course event into the batch's course state, new facts and voids."""
-    event, kind, course_id = change.event, change.event_type, str(change.stored.originator_id)
+    event, kind, course_id = change.event, change.event_type, change.record_id
     if kind == "Planned":
         courses[course_id] = {
             "course_id": course_id, "patient_id": str(event.patient_id),
@@ -189,6 +136,8 @@ def _record(change: Change, courses: dict, entries: list, voids: list) -> None:
         voids.append((course_id, event.entry_version))
     elif entry := _entry(change):
         entries.append(entry)
+    if kind in RESHAPE_COURSE:
+        changed.add(course_id)
 
 
 def _plan(plan) -> dict:
@@ -197,93 +146,42 @@ def _plan(plan) -> dict:
 
 
 def _load_courses(tx: ViewTransaction, ids: list[str]) -> dict[str, dict]:
-    rows = _rows_in(tx, "SELECT course_id, course FROM progress_courses WHERE", ids)
+    rows = rows_in(tx, "SELECT course_id, course FROM progress_courses WHERE", "course_id", ids)
     return {course_id: json.loads(course) for course_id, course in rows}
 
 
-def _recompute(tx: ViewTransaction, courses: dict[str, dict]) -> None:
-    """Rewrite the area rows of each course from its live entries."""
-    live: dict[str, list[Entry]] = {course_id: [] for course_id in courses}
-    for row in _rows_in(tx, f"SELECT {', '.join(Entry._fields)} FROM progress_entries"
-                        " WHERE voided = 0 AND", list(courses)):
-        live[row[0]].append(Entry._make(row))
+def _live_entries(tx: ViewTransaction, ids: list[str]) -> dict[str, list[Entry]]:
+    """The entries of these courses not voided before this batch."""
+    live: dict[str, list[Entry]] = {}
+    for row in rows_in(tx, f"SELECT {', '.join(Entry._fields)} FROM progress_entries"
+                       " WHERE voided = 0 AND", "course_id", ids):
+        live.setdefault(row[0], []).append(Entry._make(row))
+    return live
+
+
+def _recompute(tx: ViewTransaction, courses: dict[str, dict], live: dict[str, list[Entry]],
+               new: list[Entry], voided: set[tuple[str, int]]) -> None:
+    """Rewrite the area rows of each course from its entries, less the voided ones."""
+    for entry in new:
+        live.setdefault(entry.course_id, []).append(entry)
     areas, scores = [], []
     for course_id, course in courses.items():
-        for key, tally in _tallies(course, live[course_id]).items():
-            areas.append(_area_row(course, key, tally))
-            scores += [(course_id, *key, scale, *_score(scale, tally))
-                       for scale in sorted(tally.baselines.keys() | tally.latest.keys())]
+        entries = [e for e in live.get(course_id, ()) if (course_id, e.version) not in voided]
+        course_areas, course_scores = area_rows(course, entries)
+        areas += course_areas
+        scores += course_scores
     _replace(tx, "area_scores", SCORE_COLUMNS, list(courses), scores)
     _replace(tx, "area_progress", AREA_COLUMNS, list(courses), areas)
-
-
-def _tallies(course: dict, entries: list[Entry]) -> dict[AreaKey, Tally]:
-    planned = [AreaKey(*site) for site in course["areas"]]
-    tallies = {key: Tally(planned=True) for key in planned}
-    ratios = {e.formulation_version: e.ratio for e in entries if e.kind == "formulation"}
-    anywhere = 0  # adverse events without a site count for every area
-    for entry in sorted(entries, key=_clinical_order):
-        if entry.kind == "adverse_event" and entry.area is None:
-            anywhere += 1
-        elif entry.kind != "formulation":
-            for key in _rows_for(AreaKey(entry.area, entry.laterality), planned):
-                tallies.setdefault(key, Tally(planned=False)).add(entry, ratios)
-    for tally in tallies.values():
-        tally.adverse_events += anywhere
-    return tallies
-
-
-def _clinical_order(entry: Entry) -> tuple[datetime, int]:
-    return datetime.fromisoformat(entry.occurred_at), entry.version
-
-
-def _rows_for(site: AreaKey, planned: list[AreaKey]) -> list[AreaKey]:
-    """The planned area(s) an entry belongs to: the same site, else one covering it (or
-    covered by it: a bilateral adverse event touches planned left and right), else its own."""
-    if site in planned:
-        return [site]
-    return [p for p in planned if Site.covers(p, site) or Site.covers(site, p)] or [site]
-
-
-def _area_row(course: dict, key: AreaKey, tally: Tally) -> tuple:
-    sessions, interval = course["sessions_planned"], course["interval_days"]
-    due = None
-    if (tally.planned and course["status"] == ACTIVE and tally.last_on
-            and len(tally.sessions) < sessions):
-        due = (tally.last_on + timedelta(days=interval)).isoformat()
-    return (course["course_id"], *key, *(course[c] for c in AREA_COLUMNS[3:7]),
-            int(tally.planned), len(tally.sessions), sessions, interval, str(tally.volume),
-            tally.points, *tally.formulation, tally.last_on and tally.last_on.isoformat(),
-            due, tally.adverse_events, course["status"])
-
-
-def _score(scale: str, tally: Tally) -> tuple[str | None, str | None, str | None]:
-    baseline, latest = tally.baselines.get(scale), tally.latest.get(scale)
-    improvement = None if baseline is None or latest is None else \
-        SCALES[scale].improvement(baseline, latest)
-    return tuple(None if score is None else str(score)  # a score of 0 is a score
-                 for score in (baseline, latest, improvement))
-
-
-def _in_chunks(ids: list[str]):
-    """Course ids a few hundred at a time, each chunk with its `course_id IN (…)` clause."""
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        yield f" course_id IN ({', '.join('?' * len(chunk))})", chunk
-
-
-def _rows_in(tx: ViewTransaction, select_where: str, ids: list[str]) -> list[tuple]:
-    return [row for clause, chunk in _in_chunks(ids) for row in tx.rows(select_where + clause,
-                                                                        chunk)]
 
 
 def _replace(tx: ViewTransaction, table: str, columns: tuple, ids: list[str],
              rows: list[tuple]) -> None:
     """Replace every row of these courses in `table`."""
-    for clause, chunk in _in_chunks(ids):
-        tx.execute(f"DELETE FROM {table} WHERE{clause}", chunk)
-    tx.executemany(f"INSERT INTO {table} ({', '.join(columns)})"
-                   f" VALUES ({', '.join('?' * len(columns))})", rows)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        tx.execute(f"DELETE FROM {table} WHERE course_id IN ({', '.join('?' * len(chunk))})",
+                   chunk)
+    tx.insert(table, columns, rows)
 
 
 def _read(tx: ViewTransaction, column: str, value: str) -> list[dict]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from projections.base import Change, ViewTransaction
 
@@ -21,6 +22,13 @@ COLUMNS = ("position", "recorded_at", "actor_id", "actor_role", "action", "aggre
 
 def action_of(event_type: str) -> str:
     return "void" if event_type in VOID else "amend" if event_type in AMEND else "create"
+
+
+@cache
+def kind_of(topic: str) -> tuple[str, str, str]:
+    """Record type, event type and action of a topic such as `mesoledger.Patient.Screened`."""
+    _, aggregate_type, event_type = topic.split(".")
+    return aggregate_type, event_type, action_of(event_type)
 
 
 @dataclass(frozen=True)
@@ -51,18 +59,19 @@ class AuditTrail:
 
     def apply(self, tx: ViewTransaction, changes: list[Change]) -> None:
         owners: dict[str, tuple[str | None, str | None]] = {}
-        rows = [self._entry(tx, change, owners) for change in changes]
-        tx.executemany(f"INSERT INTO audit_trail ({', '.join(COLUMNS)})"
-                       f" VALUES ({', '.join('?' * len(COLUMNS))})", rows)
+        for change in changes:
+            self._owner(tx, change.event, kind_of(change.stored.topic)[0], change.record_id,
+                        owners)
+        tx.insert("audit_trail", COLUMNS, (self._entry(change, owners) for change in changes))
 
-    def _entry(self, tx: ViewTransaction, change: Change, owners: dict) -> tuple:
-        _, aggregate_type, event_type = change.stored.topic.split(".")
-        event = change.event
-        record_id = str(change.stored.originator_id)
-        patient_id, clinic = self._owner(tx, event, aggregate_type, record_id, owners)
+    @staticmethod
+    def _entry(change: Change, owners: dict) -> tuple:
+        aggregate_type, event_type, action = kind_of(change.stored.topic)
+        event, record_id = change.event, change.record_id
+        patient_id, clinic = owners[record_id]
         actor = getattr(event, "actor", None)
         return (change.position, event.timestamp.isoformat(), actor and actor.id,
-                actor and actor.role, action_of(event_type), aggregate_type, record_id,
+                actor and actor.role, action, aggregate_type, record_id,
                 change.stored.originator_version, patient_id, clinic, event_type,
                 change.leaf_hash.hex())
 

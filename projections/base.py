@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Protocol
 
@@ -19,6 +19,11 @@ class Change:
     position: int
     stored: Notification
     event: Any
+    record_id: str = field(init=False)
+    """The id of the record (patient, course, …) the event belongs to, as text."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "record_id", str(self.stored.originator_id))
 
     @property
     def event_type(self) -> str:
@@ -37,6 +42,10 @@ class ViewTransaction(Protocol):
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
 
+    def insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """Add new rows (faster than executemany of an INSERT); `rows` may be a generator,
+        which must not use the transaction itself."""
+
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]: ...
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> tuple | None: ...
@@ -51,3 +60,32 @@ class Projection(Protocol):
     def create(self, tx: ViewTransaction) -> None: ...
 
     def apply(self, tx: ViewTransaction, changes: list[Change]) -> None: ...
+
+
+@dataclass(frozen=True)
+class Insert:
+    """New rows for one table, written with `ViewTransaction.insert`."""
+
+    table: str
+    columns: tuple[str, ...]
+
+
+Statement = str | Insert
+
+
+def write_all(tx: ViewTransaction, writes: dict[Statement, list[tuple]]) -> None:
+    """Each statement once for all its rows, in the order of `writes`."""
+    for statement, rows in writes.items():
+        if isinstance(statement, Insert):
+            tx.insert(statement.table, statement.columns, rows)
+        else:
+            tx.executemany(statement, rows)
+
+
+def rows_in(tx: ViewTransaction, select_where: str, column: str, values: list) -> list[tuple]:
+    """`select_where` + `column IN (…)`, a few hundred values per query."""
+    found = []
+    for start in range(0, len(values), 500):
+        chunk = values[start:start + 500]
+        found += tx.rows(f"{select_where} {column} IN ({', '.join('?' * len(chunk))})", chunk)
+    return found

@@ -7,21 +7,17 @@ voided later stays here, marked voided, and leaves the recall unless asked for.
 from __future__ import annotations
 
 from domain.course import TreatmentCourse
-from projections.base import Change, ViewTransaction
+from projections.base import Change, Insert, Statement, ViewTransaction, rows_in, write_all
 
 COLUMNS = ("lot", "patient_id", "clinic", "course_id", "injection_version", "area",
            "laterality", "session", "injected_on", "voided")
 KEYS = (*COLUMNS[:-2], "date", "voided")
 
-# One executemany per statement per batch, in this order: a course is planned before it is
+# One write per statement per batch, in this order: a course is planned before it is
 # injected into, and an injection is recorded before it is voided.
-PLAN = "INSERT INTO lot_courses (course_id, patient_id, clinic) VALUES (?, ?, ?)"
-INJECT = ("INSERT INTO lot_exposure (lot, patient_id, clinic, course_id, injection_version,"
-          " area, laterality, session, injected_on, voided)"
-          " SELECT ?, patient_id, clinic, course_id, ?, ?, ?, ?, ?, 0"
-          " FROM lot_courses WHERE course_id = ?")
+PLAN = Insert("lot_courses", ("course_id", "patient_id", "clinic"))
+INJECT = Insert("lot_exposure", COLUMNS)
 VOID = "UPDATE lot_exposure SET voided = 1 WHERE course_id = ? AND injection_version = ?"
-STATEMENTS = (PLAN, INJECT, VOID)
 
 
 class LotExposure:
@@ -43,26 +39,43 @@ class LotExposure:
                    " ON lot_exposure (lot, injected_on, patient_id)")
 
     def apply(self, tx: ViewTransaction, changes: list[Change]) -> None:
-        writes: dict[str, list[tuple]] = {statement: [] for statement in STATEMENTS}
+        writes: dict[Statement, list[tuple]] = {PLAN: [], INJECT: [], VOID: []}
+        injections = []
         for change in changes:
             event = change.event
             if isinstance(event, TreatmentCourse.Injected):
-                writes[INJECT] += self._exposures(event)
+                injections.append(change)
             elif isinstance(event, TreatmentCourse.EntryVoided):
-                writes[VOID].append((str(event.originator_id), event.entry_version))
+                writes[VOID].append((change.record_id, event.entry_version))
             elif isinstance(event, TreatmentCourse.Planned):
-                writes[PLAN].append((str(event.originator_id), str(event.patient_id),
-                                     event.clinic))
-        for statement in STATEMENTS:
-            tx.executemany(statement, writes[statement])
+                writes[PLAN].append((change.record_id, str(event.patient_id), event.clinic))
+        owners = self._owners(tx, writes[PLAN], injections)
+        for change in injections:
+            writes[INJECT] += self._exposures(change, owners.get(change.record_id))
+        write_all(tx, writes)
 
     @staticmethod
-    def _exposures(event: TreatmentCourse.Injected) -> list[tuple]:
-        """One row per distinct lot the injection used."""
-        dose, course_id = event.dose, str(event.originator_id)
-        injected_on = event.occurred_at.date().isoformat()
-        return [(lot, event.originator_version, dose.site.area, dose.site.laterality,
-                 dose.session, injected_on, course_id) for lot in dict.fromkeys(dose.lots)]
+    def _owners(tx: ViewTransaction, planned: list[tuple],
+                injections: list[Change]) -> dict[str, tuple[str, str]]:
+        """Patient and clinic of each injected course: planned in this batch, or earlier."""
+        owners = {course_id: (patient_id, clinic) for course_id, patient_id, clinic in planned}
+        earlier = sorted({change.record_id for change in injections} - owners.keys())
+        for course_id, patient_id, clinic in rows_in(
+                tx, "SELECT course_id, patient_id, clinic FROM lot_courses WHERE",
+                "course_id", earlier):
+            owners[course_id] = (patient_id, clinic)
+        return owners
+
+    @staticmethod
+    def _exposures(change: Change, owner: tuple[str, str] | None) -> list[tuple]:
+        """One row per distinct lot the injection used (none for a course never planned)."""
+        if owner is None:
+            return []
+        event = change.event
+        dose, injected_on = event.dose, event.occurred_at.date().isoformat()
+        return [(lot, *owner, change.record_id, event.originator_version, dose.site.area,
+                 dose.site.laterality, dose.session, injected_on, 0)
+                for lot in dict.fromkeys(dose.lots)]
 
     # --- queries ------------------------------------------------------------------------
 

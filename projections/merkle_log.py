@@ -23,43 +23,20 @@ class MerkleLog:
 
     def apply(self, tx: ViewTransaction, changes: list[Change]) -> None:
         size = self.size(tx)
-        known: dict[tuple[int, int], bytes] = {}
-        leaves, nodes = [], []
-        for change in changes:
-            leaf = change.leaf_hash
-            leaves.append((size, change.position, leaf.hex()))
-            known[(0, size)] = leaf
-            nodes += self._completed(tx, known, size)
-            size += 1
-        tx.executemany("INSERT INTO merkle_leaves (idx, position, hash) VALUES (?, ?, ?)",
-                       leaves)
-        tx.executemany("INSERT INTO merkle_nodes (level, idx, hash) VALUES (?, ?, ?)", nodes)
-
-    def _completed(self, tx: ViewTransaction, known: dict, index: int) -> list[tuple]:
-        """The subtrees that leaf `index` completes, bottom up."""
-        completed, level, idx = [], 0, index
-        while idx % 2 == 1:
-            left = self._hash(tx, known, level, idx - 1)
-            parent = merkle.node_hash(left, known[(level, idx)])
-            level, idx = level + 1, idx // 2
-            known[(level, idx)] = parent
-            completed.append((level, idx, parent.hex()))
-        return completed
-
-    @staticmethod
-    def _hash(tx: ViewTransaction, known: dict, level: int, idx: int) -> bytes:
-        if (level, idx) not in known:
-            table = "merkle_leaves WHERE idx = ?" if level == 0 else \
-                "merkle_nodes WHERE level = ? AND idx = ?"
-            params = (idx,) if level == 0 else (level, idx)
-            known[(level, idx)] = bytes.fromhex(tx.one(f"SELECT hash FROM {table}", params)[0])
-        return known[(level, idx)]
+        # The tree's right edge: the only stored subtrees a new leaf can complete.
+        known = _fetch(tx, set(_blocks(0, size)))
+        nodes: list[tuple] = []
+        tx.insert("merkle_leaves", ("idx", "position", "hash"),
+                  (_leaf(change, index, known, nodes) for index, change in
+                   enumerate(changes, start=size)))
+        tx.insert("merkle_nodes", ("level", "idx", "hash"), nodes)
 
     # --- queries ------------------------------------------------------------------------
 
     @staticmethod
     def size(tx: ViewTransaction) -> int:
-        return tx.one("SELECT COUNT(*) FROM merkle_leaves")[0]
+        """How many leaves: indices run 0, 1, … without gaps, so one index read tells."""
+        return tx.one("SELECT COALESCE(MAX(idx) + 1, 0) FROM merkle_leaves")[0]
 
     @staticmethod
     def leaf_index(tx: ViewTransaction, position: int) -> int | None:
@@ -88,6 +65,18 @@ class MerkleLog:
         hashes = _fetch(tx, wanted)
         return algorithm(lambda start, end: merkle.fold(
             [hashes[block] for block in _blocks(start, end)]))
+
+
+def _leaf(change: Change, index: int, known: dict, nodes: list) -> tuple:
+    """The row of leaf `index`; the subtrees it completes go to `nodes`, bottom up."""
+    leaf = known[(0, index)] = change.leaf_hash
+    level, idx = 0, index
+    while idx % 2 == 1:
+        parent = merkle.node_hash(known[(level, idx - 1)], known[(level, idx)])
+        level, idx = level + 1, idx // 2
+        known[(level, idx)] = parent
+        nodes.append((level, idx, parent.hex()))
+    return index, change.position, leaf.hex()
 
 
 def _blocks(start: int, end: int) -> list[tuple[int, int]]:

@@ -15,7 +15,7 @@ from domain.course import TreatmentCourse
 from domain.course_rules import ACTIVE, COMPLETED, DISCONTINUED, SUSPENDED
 from domain.patient import Patient
 from domain.personal_data import ERASED, KeyVault, PersonalData, PersonalDataErasedError, unseal
-from projections.base import Change, ViewTransaction
+from projections.base import Change, Insert, Statement, ViewTransaction, write_all
 
 Unseal = Callable[[UUID, str], PersonalData | None]
 """Opens a patient's sealed personal data; None (or PersonalDataErasedError) once erased."""
@@ -26,14 +26,14 @@ COURSE_STATUS = {TreatmentCourse.Suspended: SUSPENDED, TreatmentCourse.Resumed: 
                  TreatmentCourse.Completed: COMPLETED,
                  TreatmentCourse.Discontinued: DISCONTINUED}
 
-# One executemany per statement per batch, in this order. Rows of one statement keep log
-# order; the statements commute otherwise: they set different columns, counts are sums,
-# and a course closes at most once (completed and discontinued are final).
-REGISTER = ("INSERT INTO patient_directory (patient_id, clinic, mrn, name, search_name,"
-            " status, active_courses) VALUES (?, ?, ?, ?, ?, ?, 0)")
+# One write per statement per batch, in this order. Rows of one statement keep log order;
+# the statements commute otherwise: they set different columns, counts are sums, and a
+# course closes at most once (completed and discontinued are final).
+REGISTER = Insert("patient_directory", ("patient_id", "clinic", "mrn", "name", "search_name",
+                                        "status", "active_courses"))
 RENAME = "UPDATE patient_directory SET name = ?, search_name = ? WHERE patient_id = ?"
 SCREEN = "UPDATE patient_directory SET status = ? WHERE patient_id = ?"
-PLAN = "INSERT INTO directory_courses (course_id, patient_id, status) VALUES (?, ?, ?)"
+PLAN = Insert("directory_courses", ("course_id", "patient_id", "status"))
 OPEN_COURSE = ("UPDATE patient_directory SET active_courses = active_courses + 1"
                " WHERE patient_id = ?")
 CLOSE_COURSE = ("UPDATE patient_directory SET active_courses = active_courses - 1"
@@ -91,21 +91,20 @@ class PatientDirectory:
                    " patient_id TEXT NOT NULL, status TEXT NOT NULL)")
 
     def apply(self, tx: ViewTransaction, changes: list[Change]) -> None:
-        writes: dict[str, list[tuple]] = {statement: [] for statement in STATEMENTS}
+        writes: dict[Statement, list[tuple]] = {statement: [] for statement in STATEMENTS}
         for change in changes:
             handler = self.handlers.get(type(change.event))
             if handler is not None:
                 for statement, row in handler(change.event):
                     writes[statement].append(row)
-        for statement in STATEMENTS:
-            tx.executemany(statement, writes[statement])
+        write_all(tx, writes)
 
     # --- events -------------------------------------------------------------------------
 
-    def _registered(self, event: Patient.Registered) -> list[tuple[str, tuple]]:
+    def _registered(self, event: Patient.Registered) -> list[tuple[Statement, tuple]]:
         name = self._name(event.originator_id, event.sealed_personal_data)
         return [(REGISTER, (str(event.originator_id), event.clinic, event.mrn, *name,
-                            UNSCREENED))]
+                            UNSCREENED, 0))]
 
     def _amended(self, event: Patient.PersonalDataAmended) -> list[tuple[str, tuple]]:
         name = self._name(event.originator_id, event.sealed_personal_data)
@@ -116,7 +115,7 @@ class PatientDirectory:
         return [(SCREEN, (event.screening.result, str(event.originator_id)))]
 
     @staticmethod
-    def _planned(event: TreatmentCourse.Planned) -> list[tuple[str, tuple]]:
+    def _planned(event: TreatmentCourse.Planned) -> list[tuple[Statement, tuple]]:
         patient_id = str(event.patient_id)
         return [(PLAN, (str(event.originator_id), patient_id, ACTIVE)),
                 (OPEN_COURSE, (patient_id,))]

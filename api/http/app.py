@@ -49,9 +49,15 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         yield
         services.close()
 
-    app = FastAPI(title="mesoledger", version="0.1.0", description=DESCRIPTION,
-                  lifespan=lifespan)
+    app = interface(lifespan)
     app.state.services = services
+    return app
+
+
+def interface(lifespan: Callable | None = None) -> FastAPI:
+    """The routes, their problems and the OpenAPI document, before any store is opened."""
+    app = FastAPI(title="mesoledger", version="0.1.0", description=DESCRIPTION,
+                  lifespan=lifespan, responses=errors.READ_PROBLEMS)
     app.state.write_turns = WriteTurns()
     errors.install(app)
     for module in ROUTERS:

@@ -42,6 +42,30 @@ class Problem(Exception):
         self.extra = extra
 
 
+PROBLEM_SCHEMA = {
+    "type": "object", "required": ["type", "title", "status", "detail"],
+    "properties": {"type": {"type": "string"}, "title": {"type": "string"},
+                   "status": {"type": "integer"}, "detail": {"type": "string"},
+                   "rule": {"type": "string", "description": "The domain rule that refused it"},
+                   "field": {"type": "string", "description": "The malformed field"}}}
+MEANINGS = {401: "No token, or a bad one", 403: "The caller's role may not do this",
+            404: "No such record in the caller's clinic",
+            409: "A rule of the domain refused it (`rule` names it)",
+            412: "If-Match names a version the record has moved on from",
+            422: "Malformed input (`field` names it)",
+            503: "The store is away or the views are catching up; retry after Retry-After"}
+
+
+def problems(*statuses: int) -> dict[int | str, dict]:
+    """What the OpenAPI document says a route may answer besides success."""
+    return {status: {"description": MEANINGS[status],
+                     "content": {PROBLEM: {"schema": PROBLEM_SCHEMA}}} for status in statuses}
+
+
+READ_PROBLEMS = problems(401, 403, 404, 422, 503)
+WRITE_PROBLEMS = problems(409, 412)
+
+
 def problem_of(error: Exception) -> Problem:
     """The problem an exception stands for; anything unknown is a defect (500)."""
     match error:
@@ -70,6 +94,8 @@ def problem_of(error: Exception) -> Problem:
         case InvalidTokenError():
             return Problem(401, "invalid_token", str(error),
                            {"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        case HTTPException() if error.status_code == 400:  # a body that is not even JSON
+            return Problem(422, "invalid_request", "body: not valid JSON", field="body")
         case HTTPException():
             return Problem(error.status_code, HTTPStatus(error.status_code).phrase.lower()
                            .replace(" ", "_"), str(error.detail), dict(error.headers or {}))
@@ -80,11 +106,16 @@ def problem_of(error: Exception) -> Problem:
 
 
 def validation_problem(error: RequestValidationError) -> Problem:
-    errors = [{"field": ".".join(str(part) for part in item["loc"] if part != "body"),
-               "problem": item["msg"]} for item in error.errors()]
+    errors = [{"field": _field(item), "problem": item["msg"]} for item in error.errors()]
     first = errors[0] if errors else {"field": "", "problem": "malformed request"}
     return Problem(422, "invalid_request", f"{first['field']}: {first['problem']}",
                    field=first["field"], errors=errors)
+
+
+def _field(error: dict) -> str:
+    if error["type"] == "json_invalid":  # its location is a character offset, not a field
+        return "body"
+    return ".".join(str(part) for part in error["loc"] if part != "body")
 
 
 def response_of(problem: Problem) -> JSONResponse:

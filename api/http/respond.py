@@ -24,5 +24,6 @@ def course_recorded(response: Response, recorded: Recorded) -> CourseRecorded:
 
 
 def note_patients_read(request: Request, rows: list[dict]) -> None:
-    """Tell the access log whose data a list read returned."""
-    request.state.subjects = [(str(r["patient_id"]), r["clinic"]) for r in rows] or None
+    """Tell the access log whose data a list read returned (each patient once)."""
+    subjects = dict.fromkeys((str(r["patient_id"]), r["clinic"]) for r in rows)
+    request.state.subjects = list(subjects) or None

@@ -4,20 +4,27 @@ Access log: every GET that touches patient data writes who, whose record, what a
 outcome (refusals included) and commits it before the response leaves.
 Idempotency: a POST with an `Idempotency-Key` is claimed before it runs; a retry with the
 same body gets the first response, with another body a 422, and nothing is recorded twice.
+Turns: writes to one patient or course from this server run one at a time, so a busy
+course never exhausts the records' retries on conflict (other servers still race; the
+records retry those).
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, nullcontext
+from urllib.parse import quote
+from weakref import WeakValueDictionary
 
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
 from api.http.auth import caller_of
-from api.http.errors import Problem, problem_of
+from api.http.errors import WRITE_PROBLEMS, Problem, problem_of
 from infra.services import Services
 from infra.tokens import InvalidTokenError
 from projections.access_log import AccessEntry
@@ -27,10 +34,16 @@ KEPT_HEADERS = ("etag", "location")
 
 
 class ClinicRoute(APIRoute):
+    def __init__(self, path: str, endpoint: Callable, *, methods=None, responses=None,
+                 **options) -> None:
+        if methods and "POST" in methods:
+            responses = {**WRITE_PROBLEMS, **(responses or {})}
+        super().__init__(path, endpoint, methods=methods, responses=responses, **options)
+
     def get_route_handler(self) -> Handler:
         handler = super().get_route_handler()
         if "POST" in self.methods:
-            return idempotent(handler)
+            return idempotent(in_turn(handler))
         if "GET" in self.methods:
             return access_logged(handler)
         return handler
@@ -57,7 +70,7 @@ async def _record_access(request: Request, outcome: int) -> None:
     subjects = getattr(request.state, "subjects", None) or [(None, None)]
     at = services.clock()
     entries = [AccessEntry(at, caller.id, caller.role, caller.clinic, patient, clinic,
-                           request.url.path, outcome) for patient, clinic in subjects]
+                           quote(request.url.path), outcome) for patient, clinic in subjects]
     await run_in_threadpool(services.record_access, entries)
 
 
@@ -90,6 +103,30 @@ def idempotent(handler: Handler) -> Handler:
         return response
 
     return once
+
+
+class WriteTurns:
+    """One lock per record being written (forgotten once no request holds it)."""
+
+    def __init__(self) -> None:
+        self._locks: WeakValueDictionary[str, asyncio.Lock] = WeakValueDictionary()
+
+    def of(self, request: Request) -> AbstractAsyncContextManager:
+        record = request.path_params.get("course_id") or request.path_params.get("patient_id")
+        if record is None:
+            return nullcontext()
+        lock = self._locks.get(record)
+        if lock is None:
+            lock = self._locks[record] = asyncio.Lock()
+        return lock
+
+
+def in_turn(handler: Handler) -> Handler:
+    async def queued(request: Request) -> Response:
+        async with request.app.state.write_turns.of(request):
+            return await handler(request)
+
+    return queued
 
 
 def _owner(request: Request) -> str | None:

@@ -47,6 +47,9 @@ def caught_up(services: ServicesDep, min_position: Annotated[int | None, Query(
         ge=0, le=2**62, description="Serve only once the views include this log position "
         "(the position a write returned); 503 with Retry-After if they do not in time.")]
         = None) -> None:
+    if min_position and min_position > services.log_position():  # no write returned it
+        raise Problem(422, "position_not_recorded", f"nothing is recorded at {min_position}",
+                      field="min_position")
     if min_position:
         services.wait_for_views(min_position)
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from uuid import uuid4
 
 from domain.vocabulary import CONTRAINDICATIONS
 
@@ -57,3 +59,37 @@ def outcome(score: str = "9", kind: str = "baseline", session: int = 0) -> dict:
 def adverse_event(onset: datetime, serious: bool = False) -> dict:
     return {"site": LEFT_THIGH, "kind": "bruising", "severity": "severe" if serious else "mild",
             "serious": serious, "onset": onset.isoformat(), "action_taken": "cold compress"}
+
+
+def amendment(name: str = "Genevieve Okonkwo-Hart", reason: str = "typo at registration") -> dict:
+    return {k: v for k, v in registration(name=name).items() if k != "mrn"} | {"reason": reason}
+
+
+SUPERVISOR = "Dr Maria Rossi"
+# A valid body for every write route, by path template, given the server's `now`.
+WRITES: dict[str, Callable[[datetime], dict]] = {
+    "/v1/patients": lambda now: registration(f"MRN-{uuid4().hex[:10]}"),
+    "/v1/patients/{patient_id}/personal-data": lambda now: amendment(),
+    "/v1/patients/{patient_id}/consents": lambda now: consent(now, scope="photography"),
+    "/v1/patients/{patient_id}/consents/{scope}/withdrawal": lambda now: {
+        "reason": "no longer wishes to be photographed"},
+    "/v1/patients/{patient_id}/screenings": lambda now: screening(),
+    "/v1/patients/{patient_id}/allergies": lambda now: {"substance": "latex",
+                                                        "reaction": "urticaria"},
+    "/v1/patients/{patient_id}/conditions": lambda now: {"condition": "migraine",
+                                                         "note": "since childhood"},
+    "/v1/patients/{patient_id}/conditions/{condition}/resolution": lambda now: {
+        "reason": "reassessed"},
+    "/v1/patients/{patient_id}/courses": lambda now: plan(),
+    "/v1/courses/{course_id}/plan": lambda now: plan(8) | {"reason": "slow response"},
+    "/v1/courses/{course_id}/status": lambda now: {"action": "suspend",
+                                                   "reason": "patient travelling"},
+    "/v1/courses/{course_id}/voids": lambda now: {"version": 2,
+                                                  "reason": "entered on the wrong course"},
+    "/v1/courses/{course_id}/formulations": lambda now: formulation(),
+    "/v1/courses/{course_id}/injections": lambda now: injection(1, volume="1",
+                                                                supervisor=SUPERVISOR),
+    "/v1/courses/{course_id}/outcomes": lambda now: outcome("8", "follow_up", 1),
+    "/v1/courses/{course_id}/adverse-events": lambda now: adverse_event(now),
+    "/v1/patients/{patient_id}/erasure": lambda now: {"reason": "the patient's request"},
+}

@@ -3,7 +3,10 @@ definitions for every small tree, tampering, and hypothesis."""
 
 from __future__ import annotations
 
+import base64
+import json
 from hashlib import sha256
+from uuid import UUID
 
 import pytest
 from hypothesis import given, settings
@@ -14,6 +17,7 @@ from domain.merkle import (
     AppendOnlyTree,
     aligned_ranges,
     consistency_proof,
+    event_leaf_data,
     fold,
     foldable,
     inclusion_proof,
@@ -339,3 +343,26 @@ def test_random_logs(entries, data):
     old = data.draw(st.integers(0, n), label="old_size")
     proof = tree.consistency_proof(old)
     assert verify_consistency(old, n, root(hashes[:old]), tree.root(), proof)
+
+
+def json_leaf_data(position, originator_id, version, topic, state) -> bytes:
+    """DESIGN 5.1 as written: the compact JSON array, always through the JSON encoder."""
+    fields = [position, str(originator_id), version, topic, base64.b64encode(state).decode()]
+    return json.dumps(fields, separators=(",", ":")).encode()
+
+
+def test_event_leaf_data_of_a_stored_event_is_its_compact_json_array():
+    record = UUID("12345678-1234-5678-1234-567812345678")
+    assert event_leaf_data(7, record, 2, "mesoledger.TreatmentCourse.Injected", b"{}") == (
+        b'[7,"12345678-1234-5678-1234-567812345678",2,'
+        b'"mesoledger.TreatmentCourse.Injected","e30="]')
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.integers(), st.booleans()), st.one_of(st.uuids(), st.text()), st.integers(),
+       st.one_of(st.text(), st.text(alphabet=st.characters(max_codepoint=127))),
+       st.binary(max_size=64))
+def test_event_leaf_data_is_byte_identical_to_the_json_encoder(position, record, version,
+                                                                topic, state):
+    assert event_leaf_data(position, record, version, topic, state) == \
+        json_leaf_data(position, record, version, topic, state)

@@ -6,6 +6,9 @@ import subprocess
 import sys
 import time
 
+import pytest
+
+from infra.runner import CatchUpRunner
 from projections.base import Change
 from tests.clinic import CLINICIAN, outcome
 
@@ -69,10 +72,64 @@ def test_redelivered_batch_changes_nothing(clinic, records, runner):
     busy_course(clinic, records, 20)
     runner.catch_up()
     before = view_rows(runner)
-    batch = _batch_from_start(runner)
-    for projection in runner.projections.values():
-        runner._apply(projection, batch)
+    runner._apply(_batch_from_start(runner), start=1)
     assert view_rows(runner) == before
+
+
+class SecondRunner:
+    """Stands for another runner that moves the audit trail on while this batch is open."""
+
+    name, tables = "second_runner", ()
+
+    def create(self, tx) -> None:
+        pass
+
+    def apply(self, tx, changes) -> None:
+        tx.execute("UPDATE projection_positions SET position = position + 1"
+                   " WHERE name = 'audit_trail'")
+
+
+def test_a_batch_refused_for_one_view_applies_to_no_view(clinic, records, runner):
+    course_id = busy_course(clinic, records, 5)
+    runner.catch_up()
+    busy_course(clinic, records, 5, course_id)
+    before = view_rows(runner), {name: runner.position(name) for name in runner.projections}
+    raced = CatchUpRunner(records, runner.views, [SecondRunner(), *runner.projections.values()])
+
+    with pytest.raises(RuntimeError, match="another runner moved the position"):
+        raced.catch_up()
+
+    assert (view_rows(runner), {name: runner.position(name) for name in runner.projections}) \
+        == before
+
+
+def test_a_view_reset_by_a_rebuild_during_a_catch_up_gets_no_gap(clinic, records, runner):
+    course_id = busy_course(clinic, records, 10)
+    runner.catch_up()
+    start = clinic.log_position() + 1
+    busy_course(clinic, records, 10, course_id)
+    later = [Change(n.id, n, runner.records.mapper.to_domain_event(n))
+             for n in runner.records.recorder.select_notifications(start, 100)]
+    with runner.views.transaction() as tx:  # what rebuild("audit_trail") does first
+        tx.execute("DELETE FROM audit_trail")
+        tx.execute("DELETE FROM projection_positions WHERE name = 'audit_trail'")
+
+    runner._apply(later, start)
+
+    assert runner.position("audit_trail") == 0
+    runner.catch_up()
+    assert view_rows(runner) == rebuilt_rows(runner)
+
+
+def test_views_rebuilt_together_equal_the_live_views(clinic, records, runner):
+    busy_course(clinic, records, 30)
+    runner.catch_up()
+    live = view_rows(runner)
+
+    replayed = runner.rebuild(*runner.projections)
+
+    assert replayed == clinic.log_position()
+    assert view_rows(runner) == live
 
 
 def _batch_from_start(runner):

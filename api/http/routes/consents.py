@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response
 
 from api.http.auth import ConsentTaker
 from api.http.respond import patient_recorded
 from api.http.routing import ClinicRoute
-from api.http.schemas.common import PatientRecorded
+from api.http.schemas.common import Code, PatientRecorded
 from api.http.schemas.patients import ConsentIn, WithdrawalIn
 from api.http.scope import PatientInScope
 from api.http.services import ExpectedVersion, Records
@@ -26,9 +28,9 @@ def give_consent(patient: PatientInScope, body: ConsentIn, caller: ConsentTaker,
 
 
 @router.post("/{scope}/withdrawal", status_code=201)
-def withdraw_consent(patient: PatientInScope, scope: str, body: WithdrawalIn,
-                     caller: ConsentTaker, records: Records, expected: ExpectedVersion,
-                     response: Response) -> PatientRecorded:
+def withdraw_consent(patient: PatientInScope, scope: Annotated[Code, Path()],
+                     body: WithdrawalIn, caller: ConsentTaker, records: Records,
+                     expected: ExpectedVersion, response: Response) -> PatientRecorded:
     """Record that the patient withdrew a consent; treatment needs a new one."""
     return patient_recorded(response, records.withdraw_consent(
         patient.id, scope, body.reason, caller.actor, body.occurred_at, expected))

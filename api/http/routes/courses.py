@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import APIRouter, Response
 
 from api.http.auth import ClinicalReader, Prescriber
 from api.http.respond import course_recorded, tagged
 from api.http.routing import ClinicRoute
-from api.http.schemas.common import CourseRecorded
+from api.http.schemas.common import AsOf, CourseRecorded
 from api.http.schemas.courses import PlanAmendmentIn, PlanIn, StatusIn, VoidIn
 from api.http.schemas.records import CourseOut
 from api.http.scope import CourseInScope, PatientInScope
@@ -28,7 +26,7 @@ def plan_course(patient: PatientInScope, body: PlanIn, caller: Prescriber, recor
 
 @router.get("/courses/{course_id}")
 def read_course(course: CourseInScope, caller: ClinicalReader, records: Records,
-                response: Response, as_of: datetime | None = None) -> CourseOut:
+                response: Response, as_of: AsOf = None) -> CourseOut:
     """The course now, or replayed to how it stood at `as_of` (server time)."""
     if as_of is not None:
         course = records.course(course.id, as_of)

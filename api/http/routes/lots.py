@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Request
 from api.http.auth import LotTracer
 from api.http.respond import note_patients_read
 from api.http.routing import ClinicRoute
+from api.http.schemas.common import Lot
 from api.http.schemas.views import ExposureOut
 from api.http.services import FreshViews, ServicesDep
 from projections.lot_exposure import LotExposure
@@ -17,8 +18,8 @@ router = APIRouter(prefix="/v1/lots", tags=["recall"], route_class=ClinicRoute)
 
 
 @router.get("/{lot}/exposures", dependencies=[FreshViews])
-def lot_exposures(lot: Annotated[str, Path(min_length=1, max_length=64)], request: Request,
-                  caller: LotTracer, services: ServicesDep) -> list[ExposureOut]:
+def lot_exposures(lot: Annotated[Lot, Path()], request: Request, caller: LotTracer,
+                  services: ServicesDep) -> list[ExposureOut]:
     """Every live injection that used the lot, by date (regulators: in every clinic)."""
     clinic = caller.clinic_filter
     with services.views.transaction(write=False) as tx:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from pydantic import AwareDatetime
 
 from api.http.auth import Overseer
+from api.http.schemas.common import ONE_LINE
 from api.http.schemas.views import AccessPage, AuditPage
 from api.http.services import FreshViews, ServicesDep
 from projections.access_log import AccessFilter, AccessLog
@@ -16,13 +17,14 @@ from projections.audit_trail import AuditFilter, AuditTrail
 router = APIRouter(prefix="/v1", tags=["oversight"])
 Limit = Annotated[int, Query(ge=1, le=1000)]
 Cursor = Annotated[int, Query(ge=0, le=2**62, description="Continue after this cursor")]
-Filter = Annotated[str | None, Query(max_length=200)]
+Filter = Annotated[str | None, Query(max_length=200, pattern=ONE_LINE)]
+Instant = Annotated[AwareDatetime | None, Query(description="Server time, with zone")]
 
 
 @router.get("/audit", dependencies=[FreshViews])
 def read_audit_trail(caller: Overseer, services: ServicesDep, patient_id: Filter = None,
                      actor: Filter = None, event_type: Filter = None,
-                     since: datetime | None = None, until: datetime | None = None,
+                     since: Instant = None, until: Instant = None,
                      after: Cursor = 0, limit: Limit = 100) -> AuditPage:
     """Who changed what, when: one entry per stored event, identifiers only."""
     where = AuditFilter(caller.clinic_filter, patient_id, actor, event_type, since, until)
@@ -34,8 +36,8 @@ def read_audit_trail(caller: Overseer, services: ServicesDep, patient_id: Filter
 
 @router.get("/access-log")
 def read_access_log(caller: Overseer, services: ServicesDep, patient_id: Filter = None,
-                    actor: Filter = None, since: datetime | None = None,
-                    until: datetime | None = None, after: Cursor = 0,
+                    actor: Filter = None, since: Instant = None,
+                    until: Instant = None, after: Cursor = 0,
                     limit: Limit = 100) -> AccessPage:
     """Who read whose record, what and when, and whether it was refused."""
     where = AccessFilter(caller.clinic_filter, patient_id, actor, since, until)

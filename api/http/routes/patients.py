@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request, Response
 from api.http.auth import ClinicalReader, DirectoryReader, FrontDesk
 from api.http.respond import note_patients_read, patient_recorded, tagged
 from api.http.routing import ClinicRoute
-from api.http.schemas.common import PatientRecorded
+from api.http.schemas.common import ONE_LINE, AsOf, PatientRecorded
 from api.http.schemas.patients import AmendmentIn, RegistrationIn
 from api.http.schemas.records import PatientOut
 from api.http.schemas.views import DirectoryEntry
@@ -34,8 +34,8 @@ def register_patient(body: RegistrationIn, caller: FrontDesk, records: Records,
 
 @router.get("", dependencies=[FreshViews])
 def search_patients(request: Request, caller: DirectoryReader, services: ServicesDep,
-                    mrn: Annotated[str | None, Query(max_length=64)] = None,
-                    q: Annotated[str | None, Query(max_length=200,
+                    mrn: Annotated[str | None, Query(max_length=64, pattern=ONE_LINE)] = None,
+                    q: Annotated[str | None, Query(max_length=200, pattern=ONE_LINE,
                                                    description="Name prefix")] = None,
                     limit: Annotated[int, Query(ge=1, le=200)] = 50) -> list[DirectoryEntry]:
     """The caller's clinic directory, by exact MRN and/or name prefix (any case)."""
@@ -47,7 +47,7 @@ def search_patients(request: Request, caller: DirectoryReader, services: Service
 
 @router.get("/{patient_id}")
 def read_patient(patient: PatientInScope, caller: ClinicalReader, records: Records,
-                 response: Response, as_of: datetime | None = None) -> PatientOut:
+                 response: Response, as_of: AsOf = None) -> PatientOut:
     """The patient's record now, or replayed to how it stood at `as_of` (server time)."""
     if as_of is not None:
         patient = records.patient(patient.id, as_of)

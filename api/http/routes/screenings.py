@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response
 
 from api.http.auth import Screener
 from api.http.respond import patient_recorded, tagged
 from api.http.routing import ClinicRoute
-from api.http.schemas.common import PatientRecorded
+from api.http.schemas.common import Name, PatientRecorded
 from api.http.schemas.patients import AllergyIn, ConditionIn, ResolutionIn, ScreeningIn
 from api.http.scope import PatientInScope
 from api.http.services import ExpectedVersion, Records
@@ -53,9 +55,9 @@ def record_condition(patient: PatientInScope, body: ConditionIn, caller: Screene
 
 
 @router.post("/conditions/{condition}/resolution", status_code=201)
-def resolve_condition(patient: PatientInScope, condition: str, body: ResolutionIn,
-                      caller: Screener, records: Records, expected: ExpectedVersion,
-                      response: Response) -> PatientRecorded:
+def resolve_condition(patient: PatientInScope, condition: Annotated[Name, Path()],
+                      body: ResolutionIn, caller: Screener, records: Records,
+                      expected: ExpectedVersion, response: Response) -> PatientRecorded:
     """Record that a condition has resolved."""
     return patient_recorded(response, records.resolve_condition(
         patient.id, condition, body.reason, caller.actor, body.occurred_at, expected))

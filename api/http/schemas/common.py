@@ -5,17 +5,23 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
+from fastapi import Query
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from domain.application import Recorded
 from domain.values import Site
 
-Code = Annotated[str, Field(min_length=1, max_length=100)]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
-Text = Annotated[str, Field(max_length=2000)]
-Lot = Annotated[str, Field(min_length=1, max_length=64)]
+# No control characters: PostgreSQL cannot store NUL, and a stored entry must project.
+ONE_LINE = r"^[^\x00-\x1f\x7f]*$"
+FREE_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"  # tabs and line breaks allowed
+Code = Annotated[str, Field(min_length=1, max_length=100, pattern=ONE_LINE)]
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=ONE_LINE)]
+Text = Annotated[str, Field(max_length=2000, pattern=FREE_TEXT)]
+Lot = Annotated[str, Field(min_length=1, max_length=64, pattern=ONE_LINE)]
 WhenItHappened = Annotated[AwareDatetime | None, Field(
     description="When it happened clinically (defaults to now; never in the future)")]
+AsOf = Annotated[AwareDatetime | None, Query(
+    description="Replay the record to how it stood at this instant (server time, with zone)")]
 
 
 class Entry(BaseModel):

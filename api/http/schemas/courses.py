@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, BeforeValidator, Field, WithJsonSchema
 
 from api.http.schemas.common import Code, Entry, Lot, Name, SiteIn, Text, WhenItHappened
 from domain.entries import AdverseEventReport, CoursePlan, Dose, Outcome
 from domain.formulation import Formula, Ingredient, Vehicle
 
-Amount = Annotated[Decimal, Field(max_digits=12, decimal_places=4)]
+PLAIN_DECIMAL = r"^[+-]?(\d+(\.\d*)?|\.\d+)$"
+
+
+def plain_decimal(value: object) -> object:
+    """A quantity sent as text is digits and one point: "1_5" or "1e1" is a typo, not 15."""
+    if isinstance(value, str) and not re.fullmatch(PLAIN_DECIMAL, value):
+        raise ValueError("must be a decimal number such as 2.5")
+    return value
+
+
+Amount = Annotated[Decimal, BeforeValidator(plain_decimal),
+                   Field(max_digits=12, decimal_places=4),
+                   WithJsonSchema({"anyOf": [{"type": "number"},
+                                             {"type": "string", "pattern": PLAIN_DECIMAL}]})]
 Count = Annotated[int, Field(ge=0, le=100_000)]
 
 

@@ -7,7 +7,15 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, Field
 
-from api.http.schemas.common import Code, Entry, Name, Text, WhenItHappened
+from api.http.schemas.common import (
+    FREE_TEXT,
+    ONE_LINE,
+    Code,
+    Entry,
+    Name,
+    Text,
+    WhenItHappened,
+)
 from domain.patient import Consent
 from domain.personal_data import PersonalData
 from domain.screening import ScreeningAnswers
@@ -17,14 +25,14 @@ class PersonalDataIn(Entry):
     name: Name
     date_of_birth: date
     sex: Code = Field(description="female, male, intersex or unknown")
-    contact: Annotated[str, Field(max_length=500)] = ""
+    contact: Annotated[str, Field(max_length=500, pattern=FREE_TEXT)] = ""
 
     def to_personal_data(self) -> PersonalData:
         return PersonalData(self.name, self.date_of_birth, self.sex, self.contact)
 
 
 class RegistrationIn(PersonalDataIn):
-    mrn: Annotated[str, Field(min_length=1, max_length=64,
+    mrn: Annotated[str, Field(min_length=1, max_length=64, pattern=ONE_LINE,
                               description="Medical record number, unique in the clinic")]
     occurred_at: WhenItHappened = None
 
@@ -36,8 +44,8 @@ class AmendmentIn(PersonalDataIn):
 
 class ConsentIn(Entry):
     scope: Code = Field(description="treatment, photography or data_sharing")
-    form_version: Annotated[str, Field(min_length=1, max_length=50)]
-    document_sha256: Annotated[str, Field(min_length=64, max_length=64)]
+    form_version: Annotated[str, Field(min_length=1, max_length=50, pattern=ONE_LINE)]
+    document_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
     signed_at: AwareDatetime
     occurred_at: WhenItHappened = None
 

@@ -1,0 +1,81 @@
+"""One rebuild of every view, alone in a fresh process, and what it cost in memory.
+
+    .venv/bin/python bench/rebuild_memory.py DATABASE_URL
+
+Opens the records and the catch-up runner as the worker does, rebuilds every view from the
+start of the log in one replay, and prints one JSON object: events replayed, seconds, the
+resident set size (RSS) before the rebuild, the highest RSS sampled in each quarter of it,
+and the process's peak RSS. `bench/projections.py --rss` runs it on one store at growing
+sizes: the same figures at every size mean memory does not grow with the log.
+
+The peak is the kernel's high-water mark (VmHWM in /proc/self/status), not getrusage's
+ru_maxrss: Linux carries ru_maxrss over an exec, so a child would report its parent's peak.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from infra.projecting import open_runner  # noqa: E402
+from infra.records import open_records  # noqa: E402
+from infra.settings import Settings  # noqa: E402
+
+SAMPLE_EVERY_S = 0.1
+
+
+def rss_mb(field: str = "VmRSS") -> float:
+    """The resident set size now (VmRSS) or the highest it has been (VmHWM)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024  # the kernel reports kB
+    raise LookupError(field)
+
+
+class RssSampler(threading.Thread):
+    """Notes the RSS every SAMPLE_EVERY_S until stopped."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.samples: list[float] = []
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        self.samples.append(rss_mb())
+        while not self.stopped.wait(SAMPLE_EVERY_S):
+            self.samples.append(rss_mb())
+
+    def by_quarter(self) -> list[float]:
+        """The highest sample in each quarter of the run (fewer for a very short run)."""
+        n = len(self.samples)
+        quarters = [self.samples[n * q // 4:n * (q + 1) // 4] for q in range(4)]
+        return [round(max(quarter), 1) for quarter in quarters if quarter]
+
+
+def rebuild(url: str) -> dict:
+    settings = Settings(database_url=url)
+    records = open_records(settings)
+    runner = open_runner(records, settings)
+    try:
+        before, sampler = rss_mb(), RssSampler()
+        sampler.start()
+        started = time.perf_counter()
+        replayed = runner.rebuild(*runner.projections)
+        seconds = time.perf_counter() - started
+        sampler.stopped.set()
+        sampler.join()
+    finally:
+        runner.views.close()
+        records.close()
+    return {"events": replayed, "seconds": round(seconds, 3),
+            "rss_before_mb": round(before, 1), "rss_by_quarter_mb": sampler.by_quarter(),
+            "peak_rss_mb": round(rss_mb("VmHWM"), 1)}
+
+
+if __name__ == "__main__":
+    print(json.dumps(rebuild(sys.argv[1])))

@@ -1,0 +1,130 @@
+"""What the live entries of one course add up to, per area: pure arithmetic, no SQL.
+
+An injection into a left or right side rolls up under a planned bilateral site; an entry
+into an area no longer planned keeps its own row (`planned` false), so nothing given is
+hidden. The area_progress view stores the entries and writes the rows made here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import NamedTuple
+
+from domain.course_rules import ACTIVE
+from domain.values import Site
+from domain.vocabulary import SCALES
+
+
+class Entry(NamedTuple):
+    """One clinical fact of a course, as stored in `progress_entries`."""
+
+    course_id: str
+    version: int
+    kind: str
+    occurred_at: str
+    area: str | None = None
+    laterality: str | None = None
+    session: int | None = None
+    volume_ml: str | None = None
+    points: int | None = None
+    formulation_version: int | None = None
+    ratio: str | None = None
+    scale: str | None = None
+    score: str | None = None
+    outcome_kind: str | None = None
+
+
+class AreaKey(NamedTuple):
+    area: str
+    laterality: str
+
+
+@dataclass
+class Tally:
+    """What the live entries of one course say about one area."""
+
+    planned: bool
+    sessions: set[int] = field(default_factory=set)
+    volume: Decimal = Decimal(0)
+    points: int = 0
+    formulation: tuple[int | None, str | None] = (None, None)
+    last_on: date | None = None
+    baselines: dict[str, Decimal] = field(default_factory=dict)
+    latest: dict[str, Decimal] = field(default_factory=dict)
+    adverse_events: int = 0
+
+    def add(self, entry: Entry, ratios: dict[int, str | None]) -> None:
+        """Count an entry in; entries arrive in clinical order."""
+        if entry.kind == "injection":
+            self.sessions.add(entry.session)
+            self.volume += Decimal(entry.volume_ml)
+            self.points += entry.points
+            self.formulation = (entry.formulation_version, ratios.get(entry.formulation_version))
+            self.last_on = datetime.fromisoformat(entry.occurred_at).date()
+        elif entry.kind == "outcome" and entry.outcome_kind == "baseline":
+            self.baselines.setdefault(entry.scale, Decimal(entry.score))
+        elif entry.kind == "outcome":
+            self.latest[entry.scale] = Decimal(entry.score)
+        elif entry.kind == "adverse_event":
+            self.adverse_events += 1
+
+
+def area_rows(course: dict, entries: list[Entry]) -> tuple[list[tuple], list[tuple]]:
+    """The `area_progress` rows and `area_scores` rows of one course, from its live entries."""
+    areas, scores = [], []
+    for key, tally in tallies(course, entries).items():
+        areas.append(_area_row(course, key, tally))
+        scores += [(course["course_id"], *key, scale, *_score(scale, tally))
+                   for scale in sorted(tally.baselines.keys() | tally.latest.keys())]
+    return areas, scores
+
+
+def tallies(course: dict, entries: list[Entry]) -> dict[AreaKey, Tally]:
+    planned = [AreaKey(*site) for site in course["areas"]]
+    tallied = {key: Tally(planned=True) for key in planned}
+    ratios = {e.formulation_version: e.ratio for e in entries if e.kind == "formulation"}
+    anywhere = 0  # adverse events without a site count for every area
+    for entry in sorted(entries, key=_clinical_order):
+        if entry.kind == "adverse_event" and entry.area is None:
+            anywhere += 1
+        elif entry.kind != "formulation":
+            for key in _rows_for(AreaKey(entry.area, entry.laterality), planned):
+                tallied.setdefault(key, Tally(planned=False)).add(entry, ratios)
+    for tally in tallied.values():
+        tally.adverse_events += anywhere
+    return tallied
+
+
+def _clinical_order(entry: Entry) -> tuple[datetime, int]:
+    return datetime.fromisoformat(entry.occurred_at), entry.version
+
+
+def _rows_for(site: AreaKey, planned: list[AreaKey]) -> list[AreaKey]:
+    """The planned area(s) an entry belongs to: the same site, else one covering it (or
+    covered by it: a bilateral adverse event touches planned left and right), else its own."""
+    if site in planned:
+        return [site]
+    return [p for p in planned if Site.covers(p, site) or Site.covers(site, p)] or [site]
+
+
+def _area_row(course: dict, key: AreaKey, tally: Tally) -> tuple:
+    sessions, interval = course["sessions_planned"], course["interval_days"]
+    due = None
+    if (tally.planned and course["status"] == ACTIVE and tally.last_on
+            and len(tally.sessions) < sessions):
+        due = (tally.last_on + timedelta(days=interval)).isoformat()
+    return (course["course_id"], *key, course["patient_id"], course["clinic"],
+            course["indication"], course["planned_at"], int(tally.planned),
+            len(tally.sessions), sessions, interval, str(tally.volume), tally.points,
+            *tally.formulation, tally.last_on and tally.last_on.isoformat(), due,
+            tally.adverse_events, course["status"])
+
+
+def _score(scale: str, tally: Tally) -> tuple[str | None, str | None, str | None]:
+    baseline, latest = tally.baselines.get(scale), tally.latest.get(scale)
+    improvement = None if baseline is None or latest is None else \
+        SCALES[scale].improvement(baseline, latest)
+    return tuple(None if score is None else str(score)  # a score of 0 is a score
+                 for score in (baseline, latest, improvement))

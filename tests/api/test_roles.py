@@ -1,0 +1,141 @@
+"""Who may do what, route by route: a 403 exactly where the role table says no.
+
+The table is written out here, not imported from api/http/permissions.py, so a change to
+either one fails this test until the other is changed too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from fastapi.routing import iter_route_contexts
+
+from tests.api import bodies
+from tests.api.conftest import Given, as_role, nothing_recorded, problem
+
+ROLES = ("clinician", "nurse", "receptionist", "auditor", "regulator")
+EVERYONE = frozenset(ROLES)
+FRONT_DESK = frozenset({"clinician", "receptionist"})
+CLINICIAN = frozenset({"clinician"})
+TREATERS = frozenset({"clinician", "nurse"})
+CLINICAL_READERS = frozenset({"clinician", "nurse", "auditor", "regulator"})
+LOT_TRACERS = frozenset({"clinician", "auditor", "regulator"})
+OVERSIGHT = frozenset({"auditor", "regulator"})
+EXPORTERS = frozenset({"clinician", "auditor", "regulator"})
+FRAMEWORK = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+
+
+@dataclass
+class Scene:
+    """A real patient with a formulated, injected course, and a spare course to close."""
+
+    given: Given
+    patient: str
+    course: str
+    spare_course: str
+
+    def path(self, template: str) -> str:
+        spare = template.endswith(("/status", "/voids"))  # these would close the main course
+        return template.format(patient_id=self.patient, scope="photography",
+                               course_id=self.spare_course if spare else self.course,
+                               condition="migraine", lot="CAF-001")
+
+
+TABLE: dict[tuple[str, str], frozenset[str]] = {  # (method, path) → who may
+    ("POST", "/v1/patients"): FRONT_DESK,
+    ("GET", "/v1/patients"): EVERYONE,
+    ("GET", "/v1/patients/{patient_id}"): CLINICAL_READERS,
+    ("POST", "/v1/patients/{patient_id}/personal-data"): FRONT_DESK,
+    ("POST", "/v1/patients/{patient_id}/consents"): FRONT_DESK,
+    ("POST", "/v1/patients/{patient_id}/consents/{scope}/withdrawal"): FRONT_DESK,
+    ("POST", "/v1/patients/{patient_id}/screenings"): CLINICIAN,
+    ("POST", "/v1/patients/{patient_id}/allergies"): CLINICIAN,
+    ("POST", "/v1/patients/{patient_id}/conditions"): CLINICIAN,
+    ("POST", "/v1/patients/{patient_id}/conditions/{condition}/resolution"): CLINICIAN,
+    ("POST", "/v1/patients/{patient_id}/courses"): CLINICIAN,
+    ("GET", "/v1/courses/{course_id}"): CLINICAL_READERS,
+    ("POST", "/v1/courses/{course_id}/plan"): CLINICIAN,
+    ("POST", "/v1/courses/{course_id}/status"): CLINICIAN,
+    ("POST", "/v1/courses/{course_id}/voids"): CLINICIAN,
+    ("POST", "/v1/courses/{course_id}/formulations"): CLINICIAN,
+    ("POST", "/v1/courses/{course_id}/injections"): TREATERS,
+    ("POST", "/v1/courses/{course_id}/outcomes"): TREATERS,
+    ("POST", "/v1/courses/{course_id}/adverse-events"): TREATERS,
+    ("GET", "/v1/patients/{patient_id}/progress"): CLINICAL_READERS,
+    ("GET", "/v1/patients/{patient_id}/history"): CLINICAL_READERS,
+    ("GET", "/v1/patients/{patient_id}/export"): EXPORTERS,
+    ("POST", "/v1/patients/{patient_id}/erasure"): CLINICIAN,
+    ("GET", "/v1/lots/{lot}/exposures"): LOT_TRACERS,
+    ("GET", "/v1/audit"): OVERSIGHT,
+    ("GET", "/v1/access-log"): OVERSIGHT,
+    ("GET", "/v1/integrity/checkpoint"): EVERYONE,
+    ("GET", "/v1/integrity/public-key"): EVERYONE,
+    ("GET", "/v1/integrity/verify"): OVERSIGHT,
+    ("GET", "/v1/health"): EVERYONE,
+    ("GET", "/health"): EVERYONE,
+}
+
+
+def routes_of(app) -> set[tuple[str, str]]:
+    """Every method and path the app answers, the framework's own pages aside."""
+    return {(method, route.path) for route in iter_route_contexts(app.routes)
+            for method in route.methods or () if method != "HEAD"
+            and route.path not in FRAMEWORK}
+
+
+@pytest.fixture
+def scene(given) -> Scene:
+    patient = given.screened_patient()
+    course = given.formulated_course(patient)
+    given.injected(course)
+    spare = given.formulated_course(patient)
+    given.post(f"/v1/patients/{patient}/conditions", {"condition": "migraine"})
+    return Scene(given, patient, course, spare)
+
+
+def call(client, scene: Scene, method: str, path: str, role: str):
+    body = bodies.WRITES[path](scene.given.clock()) if method == "POST" else None
+    return client.request(method, scene.path(path), headers=as_role(role), json=body)
+
+
+def test_every_route_has_an_entry_in_the_role_table(app):
+    assert routes_of(app) == set(TABLE)
+
+
+def test_each_role_is_refused_exactly_where_the_table_says(app, client, scene):
+    wrong = []
+    for (method, path), may in TABLE.items():
+        for role in ROLES:
+            before = app.state.services.log_position()
+            response = call(client, scene, method, path, role)
+            recorded = app.state.services.log_position() != before
+            if role in may and response.status_code not in (200, 201, 409):
+                wrong.append((method, path, role, response.status_code, response.text[:200]))
+            elif role not in may and (response.status_code != 403 or recorded):
+                wrong.append((method, path, role, response.status_code, "expected 403",
+                              "and it recorded something" if recorded else ""))
+            elif role not in may:
+                problem(response, 403, type="urn:mesoledger:problem:role_not_permitted")
+    assert wrong == []
+
+
+def test_regulators_and_auditors_are_refused_every_write(app, client, scene):
+    writes = sorted(path for method, path in routes_of(app) if method == "POST")
+    assert writes, "no write routes found"
+    for path in writes:
+        for role in ("regulator", "auditor"):
+            with nothing_recorded(app):
+                response = call(client, scene, "POST", path, role)
+            problem(response, 403, type="urn:mesoledger:problem:role_not_permitted")
+
+
+def test_a_receptionist_reads_no_clinical_data(client, scene):
+    clinical = ["/v1/patients/{patient_id}", "/v1/courses/{course_id}",
+                "/v1/patients/{patient_id}/progress", "/v1/patients/{patient_id}/history",
+                "/v1/patients/{patient_id}/export", "/v1/lots/{lot}/exposures", "/v1/audit",
+                "/v1/access-log"]
+    for path in clinical:
+        response = client.get(scene.path(path), headers=as_role("receptionist"))
+        body = problem(response, 403)
+        assert "cellulite" not in response.text and scene.patient not in body["detail"]
