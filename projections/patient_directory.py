@@ -137,10 +137,14 @@ class PatientDirectory:
     # --- queries ------------------------------------------------------------------------
 
     @staticmethod
-    def search(tx: ViewTransaction, clinic: str, mrn: str | None = None,
+    def search(tx: ViewTransaction, clinic: str | None, mrn: str | None = None,
                name_prefix: str | None = None, limit: int = 50) -> list[dict]:
-        """One clinic's patients with this exact MRN and/or a name starting so (any case)."""
-        clauses, params = ["clinic = ?"], [clinic]
+        """One clinic's (None: every clinic's) patients with this exact MRN and/or a name
+        starting so (any case)."""
+        clauses, params = ["1 = 1"], []
+        if clinic is not None:
+            clauses.append("clinic = ?")
+            params.append(clinic)
         if mrn is not None:
             clauses.append("mrn = ?")
             params.append(mrn)

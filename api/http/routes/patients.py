@@ -40,7 +40,7 @@ def search_patients(request: Request, caller: DirectoryReader, services: Service
                     limit: Annotated[int, Query(ge=1, le=200)] = 50) -> list[DirectoryEntry]:
     """The caller's clinic directory, by exact MRN and/or name prefix (any case)."""
     with services.views.transaction(write=False) as tx:
-        rows = PatientDirectory.search(tx, caller.clinic, mrn, q, limit)
+        rows = PatientDirectory.search(tx, caller.clinic_filter, mrn, q, limit)
     note_patients_read(request, rows)
     return [DirectoryEntry(**row) for row in rows]
 
