@@ -91,10 +91,14 @@ class Services:
                                         name="projections", daemon=True)
         self._thread.start()
 
-    def close(self) -> None:
+    def stop_projections(self) -> None:
+        """Stop the in-process runner (before a rebuild, which needs the runner lock)."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
+
+    def close(self) -> None:
+        self.stop_projections()
         self.views.close()
         self.records.close()
 

@@ -73,6 +73,7 @@ class PatientDirectory:
         self.handlers = {
             Patient.Registered: self._registered,
             Patient.PersonalDataAmended: self._amended,
+            Patient.PersonalDataErased: self._erased,
             Patient.Screened: self._screened,
             TreatmentCourse.Planned: self._planned,
             **dict.fromkeys(COURSE_STATUS, self._status_changed),
@@ -109,6 +110,10 @@ class PatientDirectory:
     def _amended(self, event: Patient.PersonalDataAmended) -> list[tuple[str, tuple]]:
         name = self._name(event.originator_id, event.sealed_personal_data)
         return [(RENAME, (*name, str(event.originator_id)))]
+
+    @staticmethod
+    def _erased(event: Patient.PersonalDataErased) -> list[tuple[str, tuple]]:
+        return [(RENAME, (ERASED, "", str(event.originator_id)))]
 
     @staticmethod
     def _screened(event: Patient.Screened) -> list[tuple[str, tuple]]:
