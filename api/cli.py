@@ -166,8 +166,8 @@ def rebuild(name: Annotated[str | None, typer.Argument(help="One view; all when 
                                      f"one of {sorted(runner.projections)}")
         typer.echo("waiting for the runner lock (stop running workers or servers)...")
         with runner.lock.held(threading.Event()):
-            for view in names:
-                typer.echo(f"{view}: {runner.rebuild(view)} events replayed")
+            replayed = runner.rebuild(*names)  # one pass over the log for all of them
+            typer.echo(f"{', '.join(names)}: {replayed} events replayed")
     finally:
         services.close()
 

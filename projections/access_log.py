@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from projections.base import ViewTransaction
+from projections.paging import Where
+from projections.paging import page as paged
 
 COLUMNS = ("id", "read_at", "actor_id", "role", "actor_clinic", "patient_id",
            "patient_clinic", "resource", "outcome")
@@ -63,21 +65,10 @@ class AccessLog:
              limit: int = 100) -> list[dict]:
         """Entries after an id (the cursor), oldest first; a clinic sees reads of its
         patients and reads by its own staff."""
-        clauses, params = ["id > ?"], [after]
+        conditions = Where("id", after)
         if where.clinic is not None:
-            clauses.append("(patient_clinic = ? OR actor_clinic = ?)")
-            params += [where.clinic, where.clinic]
-        for column in ("patient_id", "actor_id"):
-            if getattr(where, column) is not None:
-                clauses.append(f"{column} = ?")
-                params.append(getattr(where, column))
-        if where.since:
-            clauses.append("read_at >= ?")
-            params.append(where.since.isoformat())
-        if where.until:
-            clauses.append("read_at < ?")
-            params.append(where.until.isoformat())
-        rows = tx.rows(f"SELECT {', '.join(COLUMNS)} FROM access_log"
-                       f" WHERE {' AND '.join(clauses)} ORDER BY id LIMIT ?",
-                       (*params, limit))
-        return [dict(zip(COLUMNS, row, strict=True)) for row in rows]
+            conditions.clause("(patient_clinic = ? OR actor_clinic = ?)", where.clinic,
+                              where.clinic)
+        conditions.equal(patient_id=where.patient_id, actor_id=where.actor_id)
+        return paged(tx, "access_log", COLUMNS, conditions.within("read_at", where.since,
+                                                                  where.until), limit)

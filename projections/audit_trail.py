@@ -11,6 +11,8 @@ from datetime import datetime
 from functools import cache
 
 from projections.base import Change, ViewTransaction
+from projections.paging import Where
+from projections.paging import page as paged
 
 VOID = {"EntryVoided"}
 AMEND = {"PersonalDataAmended", "PlanAmended", "ConsentWithdrawn", "ConditionResolved",
@@ -98,18 +100,7 @@ class AuditTrail:
     def page(tx: ViewTransaction, where: AuditFilter, after: int = 0,
              limit: int = 100) -> list[dict]:
         """Entries after a position (the cursor), oldest first."""
-        clauses, params = ["position > ?"], [after]
-        for column in ("clinic", "patient_id", "actor_id", "event_type"):
-            if getattr(where, column) is not None:
-                clauses.append(f"{column} = ?")
-                params.append(getattr(where, column))
-        if where.since:
-            clauses.append("recorded_at >= ?")
-            params.append(where.since.isoformat())
-        if where.until:
-            clauses.append("recorded_at < ?")
-            params.append(where.until.isoformat())
-        rows = tx.rows(f"SELECT {', '.join(COLUMNS)} FROM audit_trail"
-                       f" WHERE {' AND '.join(clauses)} ORDER BY position LIMIT ?",
-                       (*params, limit))
-        return [dict(zip(COLUMNS, row, strict=True)) for row in rows]
+        conditions = Where("position", after).equal(
+            clinic=where.clinic, patient_id=where.patient_id, actor_id=where.actor_id,
+            event_type=where.event_type).within("recorded_at", where.since, where.until)
+        return paged(tx, "audit_trail", COLUMNS, conditions, limit)
