@@ -242,6 +242,12 @@ class ClinicalRecords(Application):
         """The course now, or as it stood at a past instant (server time)."""
         return self._get(TreatmentCourse, course_id, as_of)
 
+    def entry(self, record_id: UUID, version: int) -> Aggregate.Event:
+        """One entry of a patient's or course's record, by its version."""
+        for event in self.events.get(record_id, gt=version - 1, lte=version):
+            return event
+        raise NotFoundError(f"no entry {version} in record {record_id}")
+
     def personal_data(self, patient_id: UUID, as_of: datetime | None = None) -> PersonalData:
         """Unseal the patient's personal data, now or as it stood at a past instant
         (PersonalDataErasedError once erased)."""

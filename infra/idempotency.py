@@ -1,54 +1,102 @@
 """Idempotency keys: a retried POST gets the first answer and records nothing twice.
 
-A key is claimed before the command runs (a unique row), completed with the response
-after it, and released when the command is refused, so a corrected retry can run.
+A key is claimed before the command runs (a unique row). The command's first save marks
+the row in the same transaction as its events (infra/requests.py). After the command the
+row is completed with the response, or released when the command was refused and recorded
+nothing, so a corrected retry can run. A claim left behind by a server that died is taken
+over after CLAIM_LEASE: if its events were stored the mark says so, and the retry is told
+what was recorded; if not, the retry runs the command.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
 
+from infra.requests import TABLE
 from infra.views import ViewDatabase
 
-TABLE = ("CREATE TABLE IF NOT EXISTS idempotency_keys (owner TEXT NOT NULL,"
-         " key TEXT NOT NULL, fingerprint TEXT NOT NULL, status INTEGER, body TEXT,"
-         " claimed_at TEXT NOT NULL, PRIMARY KEY (owner, key))")
+CLAIM_LEASE = timedelta(seconds=5)
+CREATE = (f"CREATE TABLE IF NOT EXISTS {TABLE} (owner TEXT NOT NULL, key TEXT NOT NULL,"
+          " fingerprint TEXT NOT NULL, claimed_at TEXT NOT NULL, status INTEGER, body TEXT,"
+          " record_id TEXT, record_version INTEGER, record_position INTEGER,"
+          " PRIMARY KEY (owner, key))")
+FIRST = ("SELECT fingerprint, claimed_at, status, body, record_id, record_version,"
+         f" record_position FROM {TABLE} WHERE owner = ? AND key = ?")
+
+
+@dataclass(frozen=True)
+class Marked:
+    """What the request's command recorded: the record, its version, the log position."""
+
+    id: UUID
+    version: int
+    position: int
 
 
 @dataclass(frozen=True)
 class FirstAnswer:
-    """What the first request with this key was, and (once it finished) what it got."""
+    """What the first request with this key was, and what became of it so far."""
 
     fingerprint: str
+    claimed_at: str
     status: int | None
     body: str | None
+    recorded: Marked | None
+
+    def abandoned(self, now: datetime) -> bool:
+        """Claimed long ago and neither answered nor recorded: its server is gone."""
+        return (self.status is None and self.recorded is None
+                and datetime.fromisoformat(self.claimed_at) + CLAIM_LEASE < now)
 
 
 class IdempotencyKeys:
-    def __init__(self, views: ViewDatabase) -> None:
-        self.views = views
+    def __init__(self, views: ViewDatabase, clock=lambda: datetime.now(UTC)) -> None:
+        self.views, self.clock = views, clock
         with views.transaction() as tx:
-            tx.execute(TABLE)
+            tx.execute(CREATE)
 
-    def claim(self, owner: str, key: str, fingerprint: str, at: datetime) -> FirstAnswer | None:
-        """Claim the key for this request; if it was claimed before, what that request got."""
+    def claim(self, owner: str, key: str, fingerprint: str) -> FirstAnswer | None:
+        """Claim the key for this request; if it was claimed before, what became of that."""
         with self.views.transaction() as tx:
-            tx.execute("INSERT INTO idempotency_keys (owner, key, fingerprint, claimed_at)"
+            tx.execute(f"INSERT INTO {TABLE} (owner, key, fingerprint, claimed_at)"
                        " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                       (owner, key, fingerprint, at.isoformat()))
+                       (owner, key, fingerprint, self.clock().isoformat()))
             if tx.rowcount == 1:
                 return None
-            row = tx.one("SELECT fingerprint, status, body FROM idempotency_keys"
-                         " WHERE owner = ? AND key = ?", (owner, key))
-        return FirstAnswer(*row)
+            return self._first(tx, owner, key)
+
+    def first(self, owner: str, key: str) -> FirstAnswer | None:
+        with self.views.transaction(write=False) as tx:
+            return self._first(tx, owner, key)
+
+    def take_over(self, owner: str, key: str, first: FirstAnswer) -> bool:
+        """Claim an abandoned key for this request (False if another retry was quicker)."""
+        if not first.abandoned(self.clock()):
+            return False
+        with self.views.transaction() as tx:
+            tx.execute(f"UPDATE {TABLE} SET claimed_at = ? WHERE owner = ? AND key = ?"
+                       " AND claimed_at = ? AND status IS NULL AND record_id IS NULL",
+                       (self.clock().isoformat(), owner, key, first.claimed_at))
+            return tx.rowcount == 1
 
     def complete(self, owner: str, key: str, status: int, body: str) -> None:
         with self.views.transaction() as tx:
-            tx.execute("UPDATE idempotency_keys SET status = ?, body = ?"
-                       " WHERE owner = ? AND key = ?", (status, body, owner, key))
+            tx.execute(f"UPDATE {TABLE} SET status = ?, body = ? WHERE owner = ? AND key = ?",
+                       (status, body, owner, key))
 
     def release(self, owner: str, key: str) -> None:
+        """Forget a claim whose command recorded nothing."""
         with self.views.transaction() as tx:
-            tx.execute("DELETE FROM idempotency_keys WHERE owner = ? AND key = ?"
-                       " AND status IS NULL", (owner, key))
+            tx.execute(f"DELETE FROM {TABLE} WHERE owner = ? AND key = ?"
+                       " AND status IS NULL AND record_id IS NULL", (owner, key))
+
+    @staticmethod
+    def _first(tx, owner: str, key: str) -> FirstAnswer | None:
+        row = tx.one(FIRST, (owner, key))
+        if row is None:
+            return None
+        *answer, record_id, version, position = row
+        recorded = Marked(UUID(record_id), version, position) if record_id else None
+        return FirstAnswer(*answer, recorded)

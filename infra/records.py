@@ -10,9 +10,13 @@ from infra.database import Database
 from infra.key_vault import SqlKeyVault
 from infra.settings import Settings
 
+# The library's recorders, plus marking an idempotent request in its events' transaction.
+RECORDERS = {True: "infra.requests:PostgresRecorder", False: "infra.requests:SQLiteRecorder"}
+
 
 def library_env(settings: Settings) -> dict[str, str]:
-    env = Database(settings.database_url).library_env()
+    database = Database(settings.database_url)
+    env = database.library_env() | {"APPLICATION_RECORDER_TOPIC": RECORDERS[database.is_postgres]}
     # Cached records are fast-forwarded from the store on every load, so a cache is safe
     # with several processes writing; it saves decoding the snapshot on each command.
     if settings.record_cache_size:

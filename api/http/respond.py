@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from fastapi import Request, Response
+from fastapi.responses import JSONResponse
 
-from api.http.schemas.common import CourseRecorded, PatientRecorded
-from domain.application import Recorded
+from api.http.schemas.common import CourseRecorded, PatientRecorded, ScreeningRecordedOut
+from domain.application import ClinicalRecords, Recorded
+from domain.patient import Patient
+from infra.idempotency import Marked
 
 
 def tagged(response: Response, version: int) -> None:
@@ -21,6 +24,24 @@ def patient_recorded(response: Response, recorded: Recorded) -> PatientRecorded:
 def course_recorded(response: Response, recorded: Recorded) -> CourseRecorded:
     tagged(response, recorded.version)
     return CourseRecorded.of(recorded)
+
+
+def recorded_answer(records: ClinicalRecords, marked: Marked) -> Response:
+    """The 201 a write gives for the entry it recorded, rebuilt from that entry (for a retry
+    whose first request recorded it but never answered: its server died in between)."""
+    entry = records.entry(marked.id, marked.version)
+    recorded = Recorded(marked.id, marked.version, marked.position)
+    match entry:
+        case Patient.Screened():
+            body = ScreeningRecordedOut.of(recorded, entry.screening.result,
+                                           entry.screening.reasons)
+        case Patient.Event():
+            body = PatientRecorded.of(recorded)
+        case _:
+            body = CourseRecorded.of(recorded)
+    response = JSONResponse(body.model_dump(mode="json"), status_code=201)
+    tagged(response, marked.version)
+    return response
 
 
 def note_patients_read(request: Request, rows: list[dict]) -> None:

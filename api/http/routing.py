@@ -3,7 +3,8 @@
 Access log: every GET that touches patient data writes who, whose record, what and the
 outcome (refusals included) and commits it before the response leaves.
 Idempotency: a POST with an `Idempotency-Key` is claimed before it runs; a retry with the
-same body gets the first response, with another body a 422, and nothing is recorded twice.
+same body gets the first response, with another body a 422, and nothing is recorded twice,
+even when the server that ran the first died before answering (infra/idempotency.py).
 Turns: writes to one patient or course from this server run one at a time, so a busy
 course never exhausts the records' retries on conflict (other servers still race; the
 records retry those).
@@ -15,7 +16,8 @@ import asyncio
 import hashlib
 import json
 from collections.abc import Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, nullcontext
+from contextlib import AbstractAsyncContextManager, nullcontext, suppress
+from dataclasses import replace
 from urllib.parse import quote
 from weakref import WeakValueDictionary
 
@@ -24,7 +26,11 @@ from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
 from api.http.auth import caller_of
-from api.http.errors import WRITE_PROBLEMS, Problem, problem_of
+from api.http.errors import WRITE_PROBLEMS, Problem, problem_of, response_of
+from api.http.respond import recorded_answer
+from infra.idempotency import FirstAnswer, IdempotencyKeys
+from infra.outages import DATABASE_UNAVAILABLE
+from infra.requests import RequestAlreadyRecorded, on_behalf_of
 from infra.services import Services
 from infra.tokens import InvalidTokenError
 from projections.access_log import AccessEntry
@@ -83,26 +89,77 @@ def idempotent(handler: Handler) -> Handler:
         if not 0 < len(key) <= 200:
             raise Problem(422, "invalid_idempotency_key",
                           "Idempotency-Key takes 1 to 200 characters", field="Idempotency-Key")
-        keys = request.app.state.services.idempotency
+        keys: IdempotencyKeys = request.app.state.services.idempotency
         fingerprint = hashlib.sha256(
             f"{request.method} {request.url.path}\n".encode() + await request.body()).hexdigest()
-        first = await run_in_threadpool(keys.claim, owner, key, fingerprint,
-                                        request.app.state.services.clock())
+        first = await run_in_threadpool(keys.claim, owner, key, fingerprint)
         if first is not None:
-            return _replay(first, fingerprint)
-        try:
-            response = await handler(request)
-        except BaseException:
-            await run_in_threadpool(keys.release, owner, key)
-            raise
-        if response.status_code >= 300:
-            await run_in_threadpool(keys.release, owner, key)
-            return response
-        await run_in_threadpool(keys.complete, owner, key, response.status_code,
-                                _stored(response))
-        return response
+            if first.fingerprint != fingerprint:
+                raise Problem(422, "idempotency_key_reused",
+                              "this Idempotency-Key was used for a different request",
+                              field="Idempotency-Key")
+            if first.status is not None or first.recorded is not None:
+                return await _answer_again(request, keys, owner, key, first)
+            if not await run_in_threadpool(keys.take_over, owner, key, first):
+                raise IN_PROGRESS
+        return await _run_once(handler, request, keys, owner, key)
 
     return once
+
+
+IN_PROGRESS = Problem(409, "request_in_progress",
+                      "a request with this Idempotency-Key is still being processed",
+                      {"Retry-After": "1"})
+
+
+async def _run_once(handler: Handler, request: Request, keys: IdempotencyKeys, owner: str,
+                    key: str) -> Response:
+    """Run the command on behalf of the claimed key. Whatever recorded an entry keeps its
+    answer; a refusal or failure that recorded nothing forgets the claim, so a retry runs."""
+    with on_behalf_of(owner, key) as pending:
+        try:
+            response = await handler(request)
+        except RequestAlreadyRecorded:  # a retry that took over stored it first
+            return await _answer_again(request, keys, owner, key,
+                                       await run_in_threadpool(keys.first, owner, key))
+        except Exception as error:
+            if not pending.recorded:
+                await _forget(keys, owner, key)
+                raise
+            problem = problem_of(error)
+            if problem.status >= 500:  # it failed after recording: the entry stands
+                return await _answer_again(request, keys, owner, key,
+                                           await run_in_threadpool(keys.first, owner, key))
+            response = response_of(problem)  # a refusal that is itself recorded
+    if pending.recorded or response.status_code < 300:
+        await run_in_threadpool(keys.complete, owner, key, response.status_code,
+                                _stored(response))
+    else:
+        await _forget(keys, owner, key)
+    return response
+
+
+async def _forget(keys: IdempotencyKeys, owner: str, key: str) -> None:
+    """Release the claim if the database lets us; if not, it lapses after CLAIM_LEASE."""
+    with suppress(*DATABASE_UNAVAILABLE):
+        await run_in_threadpool(keys.release, owner, key)
+
+
+async def _answer_again(request: Request, keys: IdempotencyKeys, owner: str, key: str,
+                        first: FirstAnswer | None) -> Response:
+    """The first request's answer; rebuilt from what it recorded if it never answered."""
+    if first is None or (first.status is None and first.recorded is None):
+        raise IN_PROGRESS
+    if first.status is None:
+        records = request.app.state.services.records
+        response = await run_in_threadpool(recorded_answer, records, first.recorded)
+        await run_in_threadpool(keys.complete, owner, key, response.status_code,
+                                _stored(response))
+        first = replace(first, status=response.status_code, body=_stored(response))
+    stored = json.loads(first.body)
+    return Response(stored["content"], status_code=first.status,
+                    media_type=stored.get("media_type", "application/json"),
+                    headers={**stored["headers"], "Idempotent-Replayed": "true"})
 
 
 class WriteTurns:
@@ -143,18 +200,5 @@ def _owner(request: Request) -> str | None:
 
 def _stored(response: Response) -> str:
     headers = {name: response.headers[name] for name in KEPT_HEADERS if name in response.headers}
-    return json.dumps({"headers": headers, "content": response.body.decode()})
-
-
-def _replay(first, fingerprint: str) -> Response:
-    if first.fingerprint != fingerprint:
-        raise Problem(422, "idempotency_key_reused",
-                      "this Idempotency-Key was used for a different request",
-                      field="Idempotency-Key")
-    if first.status is None:
-        raise Problem(409, "request_in_progress",
-                      "a request with this Idempotency-Key is still being processed",
-                      {"Retry-After": "1"})
-    stored = json.loads(first.body)
-    return Response(stored["content"], status_code=first.status, media_type="application/json",
-                    headers={**stored["headers"], "Idempotent-Replayed": "true"})
+    return json.dumps({"headers": headers, "content": response.body.decode(),
+                       "media_type": response.media_type})

@@ -1,12 +1,21 @@
-"""Retries and races: an Idempotency-Key replays the first answer and records nothing twice;
-If-Match refuses a write on a record that moved on (412); concurrent writes all land."""
+"""Retries and races: an Idempotency-Key replays the first answer and records nothing twice,
+also when the server running the first request died; If-Match refuses a write on a record
+that moved on (412); concurrent writes all land."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
 
 import pytest
 
+from api.http.schemas.courses import InjectionIn
+from domain.values import Actor
+from infra.idempotency import IdempotencyKeys
+from infra.requests import RequestAlreadyRecorded, on_behalf_of
 from tests.api import bodies
 from tests.api.conftest import (
     as_role,
@@ -168,3 +177,79 @@ def test_patient_writes_honour_if_match_too(app, client, given):
         stale = client.post(f"/v1/patients/{patient}/personal-data", json=bodies.amendment(),
                             headers=desk)
     problem(stale, 412)
+
+
+# --- a server that died mid-request -----------------------------------------------------
+# The first request is replayed by hand: its key claimed as the route claims it, and (for a
+# server that died after storing) its command run on behalf of that key, as the route runs it.
+
+OWNER = "clinic-a/u-clin-1"  # the clinician's keys
+MARIA = Actor("u-clin-1", "Dr Maria Rossi", "clinician")
+
+
+def first_request_claimed(app, course: str, key: str, body: dict, seconds_ago: float = 0):
+    keys = app.state.services.idempotency
+    path = f"/v1/courses/{course}/injections"
+    fingerprint = hashlib.sha256(f"POST {path}\n".encode() + json.dumps(body).encode())
+    at = datetime.now(UTC) - timedelta(seconds=seconds_ago)
+    IdempotencyKeys(keys.views, clock=lambda: at).claim(OWNER, key, fingerprint.hexdigest())
+
+
+def retry(client, course: str, key: str, body: dict):
+    return client.post(f"/v1/courses/{course}/injections", content=json.dumps(body),
+                       headers=CLINICIAN | {"Idempotency-Key": key,
+                                            "Content-Type": "application/json"})
+
+
+def test_a_retry_after_the_server_died_having_stored_is_told_what_was_stored(app, client,
+                                                                              course):
+    body = bodies.injection(1)
+    first_request_claimed(app, course, "died-after", body)
+    before = app.state.services.log_position()
+    with on_behalf_of(OWNER, "died-after"):
+        stored = app.state.services.records.inject(
+            UUID(course), InjectionIn(**body).to_dose(), MARIA)
+
+    with nothing_recorded(app):
+        answers = [retry(client, course, "died-after", body) for _ in range(2)]
+
+    assert len(events_after(app, before)) == 1
+    for answer in answers:
+        assert answer.status_code == 201, answer.text
+        assert answer.json() == {"course_id": course, "version": stored.version,
+                                 "position": stored.position}
+        assert answer.headers["ETag"] == f'"{stored.version}"'
+        assert answer.headers["Idempotent-Replayed"] == "true"
+
+
+def test_a_retry_after_the_server_died_before_storing_runs_the_command(app, client, course):
+    body = bodies.injection(1)
+    first_request_claimed(app, course, "died-before", body, seconds_ago=60)
+    before = app.state.services.log_position()
+
+    answer = retry(client, course, "died-before", body)
+
+    assert answer.status_code == 201, answer.text
+    assert "Idempotent-Replayed" not in answer.headers
+    assert [e.topic.rsplit('.', 1)[-1] for e in events_after(app, before)] == ['Injected']
+
+
+def test_a_retry_while_the_first_request_may_still_run_is_told_to_wait(app, client, course):
+    body = bodies.injection(1)
+    first_request_claimed(app, course, "running", body)
+    with nothing_recorded(app):
+        answer = retry(client, course, "running", body)
+    assert problem(answer, 409)["type"].endswith("request_in_progress")
+    assert answer.headers["Retry-After"] == "1"
+
+
+def test_two_runs_of_one_request_record_it_once(app, course):
+    """A retry that took over a slow first request: whichever stores second stores nothing."""
+    body = bodies.injection(1)
+    first_request_claimed(app, course, "twice", body)
+    records, dose = app.state.services.records, InjectionIn(**body).to_dose()
+    with on_behalf_of(OWNER, "twice"):
+        records.inject(UUID(course), dose, MARIA)
+    with nothing_recorded(app), on_behalf_of(OWNER, "twice"):
+        with pytest.raises(RequestAlreadyRecorded):
+            records.inject(UUID(course), dose, MARIA)

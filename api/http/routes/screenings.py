@@ -9,18 +9,13 @@ from fastapi import APIRouter, Path, Response
 from api.http.auth import Screener
 from api.http.respond import patient_recorded, tagged
 from api.http.routing import ClinicRoute
-from api.http.schemas.common import Name, PatientRecorded
+from api.http.schemas.common import Name, PatientRecorded, ScreeningRecordedOut
 from api.http.schemas.patients import AllergyIn, ConditionIn, ResolutionIn, ScreeningIn
 from api.http.scope import PatientInScope
 from api.http.services import ExpectedVersion, Records
 
 router = APIRouter(prefix="/v1/patients/{patient_id}", tags=["screening"],
                    route_class=ClinicRoute)
-
-
-class ScreeningRecordedOut(PatientRecorded):
-    result: str
-    reasons: list[str]
 
 
 @router.post("/screenings", status_code=201)
@@ -31,9 +26,7 @@ def screen_patient(patient: PatientInScope, body: ScreeningIn, caller: Screener,
     recorded = records.screen(patient.id, body.to_answers(), caller.actor, body.occurred_at,
                               expected)
     tagged(response, recorded.version)
-    return ScreeningRecordedOut(patient_id=recorded.id, version=recorded.version,
-                                position=recorded.position, result=recorded.result,
-                                reasons=list(recorded.reasons))
+    return ScreeningRecordedOut.of(recorded, recorded.result, recorded.reasons)
 
 
 @router.post("/allergies", status_code=201)

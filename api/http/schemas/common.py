@@ -51,6 +51,19 @@ class PatientRecorded(BaseModel):
         return cls(patient_id=recorded.id, version=recorded.version, position=recorded.position)
 
 
+class ScreeningRecordedOut(PatientRecorded):
+    """A screening was recorded, with its result and the reasons for it."""
+
+    result: str
+    reasons: list[str]
+
+    @classmethod
+    def of(cls, recorded: Recorded, result: str, reasons: tuple[str, ...]
+           ) -> ScreeningRecordedOut:
+        return cls(patient_id=recorded.id, version=recorded.version,
+                   position=recorded.position, result=result, reasons=list(reasons))
+
+
 class CourseRecorded(BaseModel):
     """A course entry was recorded; `version` is the entry's number (what a void names)."""
 
