@@ -1,6 +1,6 @@
 """Commands per second through ClinicalRecords vs the library's bare get → event → save loop.
 
-    .venv/bin/python bench/commands.py [--count N]
+    .venv/bin/python bench/commands.py [--count N] [--long EVENTS]
 
 Prints, per backend, our realistic injection command next to the baseline measured in the
 same run, and the load time of a 2,000-event course against a 10-event one.
@@ -17,6 +17,7 @@ from eventsourcing.domain import Aggregate, event
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.figures import Figure, emit  # noqa: E402
 from bench.stores import BACKENDS, rate, seconds  # noqa: E402
 from infra.database import Database  # noqa: E402
 from infra.records import open_records  # noqa: E402
@@ -63,7 +64,7 @@ def injection_rate(url: str, count: int) -> float:
         records.close()
 
 
-def course_load_ratio(url: str) -> tuple[float, float]:
+def course_load_ratio(url: str, events: int) -> tuple[float, float]:
     """Loads from the store (no in-memory cache): snapshot plus the events after it."""
     records = open_records(Settings(database_url=url, record_cache_size=0))
     try:
@@ -72,7 +73,7 @@ def course_load_ratio(url: str) -> tuple[float, float]:
         short, long = (clinic.course(patient_id=patient_id) for _ in range(2))
         for i in range(9):
             records.assess_outcome(short, outcome(str(i % 15)), CLINICIAN)
-        for i in range(1999):
+        for i in range(events - 1):
             records.assess_outcome(long, outcome(str(i % 15)), CLINICIAN)
         return (seconds(lambda: records.course(short), 30),
                 seconds(lambda: records.course(long), 30))
@@ -83,6 +84,7 @@ def course_load_ratio(url: str) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=500)
+    parser.add_argument("--long", type=int, default=2000, help="events in the long course")
     args = parser.parse_args()
     for name, store in BACKENDS.items():
         with store() as url:
@@ -91,10 +93,14 @@ def main() -> None:
             ours = injection_rate(url, args.count)
         print(f"{name:8} injection via ClinicalRecords {ours:8.0f}/s | library get→event→save "
               f"{base:8.0f}/s | ratio {ours / base:.2f} (goal ≥ 0.8)")
+        emit(Figure("commands", name, "injection via ClinicalRecords", ours, "commands/s",
+                    "library get→event→save", base, "ratio ≥ 0.8", ours / base >= 0.8))
         with store() as url:
-            short, long = course_load_ratio(url)
+            short, long = course_load_ratio(url, args.long)
         print(f"{name:8} load course from the store: 10 events {short * 1000:.2f} ms | "
-              f"2,000 events {long * 1000:.2f} ms | ratio {long / short:.2f} (goal ≤ 3)")
+              f"{args.long:,} events {long * 1000:.2f} ms | ratio {long / short:.2f} (goal ≤ 3)")
+        emit(Figure("commands", name, f"load a {args.long:,}-event course", long * 1000, "ms",
+                    "load a 10-event course", short * 1000, "ratio ≤ 3", long / short <= 3))
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.figures import Figure, emit  # noqa: E402
 from bench.stores import postgres_url  # noqa: E402
 from infra.database import Database  # noqa: E402
 from infra.tokens import TokenKeys  # noqa: E402
@@ -36,6 +37,20 @@ from tests.api.test_server import free_port, wait_until_up  # noqa: E402
 
 SECRET = "bench-secret-bench-secret-bench-secret-0123"
 BIN = Path(sys.executable).parent
+
+
+def server_env(url: str, var: str) -> dict[str, str]:
+    """What our processes are told: the store, the token secret, one var dir (signing key)."""
+    return {"MESOLEDGER_DATABASE_URL": url, "MESOLEDGER_JWT_SECRET": SECRET,
+            "MESOLEDGER_VAR_DIR": var, "MESOLEDGER_SIGNING_KEY_PATH": f"{var}/key",
+            "MESOLEDGER_AREA_SESSION_VOLUME_LIMIT_ML": "100000"}
+
+
+def clinician() -> dict[str, str]:
+    """Headers of a clinician of clinic-a, signed with SECRET."""
+    token = TokenKeys("HS256", SECRET, SECRET).issue("u-bench", "Dr Bench", "clinician",
+                                                      "clinic-a")
+    return {"Authorization": f"Bearer {token}"}
 
 
 def start(args: list[str], env: dict) -> tuple[subprocess.Popen, str]:
@@ -105,13 +120,20 @@ def prepare_courses(url: str, headers: dict, count: int) -> list[tuple[str, str]
 
 
 def report(name: str, ours: tuple[float, list[float]], bare: tuple[float, list[float]],
-           goal: float) -> str:
-    ratio = ours[0] / bare[0]
-    return (f"{name:<26} {ours[0]:8.1f} req/s  p50 {percentile(ours[1], 50):6.1f} ms"
-            f"  p99 {percentile(ours[1], 99):6.1f} ms | bare {bare[0]:8.1f} req/s"
-            f"  p50 {percentile(bare[1], 50):5.1f} ms  p99 {percentile(bare[1], 99):5.1f} ms"
-            f" | ratio {ratio:4.2f} (goal ≥ {goal}) {'MET' if ratio >= goal else 'MISSED'}"
-            f" | p99 ≤ 50 ms {'MET' if percentile(ours[1], 99) <= 50 else 'MISSED'}")
+           goal: float) -> None:
+    """Print one endpoint's line and emit its throughput, p50 and p99 for the report."""
+    ratio, p99 = ours[0] / bare[0], percentile(ours[1], 99)
+    p50s = percentile(ours[1], 50), percentile(bare[1], 50)
+    emit(Figure("http_api", "postgres", f"{name}: throughput", ours[0], "req/s",
+                "bare FastAPI + psycopg", bare[0], f"ratio ≥ {goal}", ratio >= goal),
+         Figure("http_api", "postgres", f"{name}: p50", p50s[0], "ms", "bare p50", p50s[1]),
+         Figure("http_api", "postgres", f"{name}: p99", p99, "ms", "bare p99",
+                percentile(bare[1], 99), "≤ 50 ms", p99 <= 50))
+    print(f"{name:<26} {ours[0]:8.1f} req/s  p50 {p50s[0]:6.1f} ms  p99 {p99:6.1f} ms"
+          f" | bare {bare[0]:8.1f} req/s  p50 {p50s[1]:5.1f} ms"
+          f"  p99 {percentile(bare[1], 99):5.1f} ms"
+          f" | ratio {ratio:4.2f} (goal ≥ {goal}) {'MET' if ratio >= goal else 'MISSED'}"
+          f" | p99 ≤ 50 ms {'MET' if p99 <= 50 else 'MISSED'}")
 
 
 def main() -> None:
@@ -119,14 +141,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--clients", type=int, default=8)
     args = parser.parse_args()
-    token = TokenKeys("HS256", SECRET, SECRET).issue("u-bench", "Dr Bench", "clinician",
-                                                      "clinic-a")
-    headers = {"Authorization": f"Bearer {token}"}
+    headers = clinician()
     with postgres_url() as url, tempfile.TemporaryDirectory() as var:
-        env = {"MESOLEDGER_DATABASE_URL": url, "MESOLEDGER_JWT_SECRET": SECRET,
-               "MESOLEDGER_VAR_DIR": var, "MESOLEDGER_SIGNING_KEY_PATH": f"{var}/key",
-               "MESOLEDGER_AREA_SESSION_VOLUME_LIMIT_ML": "100000"}
-        ours, ours_url = start([str(BIN / "mesoledger"), "serve"], env)
+        ours, ours_url = start([str(BIN / "mesoledger"), "serve"], server_env(url, var))
         bare, bare_url = start([str(BIN / "python"), "-m", "uvicorn", "bench.bare_app:app",
                                 "--log-level", "warning"],
                                {"BARE_CONNINFO": Database(url).postgres_conninfo()})
@@ -137,8 +154,8 @@ def main() -> None:
             stop(ours)
             stop(bare)
     print(f"HTTP benchmark: {args.clients} clients, {args.seconds:g} s per phase, PostgreSQL")
-    print(report("POST injection", results["post"], results["bare_post"], 0.5))
-    print(report("GET progress (+access log)", results["get"], results["bare_get"], 0.4))
+    report("POST injection", results["post"], results["bare_post"], 0.5)
+    report("GET progress (+access log)", results["get"], results["bare_get"], 0.4)
 
 
 def run_phases(ours_url: str, bare_url: str, headers: dict, courses: list, seconds: float):

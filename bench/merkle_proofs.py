@@ -20,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.figures import Figure, emit  # noqa: E402
 from domain import merkle  # noqa: E402
 
 GOAL_MS = 20.0
@@ -118,6 +119,22 @@ def report(name: str, result: dict) -> None:
           f"{result['consistency_ms']:7.3f} ms | peak RSS {peak_rss_mb():6.0f} MB")
 
 
+def figures(ours: dict, rss_mb: float, theirs: dict | None = None,
+            theirs_name: str | None = None) -> list[Figure]:
+    """Our figures, each next to pymerkle's on the same workload when that ran."""
+
+    def figure(key: str, name: str, unit: str, **goal) -> Figure:
+        return Figure("merkle_proofs", "-", name, ours[key], unit, theirs_name,
+                      theirs[key] if theirs else None, **goal)
+
+    size = f"{ours['tree'].size:,} leaves"
+    return [figure("build_s", f"build ({size})", "s"),
+            figure("inclusion_ms", f"inclusion prove+verify ({size})", "ms",
+                   goal=f"≤ {GOAL_MS} ms", met=ours["inclusion_ms"] <= GOAL_MS),
+            figure("consistency_ms", f"consistency prove+verify ({size})", "ms"),
+            Figure("merkle_proofs", "-", "peak RSS (ours)", rss_mb, "MB")]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--leaves", type=int, default=1_000_000)
@@ -130,6 +147,7 @@ def main() -> None:
     pairs = [(old, rng.randint(old, n)) for old in olds]
     print(f"{n:,} leaves, {args.proofs:,} proofs of each kind, Python {sys.version.split()[0]}")
     ours = bench_ours(n, indices, pairs)
+    ours_rss = peak_rss_mb()
     report("ours", ours)
     ok = ours["inclusion_ms"] <= GOAL_MS
     print(f"{'':14} goal <= {GOAL_MS} ms per inclusion proof: {'met' if ok else 'MISSED'}")
@@ -137,10 +155,12 @@ def main() -> None:
         import pymerkle
     except ImportError:
         print("pymerkle not installed: comparison skipped")
+        emit(*figures(ours, ours_rss))
         return
     warnings.simplefilter("ignore", DeprecationWarning)
     theirs = bench_pymerkle(n, indices, pairs)
     report(f"pymerkle {pymerkle.__version__}", theirs)
+    emit(*figures(ours, ours_rss, theirs, f"pymerkle {pymerkle.__version__}"))
     print("ratio pymerkle/ours: " + ", ".join(
         f"{key} {theirs[key] / ours[key]:.2f}x"
         for key in ("build_s", "inclusion_ms", "consistency_ms")))

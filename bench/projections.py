@@ -36,6 +36,7 @@ from psycopg.sql import SQL, Identifier
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.figures import Figure, emit, show  # noqa: E402
 from bench.filling import Filler  # noqa: E402
 from bench.stores import BACKENDS  # noqa: E402
 from domain.application import ClinicalRecords  # noqa: E402
@@ -143,14 +144,6 @@ def profile_catch_up(runner) -> str:
     return out.getvalue()
 
 
-def line(backend: str, figure: str, ours: float, unit: str, base: float | None,
-         base_name: str, goal: str) -> None:
-    ratio = f"ratio {ours / base:5.2f}" if base else "ratio   n/a"
-    base_text = f"{base:10,.1f} {unit}" if base is not None else "n/a"
-    print(f"{backend:8} {figure:24} {ours:10,.1f} {unit:9} | {base_name:28} {base_text:16} "
-          f"| {ratio} | {goal}", flush=True)
-
-
 def bench_settings(url: str) -> Settings:
     folder = Path(tempfile.mkdtemp(prefix="bench-proj-"))
     return Settings(database_url=url, area_session_volume_limit_ml=Decimal("1000"),
@@ -176,7 +169,8 @@ def bench(backend: str, url: str, n: int, profile: bool) -> None:
 
         scanned, scan_rate = raw_scan(records)
         assert scanned == total, (scanned, total)
-        line(backend, "raw scan (read+decode)", scan_rate, "events/s", None, "-", "(floor)")
+        show(Figure("projections", backend, "raw scan (read+decode)", scan_rate, "events/s"),
+             "(floor)")
 
         runner = open_runner(records, settings)
         if profile:
@@ -191,14 +185,15 @@ def bench(backend: str, url: str, n: int, profile: bool) -> None:
         if catch_up_s is not None:
             ours = total / catch_up_s
             goal = CATCH_UP_GOAL[backend]
-            line(backend, "catch-up (all views)", ours, "events/s", scan_rate, "vs raw scan",
-                 f"goal ≥ {goal:,} {'MET' if ours >= goal else 'MISSED'}")
+            show(Figure("projections", backend, "catch-up (all views)", ours, "events/s",
+                        "vs raw scan", scan_rate, f"≥ {goal:,}", ours >= goal))
         if backend == "postgres":
             try:
                 lib = library_runner_rate(url, total)
                 if catch_up_s is not None:
-                    line(backend, "catch-up vs library", total / catch_up_s, "events/s", lib,
-                         "library ProjectionRunner", "(1 row/event + tracking)")
+                    show(Figure("projections", backend, "catch-up vs library",
+                                total / catch_up_s, "events/s", "library ProjectionRunner", lib),
+                         "(1 row/event + tracking)")
             except Exception as error:  # noqa: BLE001 - report and carry on
                 print(f"{backend:8} library ProjectionRunner skipped: {error!r}")
 
@@ -208,14 +203,15 @@ def bench(backend: str, url: str, n: int, profile: bool) -> None:
         verdict = verify(integrity, integrity.key.public_key())
         verify_rate = verdict.events_checked / (time.perf_counter() - started)
         assert verdict.ok and verdict.events_checked == checkpoint.size == total, verdict
-        line(backend, "verify", verify_rate, "events/s", scan_rate, "vs raw scan",
-             f"goal ≥ {VERIFY_GOAL:,} {'MET' if verify_rate >= VERIFY_GOAL else 'MISSED'}")
+        show(Figure("projections", backend, "verify", verify_rate, "events/s", "vs raw scan",
+                    scan_rate, f"≥ {VERIFY_GOAL:,}", verify_rate >= VERIFY_GOAL))
 
         ms, size = proof_ms(runner)
-        line(backend, f"inclusion proof (n={size:,})", ms, "ms", PROOF_GOAL_MS, "vs goal",
-             f"goal ≤ {PROOF_GOAL_MS:.0f} ms {'MET' if ms <= PROOF_GOAL_MS else 'MISSED'}")
-        line(backend, "peak RSS after catch-up", rss_after, "MB", rss_before,
-             "peak RSS before catch-up", "(process-wide peak)")
+        show(Figure("projections", backend, f"inclusion proof (n={size:,})", ms, "ms",
+                    goal=f"≤ {PROOF_GOAL_MS:.0f} ms", met=ms <= PROOF_GOAL_MS),
+             shown=("vs goal", PROOF_GOAL_MS))
+        show(Figure("projections", backend, "peak RSS after catch-up", rss_after, "MB",
+                    "peak RSS before catch-up", rss_before), "(process-wide peak)")
     finally:
         records.close()
 
@@ -235,6 +231,11 @@ def rebuild_rss(backend: str, url: str, sizes: list[int]) -> None:
                   f"{found['peak_rss_mb']:6.1f} MB | RSS before {found['rss_before_mb']:.1f} MB,"
                   f" highest per quarter of the rebuild {found['rss_by_quarter_mb']} MB"
                   f" | {total / found['seconds']:,.0f} events/s", flush=True)
+            emit(Figure("projections", backend, f"rebuild peak RSS at {total:,} events",
+                        found["peak_rss_mb"], "MB", "RSS before the rebuild",
+                        found["rss_before_mb"]),
+                 Figure("projections", backend, f"rebuild at {total:,} events",
+                        total / found["seconds"], "events/s"))
     finally:
         records.close()
 

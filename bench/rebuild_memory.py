@@ -29,9 +29,9 @@ from infra.settings import Settings  # noqa: E402
 SAMPLE_EVERY_S = 0.1
 
 
-def rss_mb(field: str = "VmRSS") -> float:
-    """The resident set size now (VmRSS) or the highest it has been (VmHWM)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
+def rss_mb(field: str = "VmRSS", pid: int | str = "self") -> float:
+    """A process's resident set size now (VmRSS) or the highest it has been (VmHWM)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024  # the kernel reports kB
     raise LookupError(field)
