@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import psycopg
@@ -46,9 +47,9 @@ def postgres_or_refuse() -> None:
         pytest.skip(f"PostgreSQL not reachable: {error}")
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh schema in the test database, dropped afterwards."""
+@contextmanager
+def postgres_schema() -> Iterator[str]:
+    """A fresh schema in the test database (its URL), dropped afterwards."""
     postgres_or_refuse()
     schema = f"t_{uuid.uuid4().hex[:12]}"
     conninfo = f"host=127.0.0.1 port=5432 user=postgres dbname={TEST_DATABASE}"
@@ -57,6 +58,12 @@ def postgres_url() -> Iterator[str]:
     yield f"postgresql://postgres@127.0.0.1:5432/{TEST_DATABASE}?schema={schema}"
     with psycopg.connect(conninfo, autocommit=True) as conn:
         conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    with postgres_schema() as url:
+        yield url
 
 
 @pytest.fixture
