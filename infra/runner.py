@@ -8,15 +8,19 @@ NOTIFY or a short poll, and one runner at a time holds the projections' lock.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Sequence
 
 from domain.application import ClinicalRecords
+from infra.outages import DATABASE_UNAVAILABLE
 from infra.runner_lock import RunnerLock
 from infra.views import SqlTransaction, ViewDatabase
 from projections.base import Change, Projection
 
+log = logging.getLogger(__name__)
+STAND_BY_AGAIN_AFTER = 1.0  # seconds
 TRACKING = ("CREATE TABLE IF NOT EXISTS projection_positions ("
             " name TEXT PRIMARY KEY, position BIGINT NOT NULL)")
 
@@ -102,12 +106,27 @@ class CatchUpRunner:
     # --- running ------------------------------------------------------------------------
 
     def run(self, stop: threading.Event, poll: float = 0.2) -> None:
-        """Catch up, then wait for news (NOTIFY or poll) until `stop` is set."""
+        """Catch up, then wait for news (NOTIFY or poll) until `stop` is set. When the
+        database goes away (its lock with it) or another runner moved a view on, it lets go,
+        waits a moment and stands by again: a worker outlives a database restart."""
+        while not stop.is_set():
+            try:
+                self._run_while_active(stop, poll)
+            except (*DATABASE_UNAVAILABLE, AnotherRunnerError) as error:
+                log.warning("projections paused: %s; standing by again in %s s", error,
+                            STAND_BY_AGAIN_AFTER)
+                stop.wait(STAND_BY_AGAIN_AFTER)
+
+    def _run_while_active(self, stop: threading.Event, poll: float) -> None:
         channel = getattr(self.records.recorder, "channel_name", "")
         with self.lock.held(stop) as active, self.lock.waiter(channel) as waiter:
             while active and not stop.is_set():
                 if not self.catch_up():
                     waiter.wait(poll)
+
+
+class AnotherRunnerError(RuntimeError):
+    """Another runner applied this batch first (this one lost its lock without noticing)."""
 
 
 def _tracked(tx: SqlTransaction, names: Sequence[str]) -> dict[str, int]:
@@ -125,4 +144,4 @@ def _track(tx: SqlTransaction, name: str, old: int, new: int) -> None:
     tx.execute("UPDATE projection_positions SET position = ? WHERE name = ? AND position = ?",
                (new, name, old))
     if tx.rowcount != 1:
-        raise RuntimeError(f"{name}: another runner moved the position; batch rolled back")
+        raise AnotherRunnerError(f"{name}: another runner moved the position; batch rolled back")
