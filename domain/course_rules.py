@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from domain.errors import RuleViolation
 from domain.patient import PatientStanding, normalise_substance
-from domain.values import CLOCK_SKEW, Actor, Site
+from domain.values import CLOCK_SKEW, Actor, Site, require_member
 from domain.vocabulary import TECHNIQUES
 
 if TYPE_CHECKING:
@@ -131,8 +131,7 @@ class CourseRules:
             raise CourseClosedError(f"the course is {self.status}")
 
     def _require_transition(self, action: str) -> str:
-        if action not in TRANSITIONS:
-            raise CourseStatusTransitionError(f"unknown action {action!r}")
+        require_member("action", action, TRANSITIONS)  # not an action at all: malformed, 422
         allowed_from, method = TRANSITIONS[action]
         if self.status not in allowed_from:
             raise CourseStatusTransitionError(f"cannot {action} a course that is {self.status}")

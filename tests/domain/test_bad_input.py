@@ -52,3 +52,10 @@ def test_future_clinical_time_is_refused_and_nothing_recorded(clinic, records, c
         records.inject(course_id, dose(), CLINICIAN,
                        occurred_at=clock() + timedelta(minutes=5, seconds=1))
     assert refusal.value.field == "occurred_at"
+
+
+def test_a_course_status_action_that_does_not_exist_is_malformed_not_a_rule(clinic, records):
+    course_id = clinic.formulated_course()
+    with clinic.refuses(InvalidEntry) as refusal:
+        records.change_course_status(course_id, "pause-forever", "patient asked", CLINICIAN)
+    assert refusal.value.field == "action"

@@ -11,17 +11,21 @@ import os
 import signal
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import psycopg
 
+from domain.application import ClinicalRecords
 from infra.database import Database
 from tests.api.conftest import SECRET, token
 from tests.api.test_server import MESOLEDGER, free_port
 
 POSTGRES_VERSION = sorted(os.listdir("/etc/postgresql"))[-1]  # the cluster .ci/run starts
+EVENTS = f"{ClinicalRecords.name.lower()}_events"  # the eventsourcing library's stored events
 
 
 @dataclass
@@ -129,12 +133,48 @@ class Cluster:
         with psycopg.connect(conninfo, autocommit=True) as conn:
             return conn.execute(query, params).fetchall()
 
+    def inspector(self) -> Inspector:
+        return Inspector(self.database_url)
+
+
+class Inspector:
+    """What psql would show, over one connection kept open: cheap enough to ask before
+    and after every request. Close it when done."""
+
+    def __init__(self, database_url: str) -> None:
+        self.conn = psycopg.connect(Database(database_url).postgres_conninfo(),
+                                    autocommit=True)
+
+    def sql(self, query: str, params: tuple = ()) -> list[tuple]:
+        return self.conn.execute(query, params).fetchall()
+
+    def log_position(self) -> int:
+        """The position of the last event stored (0 before the first)."""
+        return self.sql(f"SELECT COALESCE(MAX(notification_id), 0) FROM {EVENTS}")[0][0]
+
+    def tables(self) -> set[str]:
+        return {name for (name,) in self.sql(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")}
+
+    def close(self) -> None:
+        self.conn.close()
+
 
 def bearer(role: str, clinic: str = "clinic-a", sub: str | None = None) -> dict[str, str]:
     return {"Authorization": f"Bearer {token(role, clinic, sub=sub)}"}
 
 
-def restart_postgres() -> None:
-    """Restart the PostgreSQL server every process here depends on (as .ci/run starts it)."""
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", POSTGRES_VERSION,
-                    "main", "restart"], check=True, capture_output=True, timeout=120)
+@contextmanager
+def postgres_away() -> Iterator[None]:
+    """Stop the PostgreSQL server every process here depends on, and start it again after
+    the block (a restart with a look at the API in between)."""
+    postgres("stop")
+    try:
+        yield
+    finally:
+        postgres("start")
+
+
+def postgres(action: str) -> None:
+    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", POSTGRES_VERSION, "main",
+                    action], check=True, capture_output=True, timeout=120)
