@@ -47,8 +47,22 @@ class Database:
                 "POSTGRES_USER": unquote(parts.username or "postgres"),
                 "POSTGRES_PASSWORD": unquote(parts.password or ""),
                 "POSTGRES_SCHEMA": self.schema,
-                "POSTGRES_POOL_SIZE": "10",
-                "POSTGRES_MAX_OVERFLOW": "20",
+                # Connections to PostgreSQL, worst case per process. Each pool may open
+                # one more than its minimum while it fills at start, even for one thread.
+                #   API (40 request threads): library 10 (2 kept open + 8 overflow), views
+                #   10 (MESOLEDGER_VIEW_POOL_SIZE), key vault 4 (infra/key_vault.py),
+                #   runner lock 1, LISTEN 1 (neither with --no-projections) = 26.
+                #   Worker (one runner thread): library 3, views 2, key vault 2, lock 1,
+                #   LISTEN 1 = 9.
+                # Two API processes and two workers: at most 2 * 26 + 2 * 9 = 70 of the
+                # server's max_connections (100 by default, 3 of them kept for superusers).
+                "POSTGRES_POOL_SIZE": "2",
+                "POSTGRES_MAX_OVERFLOW": "8",
+                # How long a command waits for a connection (seconds) before the database
+                # counts as away (503); and check each one before use, so commands
+                # reconnect by themselves after a server restart.
+                "POSTGRES_CONNECT_TIMEOUT": "10",
+                "POSTGRES_PRE_PING": "y",
             }
         path = self.sqlite_path
         path.parent.mkdir(parents=True, exist_ok=True)

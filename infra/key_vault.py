@@ -21,19 +21,28 @@ DESTROY = ("UPDATE patient_keys SET data_key = NULL, destroyed_at = {p}"
            " WHERE patient_id = {p}")
 
 
+POOL_SIZE = 4  # each lookup is one short statement
+WAIT_SECONDS = 10.0  # for a pooled connection, before the database counts as away (503)
+
+
 class SqlKeyVault:
-    """Keys never enter the event store; destroying one erases the patient's personal data."""
+    """Keys never enter the event store; destroying one erases the patient's personal data.
+
+    SQLite: one connection per thread, never shared under a lock: a view being built holds
+    the file's write lock while it unseals names, and a thread registering a patient must
+    be able to wait for that lock without holding the vault from the view."""
 
     def __init__(self, database: Database) -> None:
+        self.database = database
         self.placeholder = "%s" if database.is_postgres else "?"
         if database.is_postgres:
-            self._pool = ConnectionPool(database.postgres_conninfo(), min_size=1, max_size=10,
-                                        open=True, kwargs={"autocommit": True})
+            self._pool = ConnectionPool(database.postgres_conninfo(), min_size=1,
+                                        max_size=POOL_SIZE, timeout=WAIT_SECONDS, open=True,
+                                        check=ConnectionPool.check_connection,
+                                        kwargs={"autocommit": True})
             self._connection = self._pool.connection
         else:
-            self._sqlite = sqlite3.connect(database.sqlite_path, check_same_thread=False,
-                                           isolation_level=None, timeout=30)
-            self._lock = threading.Lock()
+            self._local, self._opened = threading.local(), []
             self._connection = self._sqlite_connection
         self._execute(TABLE.format(blob="BYTEA" if database.is_postgres else "BLOB"))
 
@@ -50,10 +59,11 @@ class SqlKeyVault:
         self._execute(DESTROY, (datetime.now(UTC).isoformat(), str(patient_id)))
 
     def close(self) -> None:
-        if hasattr(self, "_pool"):
+        if self.database.is_postgres:
             self._pool.close()
         else:
-            self._sqlite.close()
+            for conn in self._opened:
+                conn.close()
 
     def _execute(self, sql: str, params: tuple = ()):
         with self._connection() as conn:
@@ -62,6 +72,11 @@ class SqlKeyVault:
 
     @contextmanager
     def _sqlite_connection(self):
-        with self._lock:
-            yield self._sqlite
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = sqlite3.connect(
+                self.database.sqlite_path, check_same_thread=False, isolation_level=None,
+                timeout=30)
+            self._opened.append(conn)
+        yield conn
 

@@ -19,5 +19,7 @@ def all_projections(records: ClinicalRecords) -> list:
 
 
 def open_runner(records: ClinicalRecords, settings: Settings) -> CatchUpRunner:
-    return CatchUpRunner(records, ViewDatabase(settings.database_url),
-                         all_projections(records), batch_size=settings.projection_batch_size)
+    views = ViewDatabase(settings.database_url, pool_size=settings.view_pool_size,
+                         wait_seconds=settings.view_pool_wait_seconds)
+    return CatchUpRunner(records, views, all_projections(records),
+                         batch_size=settings.projection_batch_size)

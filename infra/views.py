@@ -15,8 +15,12 @@ from contextlib import contextmanager
 from typing import Any
 
 import psycopg
+from psycopg_pool import ConnectionPool
 
 from infra.database import Database
+
+APPLICATION_NAME = "mesoledger-views"
+"""How the pool's connections are named in pg_stat_activity."""
 
 
 class SqlTransaction:
@@ -65,40 +69,34 @@ class SqlTransaction:
 
 
 class ViewDatabase:
-    """Connections to where the views live (the event database by default)."""
+    """Connections to where the views live (the event database by default).
 
-    def __init__(self, url: str) -> None:
+    PostgreSQL: a bounded pool. A transaction borrows a connection for its duration only and
+    waits at most `wait_seconds` for one (then psycopg_pool.PoolTimeout: "the database is
+    away", a 503); each connection is checked before it is lent, so after a server restart
+    the next transaction reconnects. SQLite: one connection per thread, as a file needs.
+    """
+
+    def __init__(self, url: str, pool_size: int = 10, wait_seconds: float = 10.0,
+                 application_name: str = APPLICATION_NAME) -> None:
         self.database = Database(url)
         self.is_postgres = self.database.is_postgres
         self._local = threading.local()
-
-    def _connection(self):
-        conn = getattr(self._local, "conn", None)
-        if conn is None or (self.is_postgres and conn.closed):
-            conn = self._connect()
-            self._local.conn = conn
-        return conn
-
-    def _connect(self):
-        if self.is_postgres:
-            return psycopg.connect(self.database.postgres_conninfo())
-        conn = sqlite3.connect(self.database.sqlite_path, timeout=30, isolation_level=None,
-                               check_same_thread=False)
-        conn.execute("PRAGMA journal_mode=WAL")
-        return conn
+        self._pool = (_pool(self.database, pool_size, wait_seconds, application_name)
+                      if self.is_postgres else None)
 
     @contextmanager
     def transaction(self, write: bool = True, durable: bool = True) -> Iterator[SqlTransaction]:
         """One transaction. `durable=False` commits without waiting for the disk: a crash
         may then undo the whole transaction (never part of it), so use it only for work
         that is redone when lost, such as a view batch together with its position."""
-        conn = self._connection()
         if self.is_postgres:
-            with conn.transaction(), conn.cursor() as cursor:
+            with self._borrowed() as conn, conn.transaction(), conn.cursor() as cursor:
                 if not durable:
                     cursor.execute("SET LOCAL synchronous_commit = off")
                 yield SqlTransaction(cursor, postgres=True)
             return
+        conn = self._sqlite_connection()
         with _sqlite_sync(conn, durable):
             cursor = conn.cursor()
             cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
@@ -114,10 +112,46 @@ class ViewDatabase:
             return tx.rows(sql, params)
 
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            return
         conn = getattr(self._local, "conn", None)
         if conn is not None:
             conn.close()
             self._local.conn = None
+
+    @contextmanager
+    def _borrowed(self) -> Iterator[psycopg.Connection]:
+        """A pooled connection, back to the pool when the transaction ends. A transaction
+        opened inside another on the same thread shares its connection (a savepoint), so it
+        sees the outer one's rows and cannot wait on the pool, or on them, forever."""
+        lent = getattr(self._local, "lent", None)
+        if lent is not None:
+            yield lent
+            return
+        with self._pool.connection() as conn:
+            self._local.lent = conn
+            try:
+                yield conn
+            finally:
+                self._local.lent = None
+
+    def _sqlite_connection(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.database.sqlite_path, timeout=30, isolation_level=None,
+                                   check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            self._local.conn = conn
+        return conn
+
+
+def _pool(database: Database, size: int, wait_seconds: float,
+          application_name: str) -> ConnectionPool:
+    return ConnectionPool(database.postgres_conninfo(), min_size=1, max_size=size,
+                          kwargs={"application_name": application_name},
+                          timeout=wait_seconds, check=ConnectionPool.check_connection,
+                          name=application_name, open=True)
 
 
 @contextmanager
