@@ -51,6 +51,7 @@ class Filler:
         self.pending_events = 0
         self.patients: list = []
         self.courses_made = 0
+        self.course_entries: dict = {}  # patient → entries in their courses so far
 
     def tick(self):
         self.at += timedelta(seconds=1)
@@ -70,13 +71,25 @@ class Filler:
         """A new patient every COURSES_PER_PATIENT courses (registered through the app)."""
         if self.courses_made < len(self.patients) * COURSES_PER_PATIENT:
             return self.patients[-1]
+        self.patients.append(self.admit(f"MRN-{len(self.patients):06d}"))
+        return self.patients[-1]
+
+    def admit(self, mrn: str):
+        """Register, consent and screen one patient; return their id."""
         records = self.records
-        mrn = f"MRN-{len(self.patients):06d}"
         patient_id = records.register_patient("clinic-a", mrn, PERSON, RECEPTIONIST).id
         records.give_consent(patient_id, treatment_consent(records.clock()), RECEPTIONIST)
         records.screen(patient_id, answers(), CLINICIAN)
-        self.patients.append(patient_id)
         return patient_id
+
+    def treat_until(self, patient_id, entries: int) -> int:
+        """Courses for one patient until their history holds at least `entries` entries
+        (their own record's and their courses'); return how many it holds."""
+        held = self.records.patient(patient_id).version
+        while held + self.course_entries.get(patient_id, 0) < entries:
+            self.course(patient_id)
+        self.flush()
+        return held + self.course_entries.get(patient_id, 0)
 
     def course(self, patient_id) -> None:
         records, rnd, at = self.records, self.random, self.tick
@@ -119,6 +132,8 @@ class Filler:
                 course.void(version, "entered in error", CLINICIAN, at())
         self.pending.append(course)
         self.pending_events += len(course.pending_events)
+        self.course_entries[patient_id] = (self.course_entries.get(patient_id, 0)
+                                           + len(course.pending_events))
         if self.pending_events >= SAVE_EVERY:
             self.flush()
 

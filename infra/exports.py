@@ -31,9 +31,7 @@ def export_patient(integrity: Integrity, patient_id: UUID,
     with integrity.runner.views.transaction(write=False) as tx:
         history = patient_history(tx, records, str(patient_id), up_to=_last_position(tx,
                                                                                      checkpoint))
-        stored = _stored_events(records, history)
-        events = [_proven(tx, log, stored[(e["record_id"], e["version"])], e["position"],
-                          checkpoint.size) for e in history]
+        events = _proven(tx, log, history, _stored_events(records, history), checkpoint.size)
         consistency = since_checkpoint is not None and _consistency(
             tx, log, since_checkpoint, checkpoint.size)
     return {"format": FORMAT, "patient_id": str(patient_id),
@@ -58,12 +56,21 @@ def _stored_events(records, history: list[dict]) -> dict[tuple[str, int], object
     return stored
 
 
-def _proven(tx, log: MerkleLog, stored, position: int, size: int) -> dict:
-    index = log.leaf_index(tx, position)
+def _proven(tx, log: MerkleLog, history: list[dict], stored: dict, size: int) -> list[dict]:
+    """Each entry's stored event with its inclusion proof: one read of the leaf indices,
+    one of the subtree hashes all the proofs need."""
+    indices = log.leaf_indices(tx, [entry["position"] for entry in history])
+    leaves = [indices[entry["position"]] for entry in history]
+    proofs = log.inclusion_proofs(tx, leaves, size)
+    return [_event(stored[(entry["record_id"], entry["version"])], entry["position"], index,
+                   proof) for entry, index, proof in zip(history, leaves, proofs, strict=True)]
+
+
+def _event(stored, position: int, index: int, proof: list[bytes]) -> dict:
     return {"position": position, "leaf_index": index,
             "originator_id": str(stored.originator_id), "version": stored.originator_version,
             "topic": stored.topic, "state": base64.b64encode(stored.state).decode(),
-            "inclusion_proof": [h.hex() for h in log.inclusion_proof(tx, index, size)]}
+            "inclusion_proof": [h.hex() for h in proof]}
 
 
 def _consistency(tx, log: MerkleLog, old_size: int, new_size: int) -> dict:

@@ -2,13 +2,15 @@
 
 Stores each leaf (with its log position) and the hash of every complete aligned subtree,
 so an inclusion or consistency proof at a million leaves needs one indexed read of at most
-a few dozen rows.
+a few dozen rows, and the proofs of a thousand leaves (an export) one read of all they need.
 """
 
 from __future__ import annotations
 
 from domain import merkle
 from projections.base import Change, ViewTransaction
+
+CHUNK = 1000  # values per read: well inside SQLite's and PostgreSQL's parameter limits
 
 
 class MerkleLog:
@@ -43,17 +45,36 @@ class MerkleLog:
         row = tx.one("SELECT idx FROM merkle_leaves WHERE position = ?", (position,))
         return row[0] if row else None
 
+    @staticmethod
+    def leaf_indices(tx: ViewTransaction, positions: list[int]) -> dict[int, int]:
+        """The leaf index of each of the log positions that has one."""
+        found = {}
+        for chunk in _chunks(sorted(set(positions))):
+            found.update(tx.rows("SELECT position, idx FROM merkle_leaves WHERE position IN"
+                                 f" ({', '.join('?' * len(chunk))})", chunk))
+        return found
+
     def root(self, tx: ViewTransaction, size: int) -> bytes:
         return self._prove(tx, lambda node: node(0, size) if size else merkle.EMPTY_ROOT)
 
     def inclusion_proof(self, tx: ViewTransaction, index: int, size: int) -> list[bytes]:
         return self._prove(tx, lambda node: merkle.inclusion_proof(index, size, node))
 
+    def inclusion_proofs(self, tx: ViewTransaction, indices: list[int],
+                         size: int) -> list[list[bytes]]:
+        """The inclusion proof of each leaf, against one tree size, from one read."""
+        return self._prove_each(tx, [lambda node, index=index: merkle.inclusion_proof(
+            index, size, node) for index in indices])
+
     def consistency_proof(self, tx: ViewTransaction, old: int, new: int) -> list[bytes]:
         return self._prove(tx, lambda node: merkle.consistency_proof(old, new, node))
 
     def _prove(self, tx: ViewTransaction, algorithm):
-        """Run a proof algorithm twice: once to learn which subtrees it needs (one query
+        return self._prove_each(tx, [algorithm])[0]
+
+    @staticmethod
+    def _prove_each(tx: ViewTransaction, algorithms: list) -> list:
+        """Run each proof algorithm twice: once to learn which subtrees they need (one read
         fetches them all), then for real over the fetched hashes."""
         wanted: set[tuple[int, int]] = set()
 
@@ -61,10 +82,14 @@ class MerkleLog:
             wanted.update(_blocks(start, end))
             return merkle.EMPTY_ROOT
 
-        algorithm(note)
+        for algorithm in algorithms:
+            algorithm(note)
         hashes = _fetch(tx, wanted)
-        return algorithm(lambda start, end: merkle.fold(
-            [hashes[block] for block in _blocks(start, end)]))
+
+        def node(start: int, end: int) -> bytes:
+            return merkle.fold([hashes[block] for block in _blocks(start, end)])
+
+        return [algorithm(node) for algorithm in algorithms]
 
 
 def _leaf(change: Change, index: int, known: dict, nodes: list) -> tuple:
@@ -85,18 +110,25 @@ def _blocks(start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _fetch(tx: ViewTransaction, blocks: set[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+    """The hashes of the blocks: one read of the leaves, one of the nodes (per CHUNK)."""
     found = {}
-    leaves = [idx for level, idx in blocks if level == 0]
-    nodes = [(level, idx) for level, idx in blocks if level > 0]
-    if leaves:
-        marks = ", ".join("?" * len(leaves))
+    for chunk in _chunks(sorted(idx for level, idx in blocks if level == 0)):
+        marks = ", ".join("?" * len(chunk))
         for idx, value in tx.rows(f"SELECT idx, hash FROM merkle_leaves WHERE idx IN ({marks})",
-                                  leaves):
+                                  chunk):
             found[(0, idx)] = bytes.fromhex(value)
-    if nodes:
-        condition = " OR ".join("(level = ? AND idx = ?)" for _ in nodes)
-        for level, idx, value in tx.rows(
-                f"SELECT level, idx, hash FROM merkle_nodes WHERE {condition}",
-                [value for pair in nodes for value in pair]):
-            found[(level, idx)] = bytes.fromhex(value)
+    for chunk in _chunks(sorted(block for block in blocks if block[0] > 0)):
+        by_level: dict[int, list[int]] = {}
+        for level, idx in chunk:
+            by_level.setdefault(level, []).append(idx)
+        condition = " OR ".join(f"(level = ? AND idx IN ({', '.join('?' * len(ids))}))"
+                                for ids in by_level.values())
+        params = [value for level, ids in by_level.items() for value in (level, *ids)]
+        for row in tx.rows(f"SELECT level, idx, hash FROM merkle_nodes WHERE {condition}",
+                           params):
+            found[row[:2]] = bytes.fromhex(row[2])
     return found
+
+
+def _chunks(values: list, size: int = CHUNK) -> list[list]:
+    return [values[start:start + size] for start in range(0, len(values), size)]
