@@ -29,3 +29,7 @@ def test_merkle_log_kept_in_any_batches_has_every_root_and_proof_of_the_log(
             index = size // 2
             assert merkle.verify_inclusion(leaves[index], index, size,
                                            log.inclusion_proof(tx, index, size), root)
+        every = list(range(len(leaves)))
+        assert log.inclusion_proofs(tx, every, len(leaves)) == [
+            merkle.inclusion_proof(i, len(leaves), lambda a, b: merkle.root(leaves[a:b]))
+            for i in every]
