@@ -8,6 +8,7 @@ from datetime import datetime
 from domain.application import ClinicalRecords
 from infra.database import Database
 from infra.key_vault import SqlKeyVault
+from infra.outages import reconnect_every_second
 from infra.settings import Settings
 
 # The library's recorders, plus marking an idempotent request in its events' transaction.
@@ -30,6 +31,7 @@ def library_env(settings: Settings) -> dict[str, str]:
 def open_records(settings: Settings, clock: Callable[[], datetime] | None = None
                  ) -> ClinicalRecords:
     """The clinic's records on the configured database (created on first use)."""
+    reconnect_every_second()
     env = library_env(settings)  # first: it makes the SQLite file's directory
     vault = SqlKeyVault(Database(settings.key_vault_url or settings.database_url))
     options = {"clock": clock} if clock else {}

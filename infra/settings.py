@@ -31,7 +31,7 @@ class Settings(BaseSettings):
         default=10, ge=1, le=50, description="Most PostgreSQL connections one process holds"
         " to the views (a view transaction takes milliseconds; more callers queue).")
     view_pool_wait_seconds: float = Field(
-        default=10.0, gt=0, le=60, description="How long a caller waits for a view"
+        default=3.0, gt=0, le=60, description="How long a caller waits for a view"
         " connection before the database counts as away (503).")
     var_dir: Path = Path("./var")
     signing_key_path: Path = Field(
