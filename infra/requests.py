@@ -26,17 +26,22 @@ from psycopg.sql import SQL, Identifier
 
 TABLE = "idempotent_requests"
 MARK = (f"UPDATE {TABLE} SET record_id = ?, record_version = ?, record_position = ?"
-        " WHERE owner = ? AND key = ? AND record_id IS NULL")
+        " WHERE owner = ? AND key = ? AND run = ? AND record_id IS NULL")
 
 
 class RequestAlreadyRecorded(Exception):  # noqa: N818 (a fact, not a failure)
-    """Another run of this idempotent request has already recorded its events."""
+    """This run of an idempotent request may not record: another run already did, or took
+    the key over from this one (the transaction is rolled back)."""
 
 
 @dataclass
 class PendingRequest:
+    """One run of a keyed request. `run` fences it: only the run that holds the key now
+    may mark it, so a run that was taken over can never record behind its successor."""
+
     owner: str
     key: str
+    run: str
     recorded: bool = False
 
 
@@ -44,9 +49,9 @@ _pending: ContextVar[PendingRequest | None] = ContextVar("pending_request", defa
 
 
 @contextmanager
-def on_behalf_of(owner: str, key: str) -> Iterator[PendingRequest]:
+def on_behalf_of(owner: str, key: str, run: str) -> Iterator[PendingRequest]:
     """Saves made in this context (and the threads it hands work to) mark this request."""
-    request = PendingRequest(owner, key)
+    request = PendingRequest(owner, key, run)
     token = _pending.set(request)
     try:
         yield request
@@ -64,7 +69,7 @@ def _mark(stored_events: Sequence[StoredEvent], request: PendingRequest,
     """The MARK parameters: the first record saved, its last version, the save's position."""
     record = stored_events[0].originator_id
     version = max(e.originator_version for e in stored_events if e.originator_id == record)
-    return str(record), version, position, request.owner, request.key
+    return str(record), version, position, request.owner, request.key, request.run
 
 
 class SQLiteRecorder(SQLiteApplicationRecorder):
@@ -113,8 +118,8 @@ class PostgresRecorder(PostgresApplicationRecorder):
         positions = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
         if request is not None and positions:
             curs.execute(self._sql(f"UPDATE {TABLE} SET record_position = ?"
-                                   " WHERE owner = ? AND key = ?"),
-                         (positions[-1], request.owner, request.key))
+                                   " WHERE owner = ? AND key = ? AND run = ?"),
+                         (positions[-1], request.owner, request.key, request.run))
         return positions
 
     def _sql(self, statement: str) -> SQL:

@@ -28,7 +28,7 @@ from starlette.concurrency import run_in_threadpool
 from api.http.auth import caller_of
 from api.http.errors import WRITE_PROBLEMS, Problem, problem_of, response_of
 from api.http.respond import recorded_answer
-from infra.idempotency import FirstAnswer, IdempotencyKeys
+from infra.idempotency import FirstAnswer, IdempotencyKeys, new_run
 from infra.outages import DATABASE_UNAVAILABLE
 from infra.requests import RequestAlreadyRecorded, on_behalf_of
 from infra.services import Services
@@ -92,7 +92,8 @@ def idempotent(handler: Handler) -> Handler:
         keys: IdempotencyKeys = request.app.state.services.idempotency
         fingerprint = hashlib.sha256(
             f"{request.method} {request.url.path}\n".encode() + await request.body()).hexdigest()
-        first = await run_in_threadpool(keys.claim, owner, key, fingerprint)
+        run = new_run()
+        first = await run_in_threadpool(keys.claim, owner, key, fingerprint, run)
         if first is not None:
             if first.fingerprint != fingerprint:
                 raise Problem(422, "idempotency_key_reused",
@@ -100,9 +101,9 @@ def idempotent(handler: Handler) -> Handler:
                               field="Idempotency-Key")
             if first.status is not None or first.recorded is not None:
                 return await _answer_again(request, keys, owner, key, first)
-            if not await run_in_threadpool(keys.take_over, owner, key, first):
+            if not await run_in_threadpool(keys.take_over, owner, key, first, run):
                 raise IN_PROGRESS
-        return await _run_once(handler, request, keys, owner, key)
+        return await _run_once(handler, request, keys, owner, key, run)
 
     return once
 
@@ -113,18 +114,18 @@ IN_PROGRESS = Problem(409, "request_in_progress",
 
 
 async def _run_once(handler: Handler, request: Request, keys: IdempotencyKeys, owner: str,
-                    key: str) -> Response:
+                    key: str, run: str) -> Response:
     """Run the command on behalf of the claimed key. Whatever recorded an entry keeps its
     answer; a refusal or failure that recorded nothing forgets the claim, so a retry runs."""
-    with on_behalf_of(owner, key) as pending:
+    with on_behalf_of(owner, key, run) as pending:
         try:
             response = await handler(request)
-        except RequestAlreadyRecorded:  # a retry that took over stored it first
+        except RequestAlreadyRecorded:  # another run recorded it, or took it over
             return await _answer_again(request, keys, owner, key,
                                        await run_in_threadpool(keys.first, owner, key))
         except Exception as error:
             if not pending.recorded:
-                await _forget(keys, owner, key)
+                await _forget(keys, owner, key, run)
                 raise
             problem = problem_of(error)
             if problem.status >= 500:  # it failed after recording: the entry stands
@@ -135,14 +136,14 @@ async def _run_once(handler: Handler, request: Request, keys: IdempotencyKeys, o
         await run_in_threadpool(keys.complete, owner, key, response.status_code,
                                 _stored(response))
     else:
-        await _forget(keys, owner, key)
+        await _forget(keys, owner, key, run)
     return response
 
 
-async def _forget(keys: IdempotencyKeys, owner: str, key: str) -> None:
+async def _forget(keys: IdempotencyKeys, owner: str, key: str, run: str) -> None:
     """Release the claim if the database lets us; if not, it lapses after CLAIM_LEASE."""
     with suppress(*DATABASE_UNAVAILABLE):
-        await run_in_threadpool(keys.release, owner, key)
+        await run_in_threadpool(keys.release, owner, key, run)
 
 
 async def _answer_again(request: Request, keys: IdempotencyKeys, owner: str, key: str,

@@ -14,7 +14,7 @@ import pytest
 
 from api.http.schemas.courses import InjectionIn
 from domain.values import Actor
-from infra.idempotency import IdempotencyKeys
+from infra.idempotency import IdempotencyKeys, new_run
 from infra.requests import RequestAlreadyRecorded, on_behalf_of
 from tests.api import bodies
 from tests.api.conftest import (
@@ -187,12 +187,16 @@ OWNER = "clinic-a/u-clin-1"  # the clinician's keys
 MARIA = Actor("u-clin-1", "Dr Maria Rossi", "clinician")
 
 
-def first_request_claimed(app, course: str, key: str, body: dict, seconds_ago: float = 0):
-    keys = app.state.services.idempotency
+def first_request_claimed(app, course: str, key: str, body: dict, seconds_ago: float = 0
+                          ) -> str:
+    """Claim the key as the route does; return the run token the first request holds."""
+    keys, run = app.state.services.idempotency, new_run()
     path = f"/v1/courses/{course}/injections"
     fingerprint = hashlib.sha256(f"POST {path}\n".encode() + json.dumps(body).encode())
     at = datetime.now(UTC) - timedelta(seconds=seconds_ago)
-    IdempotencyKeys(keys.views, clock=lambda: at).claim(OWNER, key, fingerprint.hexdigest())
+    IdempotencyKeys(keys.views, clock=lambda: at).claim(OWNER, key, fingerprint.hexdigest(),
+                                                         run)
+    return run
 
 
 def retry(client, course: str, key: str, body: dict):
@@ -204,9 +208,9 @@ def retry(client, course: str, key: str, body: dict):
 def test_a_retry_after_the_server_died_having_stored_is_told_what_was_stored(app, client,
                                                                               course):
     body = bodies.injection(1)
-    first_request_claimed(app, course, "died-after", body)
+    run = first_request_claimed(app, course, "died-after", body)
     before = app.state.services.log_position()
-    with on_behalf_of(OWNER, "died-after"):
+    with on_behalf_of(OWNER, "died-after", run):
         stored = app.state.services.records.inject(
             UUID(course), InjectionIn(**body).to_dose(), MARIA)
 
@@ -243,13 +247,24 @@ def test_a_retry_while_the_first_request_may_still_run_is_told_to_wait(app, clie
     assert answer.headers["Retry-After"] == "1"
 
 
-def test_two_runs_of_one_request_record_it_once(app, course):
-    """A retry that took over a slow first request: whichever stores second stores nothing."""
+def test_a_request_is_recorded_once_however_often_it_runs(app, course):
     body = bodies.injection(1)
-    first_request_claimed(app, course, "twice", body)
+    run = first_request_claimed(app, course, "twice", body)
     records, dose = app.state.services.records, InjectionIn(**body).to_dose()
-    with on_behalf_of(OWNER, "twice"):
+    with on_behalf_of(OWNER, "twice", run):
         records.inject(UUID(course), dose, MARIA)
-    with nothing_recorded(app), on_behalf_of(OWNER, "twice"):
+    with nothing_recorded(app), on_behalf_of(OWNER, "twice", run):
         with pytest.raises(RequestAlreadyRecorded):
             records.inject(UUID(course), dose, MARIA)
+
+
+def test_a_slow_first_run_that_was_taken_over_records_nothing(app, client, course):
+    """The retry's answer stands: the first run, finishing late, cannot record behind it."""
+    body = bodies.injection(1) | {"depth_mm": "9"}  # refused: out of range
+    slow_run = first_request_claimed(app, course, "slow", body, seconds_ago=60)
+    refused = retry(client, course, "slow", body)
+    records, dose = app.state.services.records, InjectionIn(**bodies.injection(1)).to_dose()
+    with nothing_recorded(app), on_behalf_of(OWNER, "slow", slow_run):
+        with pytest.raises(RequestAlreadyRecorded):
+            records.inject(UUID(course), dose, MARIA)
+    assert problem(refused, 409)["rule"] == "depth_out_of_range"
