@@ -72,7 +72,9 @@ def _mark(stored_events: Sequence[StoredEvent], request: PendingRequest,
     return str(record), version, position, request.owner, request.key, request.run
 
 
-class SQLiteRecorder(SQLiteApplicationRecorder):
+class _MarksItsRequest:
+    """Hands the pending request to the recorder's hooks below; notes once it is stored."""
+
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any
                       ) -> Sequence[int] | None:
         request = _to_mark()
@@ -81,6 +83,8 @@ class SQLiteRecorder(SQLiteApplicationRecorder):
             request.recorded = True
         return positions
 
+
+class SQLiteRecorder(_MarksItsRequest, SQLiteApplicationRecorder):
     def _insert_events(self, c, stored_events: Sequence[StoredEvent],
                        request: PendingRequest | None = None, **kwargs: Any
                        ) -> Sequence[int] | None:
@@ -92,17 +96,9 @@ class SQLiteRecorder(SQLiteApplicationRecorder):
         return positions
 
 
-class PostgresRecorder(PostgresApplicationRecorder):
+class PostgresRecorder(_MarksItsRequest, PostgresApplicationRecorder):
     """The key is marked before the events go in (so a duplicate stops the transaction
     before anything is written); the position is added once the events have their ids."""
-
-    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any
-                      ) -> Sequence[int] | None:
-        request = _to_mark()
-        positions = super().insert_events(stored_events, request=request, **kwargs)
-        if request is not None and stored_events:
-            request.recorded = True
-        return positions
 
     def _insert_events(self, curs, stored_events: Sequence[StoredEvent],
                        request: PendingRequest | None = None, **kwargs: Any) -> None:
