@@ -36,7 +36,7 @@ from uuid import UUID
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.figures import Figure, emit  # noqa: E402
+from bench.figures import Figure, show  # noqa: E402
 from bench.filling import Filler  # noqa: E402
 from bench.stores import BACKENDS  # noqa: E402
 from infra.exports import export_patient  # noqa: E402
@@ -50,21 +50,6 @@ PROOF_GOAL_B = 2_000
 REPEAT = 3
 HASH_BYTES = 32  # SHA-256
 SUBJECT_MRN = "MRN-SUBJECT"
-UNIT_FORMAT = {"s": ",.3f", "kB": ",.1f", "B/event": ",.0f"}
-
-
-def show(figure: Figure, note: str = "") -> None:
-    """Print one figure in the layout of bench/projections.py, and emit it for the report."""
-    fmt = UNIT_FORMAT.get(figure.unit, ",.1f")
-    ratio = f"ratio {figure.ratio:5.2f}" if figure.ratio is not None else "ratio   n/a"
-    base_text = (f"{figure.baseline:10{fmt}} {figure.unit}" if figure.baseline is not None
-                 else "n/a")
-    verdict = (f"goal {figure.goal} {'MET' if figure.met else 'MISSED'}" if figure.goal
-               else note)
-    against = f"vs {figure.baseline_name}" if figure.baseline_name else "-"
-    print(f"{figure.backend:8} {figure.name:24} {figure.ours:10{fmt}} {figure.unit:9} | "
-          f"{against:28} {base_text:16} | {ratio} | {verdict}", flush=True)
-    emit(figure)
 
 
 def timed(work, *args, **kwargs) -> tuple[float, object]:

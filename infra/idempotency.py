@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
+from domain.application import Recorded
 from infra.requests import TABLE
 from infra.views import ViewDatabase
 
@@ -29,15 +30,6 @@ FIRST = ("SELECT fingerprint, claimed_at, run, status, body, record_id, record_v
 
 
 @dataclass(frozen=True)
-class Marked:
-    """What the request's command recorded: the record, its version, the log position."""
-
-    id: UUID
-    version: int
-    position: int
-
-
-@dataclass(frozen=True)
 class FirstAnswer:
     """What the first request with this key was, and what became of it so far."""
 
@@ -46,7 +38,7 @@ class FirstAnswer:
     run: str
     status: int | None
     body: str | None
-    recorded: Marked | None
+    recorded: Recorded | None  # what its command stored, once it has
 
     def abandoned(self, now: datetime) -> bool:
         """Claimed long ago and neither answered nor recorded: its server is gone."""
@@ -108,5 +100,5 @@ class IdempotencyKeys:
         if row is None:
             return None
         *answer, record_id, version, position = row
-        recorded = Marked(UUID(record_id), version, position) if record_id else None
+        recorded = Recorded(UUID(record_id), version, position) if record_id else None
         return FirstAnswer(*answer, recorded)

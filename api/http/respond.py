@@ -8,7 +8,6 @@ from fastapi.responses import JSONResponse
 from api.http.schemas.common import CourseRecorded, PatientRecorded, ScreeningRecordedOut
 from domain.application import ClinicalRecords, Recorded
 from domain.patient import Patient
-from infra.idempotency import Marked
 
 
 def tagged(response: Response, version: int) -> None:
@@ -26,11 +25,10 @@ def course_recorded(response: Response, recorded: Recorded) -> CourseRecorded:
     return CourseRecorded.of(recorded)
 
 
-def recorded_answer(records: ClinicalRecords, marked: Marked) -> Response:
+def recorded_answer(records: ClinicalRecords, recorded: Recorded) -> Response:
     """The 201 a write gives for the entry it recorded, rebuilt from that entry (for a retry
     whose first request recorded it but never answered: its server died in between)."""
-    entry = records.entry(marked.id, marked.version)
-    recorded = Recorded(marked.id, marked.version, marked.position)
+    entry = records.entry(recorded.id, recorded.version)
     match entry:
         case Patient.Screened():
             body = ScreeningRecordedOut.of(recorded, entry.screening.result,
@@ -40,7 +38,7 @@ def recorded_answer(records: ClinicalRecords, marked: Marked) -> Response:
         case _:
             body = CourseRecorded.of(recorded)
     response = JSONResponse(body.model_dump(mode="json"), status_code=201)
-    tagged(response, marked.version)
+    tagged(response, recorded.version)
     return response
 
 

@@ -9,6 +9,7 @@ MESOLEDGER_SYSTEM_SECONDS sets how long the load runs (CI: the default below).
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 import time
@@ -106,7 +107,7 @@ def answers_while_away(cluster: Cluster, clinic) -> dict[str, int]:
 def wait_for_a_write(cluster: Cluster, clinic, ledger: Ledger) -> None:
     """Both API processes recover by themselves once the database is back."""
     deadline, path = time.monotonic() + RECOVERY_WITHIN, f"/v1/courses/{clinic.aside[1]}/outcomes"
-    for attempt in range(1_000_000):
+    for attempt in itertools.count():
         key = f"recovery-{attempt}"
         answers = [httpx.post(api.url + path, json=bodies.outcome("7", "follow_up", 1),
                               headers=CLINICIAN | {"Idempotency-Key": f"{key}-{api.name}"},
