@@ -9,6 +9,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.copying import CopiedPerCommand
 from domain.course_rules import ACTIVE, COMPLETED, DISCONTINUED, SUSPENDED, CourseRules
 from domain.entries import AdverseEventReport, CoursePlan, Dose, Outcome
 from domain.formulation import Formula
@@ -36,7 +37,7 @@ class InjectionRecord(NamedTuple):
                 dose.formulation_version]
 
 
-class TreatmentCourse(CourseRules, Aggregate):
+class TreatmentCourse(CourseRules, CopiedPerCommand, Aggregate):
     TOPIC = "mesoledger.TreatmentCourse"
 
     class Created(Aggregate.Created):
@@ -194,13 +195,17 @@ class TreatmentCourse(CourseRules, Aggregate):
     def live_injections(self) -> list[InjectionRecord]:
         return [InjectionRecord(*row) for row in self.injections.values()]
 
+    # The two below run on every injection: they unpack the stored rows in place rather
+    # than make an InjectionRecord of each (a long course has hundreds).
+
     @property
     def sessions_done(self) -> int:
-        return max((i.session for i in self.live_injections), default=0)
+        return max((session for session, *_ in self.injections.values()), default=0)
 
     def volume_given(self, session: int, site: Site) -> Decimal:
-        return sum((Decimal(i.volume_ml) for i in self.live_injections if i.session == session
-                    and (i.area, i.laterality) == (site.area, site.laterality)), Decimal(0))
+        return sum((Decimal(volume) for given_in, area, side, volume, _ in self.injections.values()
+                    if given_in == session and area == site.area and side == site.laterality),
+                   Decimal(0))
 
     # --- evolve -------------------------------------------------------------------------
 

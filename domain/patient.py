@@ -8,6 +8,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.copying import CopiedPerCommand
 from domain.erasure import Retention
 from domain.errors import InvalidEntry, RuleViolation
 from domain.personal_data import PersonalDataErasedError
@@ -97,7 +98,7 @@ def normalise_substance(substance: str) -> str:
     return " ".join(substance.lower().split())
 
 
-class Patient(Aggregate):
+class Patient(CopiedPerCommand, Aggregate):
     TOPIC = "mesoledger.Patient"
 
     class Created(Aggregate.Created):
