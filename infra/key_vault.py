@@ -12,6 +12,7 @@ from uuid import UUID
 from psycopg_pool import ConnectionPool
 
 from infra.database import Database
+from infra.outages import check_if_cut_off
 
 TABLE = ("CREATE TABLE IF NOT EXISTS patient_keys ("
          " patient_id TEXT PRIMARY KEY, data_key {blob}, destroyed_at TEXT)")
@@ -38,7 +39,7 @@ class SqlKeyVault:
         if database.is_postgres:
             self._pool = ConnectionPool(database.postgres_conninfo(), min_size=1,
                                         max_size=POOL_SIZE, timeout=WAIT_SECONDS, open=True,
-                                        check=ConnectionPool.check_connection,
+                                        check=check_if_cut_off,
                                         kwargs={"autocommit": True})
             self._connection = self._pool.connection
         else:

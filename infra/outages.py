@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import select
 import sqlite3
 
 import psycopg
@@ -21,3 +22,18 @@ def reconnect_every_second() -> None:
     doubles the pause each time (1, 2, 4 … 32 s), so after a 40-second outage a clinic
     would wait another half minute for answers; an attempt a second per pool costs nothing."""
     AttemptWithBackoff.DELAY_BACKOFF = 1.0
+
+
+def check_if_cut_off(conn: psycopg.Connection) -> None:
+    """A connection pool's check before it lends a connection, without a round trip per
+    loan. An idle connection has nothing to read unless the server spoke: when it shuts
+    down or cuts the connection off it says so and closes, and then the full check fails
+    and the pool opens a fresh connection instead."""
+    if conn.closed or _has_input(conn.fileno()):
+        psycopg_pool.ConnectionPool.check_connection(conn)
+
+
+def _has_input(fd: int) -> bool:
+    readable = select.poll()  # not select.select: it cannot take descriptors past 1023
+    readable.register(fd, select.POLLIN | select.POLLERR | select.POLLHUP)
+    return bool(readable.poll(0))

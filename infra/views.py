@@ -18,6 +18,7 @@ import psycopg
 from psycopg_pool import ConnectionPool
 
 from infra.database import Database
+from infra.outages import check_if_cut_off
 
 APPLICATION_NAME = "mesoledger-views"
 """How the pool's connections are named in pg_stat_activity."""
@@ -73,8 +74,8 @@ class ViewDatabase:
 
     PostgreSQL: a bounded pool. A transaction borrows a connection for its duration only and
     waits at most `wait_seconds` for one (then psycopg_pool.PoolTimeout: "the database is
-    away", a 503); each connection is checked before it is lent, so after a server restart
-    the next transaction reconnects. SQLite: one connection per thread, as a file needs.
+    away", a 503); a connection the server cut off (a restart) is replaced before it is
+    lent, so the next transaction reconnects. SQLite: one connection per thread, as a file needs.
     """
 
     def __init__(self, url: str, pool_size: int = 10, wait_seconds: float = 10.0,
@@ -150,7 +151,7 @@ def _pool(database: Database, size: int, wait_seconds: float,
           application_name: str) -> ConnectionPool:
     return ConnectionPool(database.postgres_conninfo(), min_size=1, max_size=size,
                           kwargs={"application_name": application_name},
-                          timeout=wait_seconds, check=ConnectionPool.check_connection,
+                          timeout=wait_seconds, check=check_if_cut_off,
                           name=application_name, open=True)
 
 
