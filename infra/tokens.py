@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ import jwt
 from infra.settings import Settings
 
 REQUIRED_CLAIMS = ("sub", "name", "role", "clinic", "exp")
+TOKENS_REMEMBERED = 10_000  # verified tokens kept per process (about 5 MB at most)
 
 
 class InvalidTokenError(Exception):
@@ -29,6 +31,8 @@ class TokenKeys:
     algorithm: str
     verifying_key: str | bytes
     signing_key: str | None = None
+    _verified: dict[str, tuple[dict[str, Any], int]] = field(
+        default_factory=dict, init=False, compare=False, repr=False)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TokenKeys:
@@ -38,7 +42,22 @@ class TokenKeys:
         return cls("HS256", secret, secret)
 
     def decode(self, token: str) -> dict[str, Any]:
-        """The token's claims, once its signature, algorithm and expiry check out."""
+        """The token's claims, once its signature, algorithm and expiry check out. A token
+        seen before is not verified again (its signature cannot have changed); its expiry
+        is checked on every use."""
+        remembered = self._verified.get(token)
+        if remembered is None:
+            claims = self._verify(token)
+            if len(self._verified) >= TOKENS_REMEMBERED:
+                self._verified.clear()
+            self._verified[token] = claims, int(claims["exp"])  # as PyJWT reads it
+            return dict(claims)
+        claims, expires = remembered
+        if expires <= time.time():
+            raise InvalidTokenError("Signature has expired")
+        return dict(claims)
+
+    def _verify(self, token: str) -> dict[str, Any]:
         try:
             return jwt.decode(token, self.verifying_key, algorithms=[self.algorithm],
                               options={"require": list(REQUIRED_CLAIMS)})

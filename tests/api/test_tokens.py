@@ -7,6 +7,7 @@ import base64
 import hashlib
 import hmac
 import json
+import time
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -16,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi.testclient import TestClient
 
 from api.http.app import create_app
+from infra.tokens import InvalidTokenError, TokenKeys
 from tests.api import bodies
 from tests.api.conftest import SECRET, STAFF, as_role, nothing_recorded, problem, token
 
@@ -164,3 +166,37 @@ def test_a_body_cannot_name_the_actor_role_clinic_or_time(app, client, given, ex
     problem(registered, 422, field=next(iter(extra)))
     problem(screened, 403)  # the role comes from the token, whatever the body says
     problem(screened_by_clinician, 422, field=next(iter(extra)))
+
+
+def test_a_token_accepted_before_is_refused_once_it_expires(monkeypatch):
+    keys = TokenKeys("HS256", SECRET, SECRET)
+    issued = keys.issue("u-1", "Dr One", "clinician", "clinic-a", ttl=timedelta(minutes=5))
+    assert keys.decode(issued)["sub"] == "u-1"
+    assert keys.decode(issued)["sub"] == "u-1"  # now remembered as verified
+    later = time.time() + 301
+    monkeypatch.setattr("infra.tokens.time.time", lambda: later)
+    with pytest.raises(InvalidTokenError, match="expired"):
+        keys.decode(issued)
+
+
+def test_a_remembered_token_does_not_make_an_edited_copy_valid():
+    keys = TokenKeys("HS256", SECRET, SECRET)
+    issued = keys.issue("u-1", "Dr One", "nurse", "clinic-a")
+    keys.decode(issued)
+    header, payload, signature = issued.split(".")
+    decoded = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    edited = ".".join((header, b64(json.dumps(decoded | {"role": "clinician"}).encode()),
+                       signature))
+    with pytest.raises(InvalidTokenError):
+        keys.decode(edited)
+
+
+@pytest.mark.parametrize("exp", ["2000000000", 2000000000.9], ids=["text", "fraction"])
+def test_a_remembered_tokens_expiry_is_read_as_the_verifier_reads_it(monkeypatch, exp):
+    keys = TokenKeys("HS256", SECRET, SECRET)
+    issued = jwt.encode(claims(exp=exp), SECRET, algorithm="HS256")
+    keys.decode(issued)
+    keys.decode(issued)  # remembered: no TypeError on text
+    monkeypatch.setattr("infra.tokens.time.time", lambda: 2000000000.5)
+    with pytest.raises(InvalidTokenError, match="expired"):
+        keys.decode(issued)
