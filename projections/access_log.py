@@ -54,11 +54,16 @@ class AccessLog:
 
     @staticmethod
     def record(tx: ViewTransaction, entries: list[AccessEntry]) -> None:
-        tx.executemany(
-            "INSERT INTO access_log (read_at, actor_id, role, actor_clinic, patient_id,"
-            " patient_clinic, resource, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(e.read_at.isoformat(), e.actor_id, e.role, e.actor_clinic, e.patient_id,
-              e.patient_clinic, e.resource, e.outcome) for e in entries])
+        """One INSERT statement for all the entries of a read (mostly one)."""
+        for start in range(0, len(entries), 500):
+            chunk = entries[start:start + 500]
+            tx.execute(
+                "INSERT INTO access_log (read_at, actor_id, role, actor_clinic, patient_id,"
+                " patient_clinic, resource, outcome) VALUES "
+                + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk)),
+                [value for e in chunk for value in (
+                    e.read_at.isoformat(), e.actor_id, e.role, e.actor_clinic, e.patient_id,
+                    e.patient_clinic, e.resource, e.outcome)])
 
     @staticmethod
     def page(tx: ViewTransaction, where: AccessFilter, after: int = 0,
