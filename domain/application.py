@@ -8,7 +8,12 @@ from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
-from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    LRUCache,
+    project_aggregate,
+)
 from eventsourcing.domain import Aggregate, datetime_now_with_tzinfo
 from eventsourcing.persistence import JSONTranscoder, RecordConflictError
 
@@ -42,6 +47,16 @@ class Recorded:
 
 
 @dataclass(frozen=True)
+class Owned:
+    """A patient's or course's record and whose it is: the patient it belongs to and their
+    clinic. Set when the record is created and never changed, so it is safe to remember."""
+
+    id: UUID
+    patient_id: UUID
+    clinic: str
+
+
+@dataclass(frozen=True)
 class ScreeningRecorded(Recorded):
     result: str
     reasons: tuple[str, ...]
@@ -53,6 +68,7 @@ class ClinicalRecords(Application):
     name = "ClinicalRecords"
     snapshotting_intervals = {Patient: 50, TreatmentCourse: 50}
     attempts_on_conflict = 5
+    owners_remembered = 100_000  # about 30 MB at most
 
     def __init__(self, env: dict[str, str] | None = None, *, vault: KeyVault,
                  policy: ClinicPolicy | None = None, snapshot_interval: int = 50,
@@ -63,6 +79,7 @@ class ClinicalRecords(Application):
         self.vault = vault
         self.policy = policy or ClinicPolicy()
         self.clock = clock
+        self._owners: LRUCache[UUID, tuple[type, Owned]] = LRUCache(self.owners_remembered)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -241,6 +258,27 @@ class ClinicalRecords(Application):
     def course(self, course_id: UUID, as_of: datetime | None = None) -> TreatmentCourse:
         """The course now, or as it stood at a past instant (server time)."""
         return self._get(TreatmentCourse, course_id, as_of)
+
+    def owned(self, kind: type[Patient | TreatmentCourse], record_id: UUID) -> Owned:
+        """Whose patient or course this is: read once, then remembered (NotFoundError for an
+        unknown id or a record of another kind)."""
+        owned = self.known_owner(kind, record_id)
+        if owned is None:
+            record = self._get(kind, record_id)
+            owned = Owned(record_id, getattr(record, "patient_id", record_id), record.clinic)
+            self._owners.put(record_id, (kind, owned))
+        return owned
+
+    def known_owner(self, kind: type[Patient | TreatmentCourse],
+                    record_id: UUID) -> Owned | None:
+        """Whose record this is if already remembered (None: not yet read), without I/O."""
+        try:
+            found_kind, owned = self._owners.get(record_id)
+        except KeyError:
+            return None
+        if found_kind is not kind:
+            raise NotFoundError(f"no {kind.__name__} {record_id}")
+        return owned
 
     def entry(self, record_id: UUID, version: int) -> Aggregate.Event:
         """One entry of a patient's or course's record, by its version."""

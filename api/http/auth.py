@@ -61,7 +61,7 @@ def caller_of(claims: dict) -> Caller:
     return caller
 
 
-def authenticated(request: Request, services: ServicesDep,
+async def authenticated(request: Request, services: ServicesDep,
                   credentials: Annotated[HTTPAuthorizationCredentials | None,
                                          Depends(bearer)]) -> Caller:
     if credentials is None:
@@ -75,7 +75,7 @@ def authenticated(request: Request, services: ServicesDep,
 def allowed(permission: Permission):
     """A dependency: the caller, if their role grants the permission (else 403)."""
 
-    def check(caller: Annotated[Caller, Depends(authenticated)]) -> Caller:
+    async def check(caller: Annotated[Caller, Depends(authenticated)]) -> Caller:
         if not may(caller.role, permission):
             raise Problem(403, "role_not_permitted",
                           f"a {caller.role} may not {permission.value}")

@@ -6,20 +6,21 @@ import re
 from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request
+from starlette.concurrency import run_in_threadpool
 
 from api.http.errors import Problem
 from domain.application import ClinicalRecords
 from infra.services import Services
 
 
-def services_of(request: Request) -> Services:
+async def services_of(request: Request) -> Services:
     return request.app.state.services
 
 
 ServicesDep = Annotated[Services, Depends(services_of)]
 
 
-def records_of(request: Request) -> ClinicalRecords:
+async def records_of(request: Request) -> ClinicalRecords:
     return request.app.state.services.records
 
 
@@ -28,7 +29,7 @@ Records = Annotated[ClinicalRecords, Depends(records_of)]
 ETAG = re.compile(r'^(?:W/)?"(\d{1,9})"$')
 
 
-def expected_version(if_match: Annotated[str | None, Header(
+async def expected_version(if_match: Annotated[str | None, Header(
         description='The version you last read, as its ETag ("3"); 412 if it moved on.')]
         = None) -> int | None:
     if if_match is None or if_match.strip() == "*":
@@ -43,15 +44,19 @@ def expected_version(if_match: Annotated[str | None, Header(
 ExpectedVersion = Annotated[int | None, Depends(expected_version)]
 
 
-def caught_up(services: ServicesDep, min_position: Annotated[int | None, Query(
+async def caught_up(services: ServicesDep, min_position: Annotated[int | None, Query(
         ge=0, le=2**62, description="Serve only once the views include this log position "
         "(the position a write returned); 503 with Retry-After if they do not in time.")]
         = None) -> None:
-    if min_position and min_position > services.log_position():  # no write returned it
+    if min_position:
+        await run_in_threadpool(_wait_for_views, services, min_position)
+
+
+def _wait_for_views(services: Services, min_position: int) -> None:
+    if min_position > services.log_position():  # no write returned it
         raise Problem(422, "position_not_recorded", f"nothing is recorded at {min_position}",
                       field="min_position")
-    if min_position:
-        services.wait_for_views(min_position)
+    services.wait_for_views(min_position)
 
 
 FreshViews = Depends(caught_up)

@@ -28,10 +28,9 @@ def plan_course(patient: PatientInScope, body: PlanIn, caller: Prescriber, recor
 def read_course(course: CourseInScope, caller: ClinicalReader, records: Records,
                 response: Response, as_of: AsOf = None) -> CourseOut:
     """The course now, or replayed to how it stood at `as_of` (server time)."""
-    if as_of is not None:
-        course = records.course(course.id, as_of)
-    tagged(response, course.version)
-    return CourseOut.of(course)
+    found = records.course(course.id, as_of)
+    tagged(response, found.version)
+    return CourseOut.of(found)
 
 
 @router.post("/courses/{course_id}/plan", status_code=201)

@@ -49,10 +49,9 @@ def search_patients(request: Request, caller: DirectoryReader, services: Service
 def read_patient(patient: PatientInScope, caller: ClinicalReader, records: Records,
                  response: Response, as_of: AsOf = None) -> PatientOut:
     """The patient's record now, or replayed to how it stood at `as_of` (server time)."""
-    if as_of is not None:
-        patient = records.patient(patient.id, as_of)
-    tagged(response, patient.version)
-    return PatientOut.of(patient, _personal_data(records, patient, as_of))
+    found = records.patient(patient.id, as_of)
+    tagged(response, found.version)
+    return PatientOut.of(found, _personal_data(records, found, as_of))
 
 
 @router.post("/{patient_id}/personal-data", status_code=201)
