@@ -75,14 +75,16 @@ def catch_up_seconds(runner, worker: subprocess.Popen, total: int) -> float:
     return time.perf_counter() - started
 
 
-def clinic_requests(patients: list, courses: list):
+def clinic_requests(patients: list, treated: list):
     """Walk the stored patients (progress, then history); every tenth request an injection."""
     turns, injection = itertools.count(), bodies.injection(1, volume="0.01")
 
     def request(client: httpx.Client, i: int) -> httpx.Response:
         turn = next(turns)
         if turn % 10 == 9:
-            return client.post(f"/courses/{courses[i][1]}/injections", json=injection)
+            courses = treated[i][1]
+            return client.post(f"/courses/{courses[turn // 10 % len(courses)]}/injections",
+                               json=injection)
         view = ("progress", "history")[turn % 2]
         return client.get(f"/patients/{patients[turn // 2 % len(patients)]}/{view}")
 
@@ -92,11 +94,11 @@ def clinic_requests(patients: list, courses: list):
 def drive(url: str, patients: list, seconds: float, clients: int) -> float:
     """Requests per second of the clinic's mix over `clients` keep-alive clients."""
     headers = clinician()
-    courses = prepare_courses(url, headers, clients)
+    treated = prepare_courses(url, headers, clients)
     sessions = [httpx.Client(base_url=f"{url}/v1", headers=headers, timeout=60)
                 for _ in range(clients)]
     try:
-        return load(sessions, seconds, clinic_requests(patients, courses))[0]
+        return load(sessions, seconds, clinic_requests(patients, treated))[0]
     finally:
         for session in sessions:
             session.close()
