@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 import pytest
@@ -37,10 +38,25 @@ def busy_course(clinic, records, entries: int, course_id=None):
 
 
 def start_worker(settings, batch_size: int) -> subprocess.Popen:
+    """A worker process; what it says on stderr goes to a file (a pipe nobody reads could
+    fill and stall it), read back by `said`."""
     env = {**os.environ, "MESOLEDGER_DATABASE_URL": settings.database_url,
            "MESOLEDGER_PROJECTION_BATCH_SIZE": str(batch_size)}
-    return subprocess.Popen([sys.executable, "-m", "infra.worker"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    told = tempfile.TemporaryFile()
+    worker = subprocess.Popen([sys.executable, "-m", "infra.worker"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=told)
+    worker.told = told
+    return worker
+
+
+def said(*workers: subprocess.Popen) -> str:
+    """What the workers wrote on stderr, for a failing assertion's message."""
+    told = []
+    for number, worker in enumerate(workers, start=1):
+        worker.told.seek(0)
+        told.append(f"worker {number} (exit {worker.poll()}):\n"
+                    + worker.told.read().decode(errors="replace")[-4000:])
+    return "\n".join(told)
 
 
 def wait_until(condition, timeout: float = 30.0) -> None:
@@ -142,11 +158,11 @@ def test_standby_worker_takes_over_when_the_active_one_is_killed(clinic, records
     course_id = busy_course(clinic, records, 5)
     first, second = start_worker(settings, 50), start_worker(settings, 50)
     try:
-        assert runner.wait_for(clinic.log_position(), timeout=30)
+        assert runner.wait_for(clinic.log_position(), timeout=30), said(first, second)
         first.send_signal(signal.SIGKILL)
         first.wait(10)
         busy_course(clinic, records, 5, course_id)
-        assert runner.wait_for(clinic.log_position(), timeout=30)
+        assert runner.wait_for(clinic.log_position(), timeout=30), said(first, second)
     finally:
         for worker in (first, second):
             worker.kill()
