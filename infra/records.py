@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from domain.application import ClinicalRecords
+from infra.collector import collect_less_often
 from infra.database import Database
 from infra.key_vault import SqlKeyVault
 from infra.outages import reconnect_every_second
@@ -30,8 +31,11 @@ def library_env(settings: Settings) -> dict[str, str]:
 
 def open_records(settings: Settings, clock: Callable[[], datetime] | None = None
                  ) -> ClinicalRecords:
-    """The clinic's records on the configured database (created on first use)."""
+    """The clinic's records on the configured database (created on first use). Tunes the
+    process that opens them, too: pools reconnect once a second, and the cycle collector
+    runs less often (infra/collector.py)."""
     reconnect_every_second()
+    collect_less_often()
     env = library_env(settings)  # first: it makes the SQLite file's directory
     vault = SqlKeyVault(Database(settings.key_vault_url or settings.database_url))
     options = {"clock": clock} if clock else {}
