@@ -12,8 +12,8 @@ algorithms request is then ``fold`` of at most ``log2(n)`` stored hashes
 
 from __future__ import annotations
 
-import base64
 import json
+from binascii import b2a_base64
 from collections.abc import Callable, Sequence
 from hashlib import sha256
 
@@ -36,26 +36,25 @@ def event_leaf_data(position: int, originator_id: object, version: int, topic: s
                     state: bytes) -> bytes:
     """The canonical bytes of one stored event (DESIGN 5.1): a compact JSON array of the
     log position, record id, version, topic and the state bytes as stored, in base64."""
-    fields = [position, str(originator_id), version, topic, base64.b64encode(state).decode()]
-    if _json_as_is(fields):  # the usual case, without the cost of the JSON encoder
-        return '[{},"{}",{},"{}","{}"]'.format(*fields).encode()
+    record = str(originator_id)
+    if type(position) is int and type(version) is int and _plain(record) and _plain(topic):
+        # The usual case, without the cost of the JSON encoder (base64 is always plain).
+        return b'[%d,"%s",%d,"%s","%s"]' % (position, record.encode(), version, topic.encode(),
+                                            b2a_base64(state, newline=False))
+    fields = [position, record, version, topic, b2a_base64(state, newline=False).decode()]
     return json.dumps(fields, separators=(",", ":")).encode()
 
 
-def _json_as_is(fields: list) -> bool:
-    """Whether json.dumps writes these numbers and strings unchanged: exact ints, and text
-    of printable ASCII without quote or backslash (base64 always is)."""
-    position, record, version, topic, _ = fields
-    return type(position) is int and type(version) is int and _plain(record) and _plain(topic)
-
-
 def _plain(text: str) -> bool:
+    """Whether json.dumps writes this text unchanged: printable ASCII without quote or
+    backslash."""
     return text.isascii() and text.isprintable() and '"' not in text and "\\" not in text
 
 
-def event_leaf_hash(stored) -> bytes:
-    """Leaf hash of a stored event (a Notification: id, originator, version, topic, state)."""
-    return leaf_hash(event_leaf_data(stored.id, stored.originator_id,
+def event_leaf_hash(stored, record_id: str | None = None) -> bytes:
+    """Leaf hash of a stored event (a Notification: id, originator, version, topic, state);
+    `record_id`, the originator id as text, when the caller has it already."""
+    return leaf_hash(event_leaf_data(stored.id, record_id or stored.originator_id,
                                      stored.originator_version, stored.topic, stored.state))
 
 

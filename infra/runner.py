@@ -11,7 +11,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 from domain.application import ClinicalRecords
 from infra.outages import DATABASE_UNAVAILABLE
@@ -33,6 +35,7 @@ class CatchUpRunner:
         self.projections = {p.name: p for p in projections}
         self.batch_size = batch_size
         self.lock = RunnerLock(views.database)
+        self._reader = ThreadPoolExecutor(1, thread_name_prefix="projections-read-ahead")
         with views.transaction() as tx:
             tx.execute(TRACKING)
             for projection in projections:
@@ -63,12 +66,17 @@ class CatchUpRunner:
     # --- catching up --------------------------------------------------------------------
 
     def catch_up(self) -> int:
-        """Apply everything recorded so far; return how many events were applied."""
+        """Apply everything recorded so far; return how many events were applied. While a
+        batch commits, the next one is read: the database commits without holding Python's
+        lock, so a second core decodes the next events meanwhile."""
         applied, start = 0, min(self._positions(list(self.projections)).values()) + 1
-        while batch := self._batch_from(start):
-            self._apply(batch, start)
+        batch = self._batch_from(start)
+        while batch:
+            following = batch[-1].position + 1  # every view has now applied the batch
+            with self._applying(batch, start):
+                reading = self._reader.submit(self._batch_from, following)
             applied += len(batch)
-            start = batch[-1].position + 1  # every view has now applied the batch
+            batch, start = reading.result(), following
         return applied
 
     def _batch_from(self, start: int) -> list[Change]:
@@ -77,10 +85,16 @@ class CatchUpRunner:
         return [Change(n.id, n, to_event(n)) for n in notifications]
 
     def _apply(self, batch: list[Change], start: int) -> None:
+        with self._applying(batch, start):
+            pass
+
+    @contextmanager
+    def _applying(self, batch: list[Change], start: int) -> Iterator[None]:
         """One view transaction for the batch read from `start`: each view takes what it
         has not yet applied, and its position moves with it (all of it rolls back if another
-        runner got there). A view behind `start` (a rebuild reset it meanwhile) is left for
-        the next catch-up, which starts from it, rather than given a gap."""
+        runner got there); the body runs just before the commit. A view behind `start` (a
+        rebuild reset it meanwhile) is left for the next catch-up, which starts from it,
+        rather than given a gap."""
         with self.views.transaction(durable=False) as tx:
             done = _tracked(tx, list(self.projections))
             for name, projection in self.projections.items():
@@ -90,6 +104,7 @@ class CatchUpRunner:
                 if todo:
                     projection.apply(tx, todo)
                     _track(tx, name, done[name], todo[-1].position)
+            yield
 
     def rebuild(self, name: str, *more: str) -> int:
         """Drop one view (or several) and replay it from the start of the log; several

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any, Protocol
 
 from eventsourcing.persistence import Notification
@@ -21,18 +20,17 @@ class Change:
     event: Any
     record_id: str = field(init=False)
     """The id of the record (patient, course, …) the event belongs to, as text."""
+    leaf_hash: bytes = field(init=False, repr=False)
+    """This event's leaf in the Merkle log, computed once for every view that needs it."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "record_id", str(self.stored.originator_id))
+        record_id = str(self.stored.originator_id)
+        object.__setattr__(self, "record_id", record_id)
+        object.__setattr__(self, "leaf_hash", event_leaf_hash(self.stored, record_id))
 
     @property
     def event_type(self) -> str:
         return type(self.event).__name__
-
-    @cached_property
-    def leaf_hash(self) -> bytes:
-        """This event's leaf in the Merkle log, computed once for every view that needs it."""
-        return event_leaf_hash(self.stored)
 
 
 class ViewTransaction(Protocol):
