@@ -31,7 +31,7 @@ from domain.personal_data import (
     unseal,
 )
 from domain.screening import Screening, ScreeningAnswers
-from domain.transcodings import register_transcodings
+from domain.transcodings import RecordTranscoder, register_transcodings
 from domain.values import Actor, ClinicPolicy, clinical_time
 
 A = TypeVar("A", bound=Aggregate)
@@ -80,6 +80,11 @@ class ClinicalRecords(Application):
         self.policy = policy or ClinicPolicy()
         self.clock = clock
         self._owners: LRUCache[UUID, tuple[type, Owned]] = LRUCache(self.owners_remembered)
+
+    def construct_transcoder(self) -> JSONTranscoder:
+        transcoder = RecordTranscoder()
+        self.register_transcodings(transcoder)
+        return transcoder
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

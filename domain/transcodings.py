@@ -43,15 +43,19 @@ class ValueObjectAsDict(Transcoding):
         self.type = cls
         self.name = cls.__name__
         self.fields = dataclasses.fields(cls)
+        self.field_names = {f.name for f in self.fields}
 
     def encode(self, obj: Any) -> dict[str, Any]:
         return {f.name: getattr(obj, f.name) for f in self.fields}
 
     def decode(self, data: dict[str, Any]) -> Any:
         obj = object.__new__(self.type)
-        for f in self.fields:
-            value = data[f.name] if f.name in data else _default_of(f)
-            object.__setattr__(obj, f.name, tuple(value) if isinstance(value, list) else value)
+        if data.keys() != self.field_names:  # written before a field was added or removed
+            data = {f.name: data[f.name] if f.name in data else _default_of(f)
+                    for f in self.fields}
+        # Straight into the instance's dict: a frozen dataclass refuses setattr.
+        obj.__dict__.update({name: tuple(value) if type(value) is list else value
+                             for name, value in data.items()})
         return obj
 
 
@@ -60,6 +64,19 @@ def _default_of(field: dataclasses.Field) -> Any:
     if field.default_factory is not dataclasses.MISSING:
         return field.default_factory()
     return field.default
+
+
+class RecordTranscoder(JSONTranscoder):
+    """The library's JSON transcoder, reading a little faster: its hook runs for every JSON
+    object in a stored event (a dozen per injection), and most are not transcoded values."""
+
+    def _decode_obj(self, d: dict[str, Any]) -> Any:
+        if len(d) == 2 and "_type_" in d and "_data_" in d:
+            try:
+                return self.names[d["_type_"]].decode(d["_data_"])
+            except KeyError:
+                return super()._decode_obj(d)  # names the unknown type
+        return d
 
 
 def register_transcodings(transcoder: JSONTranscoder) -> None:

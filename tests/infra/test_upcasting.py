@@ -31,3 +31,11 @@ def test_value_object_stored_without_a_later_field_takes_its_default(records):
     without = stored.replace(b',"supervisor":"u-9"', b"")
     assert without != stored
     assert records.mapper.transcoder.decode(without) == dose()
+
+
+def test_value_object_stored_with_a_field_since_removed_loads_without_it(records):
+    stored = records.mapper.transcoder.encode(dose())
+    with_more = stored.replace(b'"supervisor":null', b'"supervisor":null,"retired":"x"')
+    assert with_more != stored
+    read = records.mapper.transcoder.decode(with_more)
+    assert read == dose() and not hasattr(read, "retired")
