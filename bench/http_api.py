@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.figures import Figure, emit  # noqa: E402
-from bench.stores import postgres_url  # noqa: E402
+from bench.stores import postgres_url, settle_postgres  # noqa: E402
 from infra.database import Database  # noqa: E402
 from infra.tokens import TokenKeys  # noqa: E402
 from tests.api import bodies  # noqa: E402
@@ -161,6 +161,7 @@ def main() -> None:
                                {"BARE_CONNINFO": Database(url).postgres_conninfo()})
         try:
             patients = prepare_courses(ours_url, headers, args.clients)
+            settle_postgres()
             results = run_phases(ours_url, bare_url, headers, patients, args.seconds)
         finally:
             stop(ours)
