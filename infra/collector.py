@@ -3,7 +3,7 @@
 CPython walks its youngest objects after every 700 new containers (dicts, lists, events…).
 A catch-up batch keeps some twenty per event alive for a thousand events, and a request
 builds a few thousand, so at 700 the collector walks the same live objects again and again:
-about a seventh of a SQLite catch-up's time (bench/projections.py). Reference counting still
+about a tenth of a SQLite catch-up's time (bench/projections.py). Reference counting still
 frees every acyclic object at once; only garbage in cycles waits a little longer.
 """
 
