@@ -5,6 +5,7 @@ from __future__ import annotations
 from domain.application import ClinicalRecords
 from infra.runner import CatchUpRunner
 from infra.settings import Settings
+from infra.table_setup import creating_tables
 from infra.views import ViewDatabase
 from projections.area_progress import AreaProgress
 from projections.audit_trail import AuditTrail
@@ -21,5 +22,6 @@ def all_projections(records: ClinicalRecords) -> list:
 def open_runner(records: ClinicalRecords, settings: Settings) -> CatchUpRunner:
     views = ViewDatabase(settings.database_url, pool_size=settings.view_pool_size,
                          wait_seconds=settings.view_pool_wait_seconds)
-    return CatchUpRunner(records, views, all_projections(records),
-                         batch_size=settings.projection_batch_size)
+    with creating_tables(views.database):
+        return CatchUpRunner(records, views, all_projections(records),
+                             batch_size=settings.projection_batch_size)

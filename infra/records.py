@@ -11,6 +11,7 @@ from infra.database import Database
 from infra.key_vault import SqlKeyVault
 from infra.outages import reconnect_every_second
 from infra.settings import Settings
+from infra.table_setup import creating_tables
 
 # The library's recorders, plus marking an idempotent request in its events' transaction.
 RECORDERS = {True: "infra.requests:PostgresRecorder", False: "infra.requests:SQLiteRecorder"}
@@ -37,7 +38,8 @@ def open_records(settings: Settings, clock: Callable[[], datetime] | None = None
     reconnect_every_second()
     collect_less_often()
     env = library_env(settings)  # first: it makes the SQLite file's directory
-    vault = SqlKeyVault(Database(settings.key_vault_url or settings.database_url))
     options = {"clock": clock} if clock else {}
-    return ClinicalRecords(env, vault=vault, policy=settings.policy,
-                           snapshot_interval=settings.snapshot_interval, **options)
+    with creating_tables(Database(settings.database_url)):
+        vault = SqlKeyVault(Database(settings.key_vault_url or settings.database_url))
+        return ClinicalRecords(env, vault=vault, policy=settings.policy,
+                               snapshot_interval=settings.snapshot_interval, **options)

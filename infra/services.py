@@ -15,6 +15,7 @@ from infra.projecting import open_runner
 from infra.records import open_records
 from infra.runner import CatchUpRunner
 from infra.settings import Settings
+from infra.table_setup import creating_tables
 from infra.tokens import TokenKeys
 from projections.access_log import AccessEntry, AccessLog
 
@@ -107,8 +108,10 @@ def open_services(settings: Settings, clock: Callable[[], datetime] | None = Non
     now = clock or (lambda: datetime.now(UTC))
     records = open_records(settings, clock=clock)
     runner = open_runner(records, settings)
-    with runner.views.transaction() as tx:
-        AccessLog.create(tx, postgres=runner.views.is_postgres)
-    return Services(settings, records, runner,
-                    Integrity(runner, load_signing_key(settings.signing_key_path)),
-                    IdempotencyKeys(runner.views), TokenKeys.from_settings(settings), now)
+    with creating_tables(runner.views.database):
+        with runner.views.transaction() as tx:
+            AccessLog.create(tx, postgres=runner.views.is_postgres)
+        integrity, idempotency = (Integrity(runner, load_signing_key(settings.signing_key_path)),
+                                  IdempotencyKeys(runner.views))
+    return Services(settings, records, runner, integrity, idempotency,
+                    TokenKeys.from_settings(settings), now)
