@@ -62,6 +62,9 @@ class Waiter:
     def wait(self, timeout: float) -> None:
         threading.Event().wait(timeout)
 
+    def forget_news(self) -> None:
+        """Drop news already received (the runner is about to read the log anyway)."""
+
 
 class NotifyWaiter(Waiter):
     """Wakes as soon as the event store NOTIFYs its channel, or after the timeout."""
@@ -71,4 +74,10 @@ class NotifyWaiter(Waiter):
 
     def wait(self, timeout: float) -> None:
         for _ in self.conn.notifies(timeout=timeout, stop_after=1):
+            pass
+
+    def forget_news(self) -> None:
+        """Each save NOTIFYs once; without this, a catch-up that applied twenty saves
+        would be followed by twenty wake-ups that find nothing new."""
+        for _ in self.conn.notifies(timeout=0):
             pass
