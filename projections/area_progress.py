@@ -2,9 +2,9 @@
 
 Course events become facts (`progress_courses`, `progress_entries`); after each batch the
 area rows of every course the batch touched are recomputed from its live facts, once per
-course (area_tally.py does the arithmetic). The facts stored before the batch are read once;
-the batch's own facts are taken from memory, not read back. Voided entries drop out of
-every figure.
+course (area_tally.py does the arithmetic). The facts stored before the batch are read once,
+or not at all when this runner stored the course last (see Remembered); the batch's own facts
+are taken from memory, not read back. Voided entries drop out of every figure.
 """
 
 from __future__ import annotations
@@ -12,6 +12,9 @@ from __future__ import annotations
 import json
 from datetime import UTC, date
 from decimal import Decimal
+from typing import NamedTuple
+
+from eventsourcing.application import LRUCache
 
 from domain.course_rules import ACTIVE
 from projections.area_tally import Entry, area_rows
@@ -20,7 +23,6 @@ from projections.base import Change, ViewTransaction, rows_in
 COURSE_TOPIC = "mesoledger.TreatmentCourse."
 STATUSES = {"Suspended": "suspended", "Resumed": ACTIVE, "Completed": "completed",
             "Discontinued": "discontinued"}
-RESHAPE_COURSE = {"Planned", "PlanAmended", *STATUSES}  # events that rewrite progress_courses
 TABLES = {  # name → (columns, primary key); the course's own state is one JSON document
     "progress_courses": ("course_id TEXT NOT NULL, course TEXT NOT NULL", "course_id"),
     "progress_entries": (
@@ -48,6 +50,16 @@ def _columns(table: str) -> tuple[str, ...]:
 
 
 AREA_COLUMNS, SCORE_COLUMNS = _columns("area_progress"), _columns("area_scores")
+
+
+class Remembered(NamedTuple):
+    """A course's live entries once its event at `last_position` was applied. They stand
+    while the course's stored document names the same last position: after a batch that
+    rolled back, or events applied by another runner, it names another, and the entries are
+    read again. A rebuild in this process forgets them all."""
+
+    last_position: int
+    entries: list[Entry]
 
 
 def _entry(change: Change) -> Entry | None:
@@ -79,8 +91,13 @@ class AreaProgress:
 
     name = "area_progress"
     tables = tuple(TABLES)
+    courses_remembered = 2_000
+
+    def __init__(self) -> None:
+        self._remembered: LRUCache[str, Remembered] = LRUCache(self.courses_remembered)
 
     def create(self, tx: ViewTransaction) -> None:
+        self._remembered = LRUCache(self.courses_remembered)  # a rebuild starts afresh
         for table, (columns, key) in TABLES.items():
             tx.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns}, PRIMARY KEY ({key}))")
         tx.execute("CREATE INDEX IF NOT EXISTS area_progress_by_patient"
@@ -90,20 +107,43 @@ class AreaProgress:
         mine = [c for c in changes if c.stored.topic.startswith(COURSE_TOPIC)]
         if not mine:
             return
+        last_position = {c.record_id: c.position for c in mine}
+        touched = sorted(last_position)
         planned_now = {c.record_id for c in mine if c.event_type == "Planned"}
-        earlier = sorted({c.record_id for c in mine} - planned_now)
-        courses, live = _load_courses(tx, earlier), _live_entries(tx, earlier)
-        changed: set[str] = set()
+        courses = _load_courses(tx, [i for i in touched if i not in planned_now])
+        live = self._live_entries(tx, courses)
         entries: list[Entry] = []
         voids: list[tuple[str, int]] = []
         for change in mine:
-            _record(change, courses, changed, entries, voids)
-        _replace(tx, "progress_courses", ("course_id", "course"), sorted(changed),
-                 [(course_id, json.dumps(courses[course_id])) for course_id in sorted(changed)])
+            _record(change, courses, entries, voids)
+        for course_id, course in courses.items():
+            course["last_position"] = last_position[course_id]
+        _replace(tx, "progress_courses", ("course_id", "course"), touched,
+                 [(course_id, json.dumps(courses[course_id])) for course_id in touched])
         tx.insert("progress_entries", Entry._fields, entries)
         tx.executemany("UPDATE progress_entries SET voided = 1"
                        " WHERE course_id = ? AND version = ?", voids)
-        _recompute(tx, courses, live, entries, set(voids))
+        for course_id, course_entries in _recompute(tx, courses, live, entries,
+                                                    set(voids)).items():
+            self._remembered.put(course_id, Remembered(last_position[course_id],
+                                                       course_entries))
+
+    def _live_entries(self, tx: ViewTransaction, courses: dict[str, dict]
+                      ) -> dict[str, list[Entry]]:
+        """The entries of these courses not voided before this batch: remembered if the
+        course is stored as this runner last left it, else read."""
+        live, unknown = {}, []
+        for course_id, course in courses.items():
+            try:
+                remembered = self._remembered.get(course_id)
+            except KeyError:
+                remembered = None
+            if remembered is not None and remembered.last_position == course.get(
+                    "last_position"):
+                live[course_id] = list(remembered.entries)
+            else:
+                unknown.append(course_id)
+        return live | _read_live_entries(tx, unknown)
 
     # --- queries ------------------------------------------------------------------------
 
@@ -119,7 +159,7 @@ class AreaProgress:
         return _read(tx, "course_id", str(course_id))
 
 
-def _record(change: Change, courses: dict, changed: set, entries: list, voids: list) -> None:
+def _record(change: Change, courses: dict, entries: list, voids: list) -> None:
     """Fold one course event into the batch's course state, new facts and voids."""
     event, kind, course_id = change.event, change.event_type, change.record_id
     if kind == "Planned":
@@ -136,8 +176,6 @@ def _record(change: Change, courses: dict, changed: set, entries: list, voids: l
         voids.append((course_id, event.entry_version))
     elif entry := _entry(change):
         entries.append(entry)
-    if kind in RESHAPE_COURSE:
-        changed.add(course_id)
 
 
 def _plan(plan) -> dict:
@@ -150,8 +188,8 @@ def _load_courses(tx: ViewTransaction, ids: list[str]) -> dict[str, dict]:
     return {course_id: json.loads(course) for course_id, course in rows}
 
 
-def _live_entries(tx: ViewTransaction, ids: list[str]) -> dict[str, list[Entry]]:
-    """The entries of these courses not voided before this batch."""
+def _read_live_entries(tx: ViewTransaction, ids: list[str]) -> dict[str, list[Entry]]:
+    """The entries of these courses not voided before this batch, as stored."""
     live: dict[str, list[Entry]] = {}
     for row in rows_in(tx, f"SELECT {', '.join(Entry._fields)} FROM progress_entries"
                        " WHERE voided = 0 AND", "course_id", ids):
@@ -160,18 +198,21 @@ def _live_entries(tx: ViewTransaction, ids: list[str]) -> dict[str, list[Entry]]
 
 
 def _recompute(tx: ViewTransaction, courses: dict[str, dict], live: dict[str, list[Entry]],
-               new: list[Entry], voided: set[tuple[str, int]]) -> None:
-    """Rewrite the area rows of each course from its entries, less the voided ones."""
+               new: list[Entry], voided: set[tuple[str, int]]) -> dict[str, list[Entry]]:
+    """Rewrite the area rows of each course from its entries, less the voided ones; return
+    each course's live entries."""
     for entry in new:
         live.setdefault(entry.course_id, []).append(entry)
-    areas, scores = [], []
+    areas, scores, live_now = [], [], {}
     for course_id, course in courses.items():
-        entries = [e for e in live.get(course_id, ()) if (course_id, e.version) not in voided]
+        entries = live_now[course_id] = [e for e in live.get(course_id, ())
+                                         if (course_id, e.version) not in voided]
         course_areas, course_scores = area_rows(course, entries)
         areas += course_areas
         scores += course_scores
     _replace(tx, "area_scores", SCORE_COLUMNS, list(courses), scores)
     _replace(tx, "area_progress", AREA_COLUMNS, list(courses), areas)
+    return live_now
 
 
 def _replace(tx: ViewTransaction, table: str, columns: tuple, ids: list[str],

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
+from eventsourcing.application import LRUCache
+
 from projections.base import Change, ViewTransaction
 from projections.paging import Where
 from projections.paging import page as paged
@@ -46,6 +48,8 @@ class AuditFilter:
 class AuditTrail:
     name = "audit_trail"
     tables = ("audit_trail",)
+    owners_remembered = 100_000
+    """Whose a record is never changes, so it is read once per record, not once per batch."""
 
     def create(self, tx: ViewTransaction) -> None:
         tx.execute(
@@ -58,6 +62,9 @@ class AuditTrail:
                        f" ON audit_trail ({column}, position)")
         tx.execute("CREATE INDEX IF NOT EXISTS audit_by_record"
                    " ON audit_trail (aggregate_id, version)")
+
+    def __init__(self) -> None:
+        self._owners: LRUCache[str, tuple[str, str]] = LRUCache(self.owners_remembered)
 
     def apply(self, tx: ViewTransaction, changes: list[Change]) -> None:
         owners: dict[str, tuple[str | None, str | None]] = {}
@@ -77,22 +84,31 @@ class AuditTrail:
                 change.stored.originator_version, patient_id, clinic, event_type,
                 change.leaf_hash.hex())
 
-    @staticmethod
-    def _owner(tx, event, aggregate_type: str, record_id: str, owners: dict):
+    def _owner(self, tx, event, aggregate_type: str, record_id: str, owners: dict):
         """Which patient and clinic an event belongs to (from its record's first entry)."""
         if record_id not in owners:
             if aggregate_type == "MrnIndex":
                 patient = str(event.patient_id)
-                owners[record_id] = (patient, AuditTrail._owner(
+                owners[record_id] = (patient, self._owner(
                     tx, None, "Patient", patient, owners)[1])
             elif hasattr(event, "clinic"):
                 patient = record_id if aggregate_type == "Patient" else str(event.patient_id)
                 owners[record_id] = (patient, event.clinic)
+                self._owners.put(record_id, owners[record_id])
             else:
-                owners[record_id] = tx.one(
-                    "SELECT patient_id, clinic FROM audit_trail"
-                    " WHERE aggregate_id = ? AND version = 1", (record_id,)) or (None, None)
+                owners[record_id] = self._first_entry_owner(tx, record_id)
         return owners[record_id]
+
+    def _first_entry_owner(self, tx, record_id: str) -> tuple[str | None, str | None]:
+        try:
+            return self._owners.get(record_id)
+        except KeyError:
+            found = tx.one("SELECT patient_id, clinic FROM audit_trail"
+                           " WHERE aggregate_id = ? AND version = 1", (record_id,))
+            if found is None:
+                return None, None
+            self._owners.put(record_id, found)
+            return found
 
     # --- queries ------------------------------------------------------------------------
 

@@ -3,8 +3,11 @@
 from dataclasses import replace
 from decimal import Decimal
 
+import pytest
+
 from domain.entries import CoursePlan
 from domain.values import Site
+from infra.projecting import open_runner
 from projections.area_progress import AreaProgress
 from tests.clinic import (
     ABDOMEN,
@@ -228,3 +231,25 @@ def test_view_rebuilt_in_small_batches_equals_the_live_view(clinic, records, run
     runner.rebuild("area_progress")
 
     assert views(AreaProgress.for_patient, patient_id) == live and len(live) == 3
+
+
+def test_a_course_moved_on_by_another_runner_is_read_afresh(clinic, records, settings, views):
+    """Each runner remembers the courses it wrote; what another runner wrote in between, or
+    a batch that rolled back, must not be mistaken for what is stored."""
+    course_id = clinic.formulated_course(LEFT_THIGH)
+    given = [records.inject(course_id, dose(1, volume="1"), CLINICIAN)]
+    assert row(views(AreaProgress.for_course, course_id), LEFT_THIGH)["volume_ml"] == 1
+    other = open_runner(records, settings)
+    try:
+        given.append(records.inject(course_id, dose(1, volume="2"), CLINICIAN))
+        with pytest.raises(RuntimeError), other.views.transaction() as tx:
+            other.projections["area_progress"].apply(tx, other._batch_from(given[-1].position))
+            raise RuntimeError("the batch's transaction fails")
+        given.append(records.inject(course_id, dose(1, volume="4"), CLINICIAN))
+        other.catch_up()
+        given.append(records.inject(course_id, dose(2, volume="3"), CLINICIAN))
+
+        area = row(views(AreaProgress.for_course, course_id), LEFT_THIGH)
+    finally:
+        other.views.close()
+    assert (area["volume_ml"], area["sessions_done"]) == (10, 2)
