@@ -91,7 +91,7 @@ class AreaProgress:
 
     name = "area_progress"
     tables = tuple(TABLES)
-    courses_remembered = 2_000
+    courses_remembered = 500  # the courses being treated now; a few MB
 
     def __init__(self) -> None:
         self._remembered: LRUCache[str, Remembered] = LRUCache(self.courses_remembered)

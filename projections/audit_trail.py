@@ -48,7 +48,7 @@ class AuditFilter:
 class AuditTrail:
     name = "audit_trail"
     tables = ("audit_trail",)
-    owners_remembered = 100_000
+    owners_remembered = 20_000  # about 5 MB
     """Whose a record is never changes, so it is read once per record, not once per batch."""
 
     def create(self, tx: ViewTransaction) -> None:
