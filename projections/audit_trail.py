@@ -51,6 +51,9 @@ class AuditTrail:
     owners_remembered = 20_000  # about 5 MB
     """Whose a record is never changes, so it is read once per record, not once per batch."""
 
+    def __init__(self) -> None:
+        self._owners: LRUCache[str, tuple[str, str]] = LRUCache(self.owners_remembered)
+
     def create(self, tx: ViewTransaction) -> None:
         tx.execute(
             "CREATE TABLE IF NOT EXISTS audit_trail (position BIGINT PRIMARY KEY,"
@@ -62,9 +65,6 @@ class AuditTrail:
                        f" ON audit_trail ({column}, position)")
         tx.execute("CREATE INDEX IF NOT EXISTS audit_by_record"
                    " ON audit_trail (aggregate_id, version)")
-
-    def __init__(self) -> None:
-        self._owners: LRUCache[str, tuple[str, str]] = LRUCache(self.owners_remembered)
 
     def apply(self, tx: ViewTransaction, changes: list[Change]) -> None:
         owners: dict[str, tuple[str | None, str | None]] = {}
