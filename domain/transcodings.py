@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import typing
 from datetime import date
 from typing import Any
 
@@ -36,27 +37,39 @@ class ValueObjectAsDict(Transcoding):
 
     Decoding restores the object as it was stored without re-running its validation, so a
     vocabulary that changes later never makes an old record unreadable. JSON has no tuples,
-    so list fields come back as the tuples they were.
+    so tuple fields come back as the tuples they were.
     """
 
     def __init__(self, cls: type) -> None:
         self.type = cls
         self.name = cls.__name__
         self.fields = dataclasses.fields(cls)
-        self.field_names = {f.name for f in self.fields}
+        self.field_names = tuple(f.name for f in self.fields)
+        hints = typing.get_type_hints(cls)
+        self.tuple_fields = tuple(f.name for f in self.fields if _is_tuple(hints[f.name]))
 
     def encode(self, obj: Any) -> dict[str, Any]:
         return {f.name: getattr(obj, f.name) for f in self.fields}
 
     def decode(self, data: dict[str, Any]) -> Any:
-        obj = object.__new__(self.type)
-        if data.keys() != self.field_names:  # written before a field was added or removed
+        # Decoded each time a record is loaded or a view reads the log: kept to the few
+        # steps it needs (encode writes the fields in their declared order).
+        if tuple(data) != self.field_names:  # written before a field was added or removed
             data = {f.name: data[f.name] if f.name in data else _default_of(f)
                     for f in self.fields}
-        # Straight into the instance's dict: a frozen dataclass refuses setattr.
-        obj.__dict__.update({name: tuple(value) if type(value) is list else value
-                             for name, value in data.items()})
+        for name in self.tuple_fields:
+            if type(data[name]) is list:
+                data[name] = tuple(data[name])
+        obj = object.__new__(self.type)
+        # The decoded dict becomes the instance's: a frozen dataclass refuses setattr.
+        object.__setattr__(obj, "__dict__", data)
         return obj
+
+
+def _is_tuple(hint: Any) -> bool:
+    """Whether a field holds a tuple (`tuple[...]`, or optionally one)."""
+    return typing.get_origin(hint) is tuple or any(
+        typing.get_origin(arg) is tuple for arg in typing.get_args(hint))
 
 
 def _default_of(field: dataclasses.Field) -> Any:
