@@ -1,7 +1,9 @@
 """The route class of patient-scoped routers: reads are access-logged, writes idempotent.
 
 Access log: every GET that touches patient data writes who, whose record, what and the
-outcome (refusals included) and commits it before the response leaves.
+outcome (refusals included) and commits it before the response leaves: a read that answers
+is logged on its worker thread just after it returns (one trip to a thread, not two), a
+refusal on the event loop.
 Idempotency: a POST with an `Idempotency-Key` is claimed before it runs; a retry with the
 same body gets the first response, with another body a 422, and nothing is recorded twice,
 even when the server that ran the first died before answering (infra/idempotency.py).
@@ -19,7 +21,8 @@ import inspect
 import json
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, nullcontext, suppress
-from dataclasses import replace
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
 from urllib.parse import quote
 from weakref import WeakValueDictionary
 
@@ -46,7 +49,8 @@ class ClinicRoute(APIRoute):
                  **options) -> None:
         if methods and "POST" in methods:
             responses = {**WRITE_PROBLEMS, **(responses or {})}
-        super().__init__(path, _on_a_worker_thread(endpoint), methods=methods,
+        answered = options.get("status_code") or 200
+        super().__init__(path, _on_a_worker_thread(endpoint, answered), methods=methods,
                          responses=responses, **options)
 
     def get_route_handler(self) -> Handler:
@@ -58,43 +62,77 @@ class ClinicRoute(APIRoute):
         return handler
 
 
-def _on_a_worker_thread(endpoint: Callable) -> Callable:
+def _on_a_worker_thread(endpoint: Callable, answered: int) -> Callable:
     """A plain (blocking) endpoint, run on a worker thread as FastAPI would, but seen by
     FastAPI as async: it then checks the response on the event loop instead of taking a
-    second trip to a worker thread for it."""
+    second trip to a worker thread for it. A logged read that returns is logged there and
+    then, as `answered` (the route's status)."""
     if inspect.iscoroutinefunction(endpoint):
         return endpoint
 
+    def answer_and_log(*args, **kwargs):
+        result = endpoint(*args, **kwargs)
+        read = _READ.get()
+        if read is not None:
+            outcome = result.status_code if isinstance(result, Response) else answered
+            if entries := _entries(read.request, outcome):
+                read.request.app.state.services.record_access(entries)
+            read.logged = True
+        return result
+
     @functools.wraps(endpoint)
     async def on_a_thread(*args, **kwargs):
-        return await run_in_threadpool(endpoint, *args, **kwargs)
+        return await run_in_threadpool(answer_and_log, *args, **kwargs)
 
     return on_a_thread
 
 
+@dataclass
+class _Read:
+    """A logged read under way, and whether its access entry is written yet."""
+
+    request: Request
+    logged: bool = False
+
+
+_READ: ContextVar[_Read | None] = ContextVar("logged_read", default=None)
+
+
 def access_logged(handler: Handler) -> Handler:
     async def logged(request: Request) -> Response:
+        read = _Read(request)
+        reading = _READ.set(read)
         try:
             response = await handler(request)
         except Exception as error:
             await _record_access(request, problem_of(error).status)
             raise
-        await _record_access(request, response.status_code)
+        finally:
+            _READ.reset(reading)
+        if not read.logged:
+            await _record_access(request, response.status_code)
         return response
 
     return logged
 
 
 async def _record_access(request: Request, outcome: int) -> None:
+    entries = _entries(request, outcome)
+    if entries:
+        await run_in_threadpool(request.app.state.services.record_access, entries)
+
+
+def _entries(request: Request, outcome: int) -> list[AccessEntry]:
+    """One entry per patient the request touched; none without a valid token (nobody to
+    name, and nothing was read)."""
     caller = getattr(request.state, "caller", None)
-    if caller is None:  # no valid token: nobody to name, and nothing was read
-        return
+    if caller is None:
+        return []
     services: Services = request.app.state.services
     subjects = getattr(request.state, "subjects", None) or [(None, None)]
     at = services.clock()
-    entries = [AccessEntry(at, caller.id, caller.role, caller.clinic, patient, clinic,
-                           quote(request.url.path), outcome) for patient, clinic in subjects]
-    await run_in_threadpool(services.record_access, entries)
+    return [AccessEntry(at, caller.id, caller.role, caller.clinic, patient, clinic,
+                        quote(request.url.path), outcome) for patient, clinic in subjects]
 
 
 def idempotent(handler: Handler) -> Handler:

@@ -4,6 +4,7 @@ log and the audit trail carry identifiers only."""
 
 from __future__ import annotations
 
+import inspect
 import json
 import uuid
 
@@ -71,6 +72,25 @@ def test_a_read_of_one_record_writes_one_entry_with_its_outcome(app, client, cha
                 assert [(e["actor_id"], e["role"], e["patient_id"], e["patient_clinic"],
                          e["resource"], e["outcome"]) for e in entries] == [
                     (STAFF_IDS[role], role, chart["patient"], "clinic-a", path, outcome)]
+
+
+def test_a_read_that_answers_is_logged_by_the_read_itself_on_its_worker_thread(
+        app, client, chart, monkeypatch):
+    """One trip to a worker thread per read: the entry is written inside the read's own
+    call, not by a second trip after it (a refusal is logged from the event loop)."""
+    services, writers = app.state.services, []
+    record_access = services.record_access
+
+    def spy(entries):
+        writers.append([frame.function for frame in inspect.stack()])
+        record_access(entries)
+
+    monkeypatch.setattr(services, "record_access", spy)
+    assert client.get(f"/v1/patients/{chart['patient']}/progress",
+                      headers=as_role("clinician")).status_code == 200
+    assert client.get(f"/v1/patients/{chart['patient']}/progress",
+                      headers=as_role("receptionist")).status_code == 403
+    assert ["answer_and_log" in callers for callers in writers] == [True, False]
 
 
 def test_a_read_of_another_clinics_or_an_unknown_record_is_logged_as_404(app, client, chart):
