@@ -10,10 +10,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.http.errors import Problem
 from api.http.permissions import Permission, may
-from api.http.services import ServicesDep
 from domain.errors import InvalidEntry
 from domain.values import Actor
 from domain.vocabulary import ROLES
+from infra.services import Services
 from infra.tokens import InvalidTokenError
 
 ALL_CLINICS = "*"
@@ -61,12 +61,12 @@ def caller_of(claims: dict) -> Caller:
     return caller
 
 
-async def authenticated(request: Request, services: ServicesDep,
-                  credentials: Annotated[HTTPAuthorizationCredentials | None,
-                                         Depends(bearer)]) -> Caller:
+async def authenticated(request: Request, credentials: Annotated[
+        HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Caller:
     if credentials is None:
         raise Problem(401, "missing_token", "send Authorization: Bearer <token>",
                       {"WWW-Authenticate": "Bearer"})
+    services: Services = request.app.state.services
     caller = caller_of(services.tokens.decode(credentials.credentials))
     request.state.caller = caller
     return caller

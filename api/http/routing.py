@@ -138,8 +138,8 @@ def _entries(request: Request, outcome: int) -> list[AccessEntry]:
 def idempotent(handler: Handler) -> Handler:
     async def once(request: Request) -> Response:
         key = request.headers.get("idempotency-key")
-        owner = _owner(request)
-        if key is None or owner is None:
+        owner = None if key is None else _owner(request)
+        if owner is None:
             return await handler(request)
         if not 0 < len(key) <= 200:
             raise Problem(422, "invalid_idempotency_key",

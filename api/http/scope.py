@@ -14,8 +14,7 @@ from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
 from api.http.auth import Caller, authenticated
-from api.http.services import Records
-from domain.application import Owned
+from domain.application import ClinicalRecords, Owned
 from domain.course import TreatmentCourse
 from domain.errors import NotFoundError
 from domain.patient import Patient
@@ -24,7 +23,8 @@ Authenticated = Annotated[Caller, Depends(authenticated)]
 
 
 async def _visible(kind: type[Patient | TreatmentCourse], record_id: UUID, request: Request,
-                   caller: Caller, records: Records) -> Owned:
+                   caller: Caller) -> Owned:
+    records: ClinicalRecords = request.app.state.services.records
     request.state.subjects = [(str(record_id), None)] if kind is Patient else None
     owned = (records.known_owner(kind, record_id)
              or await run_in_threadpool(records.owned, kind, record_id))
@@ -34,14 +34,12 @@ async def _visible(kind: type[Patient | TreatmentCourse], record_id: UUID, reque
     return owned
 
 
-async def visible_patient(patient_id: UUID, request: Request, caller: Authenticated,
-                          records: Records) -> Owned:
-    return await _visible(Patient, patient_id, request, caller, records)
+async def visible_patient(patient_id: UUID, request: Request, caller: Authenticated) -> Owned:
+    return await _visible(Patient, patient_id, request, caller)
 
 
-async def visible_course(course_id: UUID, request: Request, caller: Authenticated,
-                         records: Records) -> Owned:
-    return await _visible(TreatmentCourse, course_id, request, caller, records)
+async def visible_course(course_id: UUID, request: Request, caller: Authenticated) -> Owned:
+    return await _visible(TreatmentCourse, course_id, request, caller)
 
 
 PatientInScope = Annotated[Owned, Depends(visible_patient)]
