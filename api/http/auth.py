@@ -61,21 +61,35 @@ def caller_of(claims: dict) -> Caller:
     return caller
 
 
-async def authenticated(request: Request, credentials: Annotated[
-        HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Caller:
-    if credentials is None:
-        raise Problem(401, "missing_token", "send Authorization: Bearer <token>",
-                      {"WWW-Authenticate": "Bearer"})
-    services: Services = request.app.state.services
-    caller = caller_of(services.tokens.decode(credentials.credentials))
-    request.state.caller = caller
+def bearer_token(request: Request) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header, if the request has one."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token if scheme.lower() == "bearer" and token else None
+
+
+def caller_in(request: Request) -> Caller:
+    """Who the request's token names: decoded once per request, then kept on the request
+    (the access log names them too). 401 without a token or with a bad one."""
+    caller = getattr(request.state, "caller", None)
+    if caller is None:
+        token = bearer_token(request)
+        if token is None:
+            raise Problem(401, "missing_token", "send Authorization: Bearer <token>",
+                          {"WWW-Authenticate": "Bearer"})
+        services: Services = request.app.state.services
+        caller = request.state.caller = caller_of(services.tokens.decode(token))
     return caller
 
 
 def allowed(permission: Permission):
-    """A dependency: the caller, if their role grants the permission (else 403)."""
+    """A dependency: the caller, if their role grants the permission (else 403). `bearer`
+    puts the token in the OpenAPI document; the caller is read from the request itself, so
+    a route's other dependencies (its record in scope) share it without a dependency of
+    their own."""
 
-    async def check(caller: Annotated[Caller, Depends(authenticated)]) -> Caller:
+    async def check(request: Request, _: Annotated[HTTPAuthorizationCredentials | None,
+                                                   Depends(bearer)]) -> Caller:
+        caller = caller_in(request)
         if not may(caller.role, permission):
             raise Problem(403, "role_not_permitted",
                           f"a {caller.role} may not {permission.value}")

@@ -30,7 +30,7 @@ from fastapi import Request, Response
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
-from api.http.auth import caller_of
+from api.http.auth import caller_in
 from api.http.errors import WRITE_PROBLEMS, Problem, problem_of, response_of
 from api.http.respond import recorded_answer
 from infra.idempotency import FirstAnswer, IdempotencyKeys, new_run
@@ -244,13 +244,9 @@ def in_turn(handler: Handler) -> Handler:
 
 def _owner(request: Request) -> str | None:
     """Keys belong to the token's user; without a valid token the route answers 401."""
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        return None
     try:
-        claims = request.app.state.services.tokens.decode(token)
-        return caller_of(claims).owner
-    except InvalidTokenError:
+        return caller_in(request).owner
+    except (Problem, InvalidTokenError):
         return None
 
 

@@ -13,17 +13,16 @@ from uuid import UUID
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
-from api.http.auth import Caller, authenticated
+from api.http.auth import caller_in
 from domain.application import ClinicalRecords, Owned
 from domain.course import TreatmentCourse
 from domain.errors import NotFoundError
 from domain.patient import Patient
 
-Authenticated = Annotated[Caller, Depends(authenticated)]
 
-
-async def _visible(kind: type[Patient | TreatmentCourse], record_id: UUID, request: Request,
-                   caller: Caller) -> Owned:
+async def _visible(kind: type[Patient | TreatmentCourse], record_id: UUID,
+                   request: Request) -> Owned:
+    caller = caller_in(request)
     records: ClinicalRecords = request.app.state.services.records
     request.state.subjects = [(str(record_id), None)] if kind is Patient else None
     owned = (records.known_owner(kind, record_id)
@@ -34,12 +33,12 @@ async def _visible(kind: type[Patient | TreatmentCourse], record_id: UUID, reque
     return owned
 
 
-async def visible_patient(patient_id: UUID, request: Request, caller: Authenticated) -> Owned:
-    return await _visible(Patient, patient_id, request, caller)
+async def visible_patient(patient_id: UUID, request: Request) -> Owned:
+    return await _visible(Patient, patient_id, request)
 
 
-async def visible_course(course_id: UUID, request: Request, caller: Authenticated) -> Owned:
-    return await _visible(TreatmentCourse, course_id, request, caller)
+async def visible_course(course_id: UUID, request: Request) -> Owned:
+    return await _visible(TreatmentCourse, course_id, request)
 
 
 PatientInScope = Annotated[Owned, Depends(visible_patient)]

@@ -44,12 +44,12 @@ async def expected_version(if_match: Annotated[str | None, Header(
 ExpectedVersion = Annotated[int | None, Depends(expected_version)]
 
 
-async def caught_up(services: ServicesDep, min_position: Annotated[int | None, Query(
+async def caught_up(request: Request, min_position: Annotated[int | None, Query(
         ge=0, le=2**62, description="Serve only once the views include this log position "
         "(the position a write returned); 503 with Retry-After if they do not in time.")]
         = None) -> None:
     if min_position:
-        await run_in_threadpool(_wait_for_views, services, min_position)
+        await run_in_threadpool(_wait_for_views, request.app.state.services, min_position)
 
 
 def _wait_for_views(services: Services, min_position: int) -> None:
