@@ -31,7 +31,7 @@ from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
 from api.http.auth import caller_in
-from api.http.errors import WRITE_PROBLEMS, Problem, problem_of, response_of
+from api.http.errors import READ_PROBLEMS, WRITE_PROBLEMS, Problem, problem_of, response_of
 from api.http.respond import recorded_answer
 from infra.idempotency import FirstAnswer, IdempotencyKeys, new_run
 from infra.outages import DATABASE_UNAVAILABLE
@@ -44,14 +44,21 @@ Handler = Callable[[Request], Awaitable[Response]]
 KEPT_HEADERS = ("etag", "location")
 
 
-class ClinicRoute(APIRoute):
+class ProblemRoute(APIRoute):
+    """A route whose OpenAPI entry lists the problems it may answer: those of any route
+    (401, 403, 404, 422, 503), and a write's (409, 412) on a POST."""
+
     def __init__(self, path: str, endpoint: Callable, *, methods=None, responses=None,
                  **options) -> None:
-        if methods and "POST" in methods:
-            responses = {**WRITE_PROBLEMS, **(responses or {})}
+        writes = WRITE_PROBLEMS if methods and "POST" in methods else {}
+        super().__init__(path, endpoint, methods=methods,
+                         responses={**READ_PROBLEMS, **writes, **(responses or {})}, **options)
+
+
+class ClinicRoute(ProblemRoute):
+    def __init__(self, path: str, endpoint: Callable, **options) -> None:
         answered = options.get("status_code") or 200
-        super().__init__(path, _on_a_worker_thread(endpoint, answered), methods=methods,
-                         responses=responses, **options)
+        super().__init__(path, _on_a_worker_thread(endpoint, answered), **options)
 
     def get_route_handler(self) -> Handler:
         handler = super().get_route_handler()

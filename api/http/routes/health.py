@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel
 
+from api.http.routing import ProblemRoute
 from api.http.services import ServicesDep
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], route_class=ProblemRoute)
 
 
 class HealthOut(BaseModel):

@@ -5,12 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.http.auth import IntegrityReader, Verifier
+from api.http.routing import ProblemRoute
 from api.http.schemas.views import CheckpointOut, PublicKeyOut, VerdictOut
 from api.http.services import ServicesDep
 from infra.integrity import public_key_pem
 from infra.verification import verify
 
-router = APIRouter(prefix="/v1/integrity", tags=["integrity"])
+router = APIRouter(prefix="/v1/integrity", tags=["integrity"], route_class=ProblemRoute)
 
 
 @router.get("/checkpoint")

@@ -8,13 +8,14 @@ from fastapi import APIRouter, Query
 from pydantic import AwareDatetime
 
 from api.http.auth import Overseer
+from api.http.routing import ProblemRoute
 from api.http.schemas.common import ONE_LINE
 from api.http.schemas.views import AccessPage, AuditPage
 from api.http.services import FreshViews, ServicesDep
 from projections.access_log import AccessFilter, AccessLog
 from projections.audit_trail import AuditFilter, AuditTrail
 
-router = APIRouter(prefix="/v1", tags=["oversight"])
+router = APIRouter(prefix="/v1", tags=["oversight"], route_class=ProblemRoute)
 Limit = Annotated[int, Query(ge=1, le=1000)]
 Cursor = Annotated[int, Query(ge=0, le=2**62, description="Continue after this cursor")]
 Filter = Annotated[str | None, Query(max_length=200, pattern=ONE_LINE)]
