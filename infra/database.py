@@ -51,10 +51,11 @@ class Database:
                 # one more than its minimum while it fills at start, even for one thread.
                 #   API (40 request threads): library 10 (2 kept open + 8 overflow), views
                 #   10 (MESOLEDGER_VIEW_POOL_SIZE), key vault 4 (infra/key_vault.py),
-                #   runner lock 1, LISTEN 1 (neither with --no-projections) = 26.
+                #   runner lock 1, LISTEN 1, log-reading helper 1 during a long catch-up
+                #   (infra/log_reading.py; none of these three with --no-projections) = 27.
                 #   Worker (one runner thread): library 3, views 2, key vault 2, lock 1,
-                #   LISTEN 1 = 9.
-                # Two API processes and two workers: at most 2 * 26 + 2 * 9 = 70 of the
+                #   LISTEN 1, helper 1 = 10.
+                # Two API processes and two workers: at most 2 * 27 + 2 * 10 = 74 of the
                 # server's max_connections (100 by default, 3 of them kept for superusers).
                 "POSTGRES_POOL_SIZE": "2",
                 "POSTGRES_MAX_OVERFLOW": "8",

@@ -11,15 +11,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Sequence
 
 from domain.application import ClinicalRecords
+from infra.log_reading import Batch, Reading, read_batch
 from infra.outages import DATABASE_UNAVAILABLE
 from infra.runner_lock import RunnerLock
 from infra.views import SqlTransaction, ViewDatabase
-from projections.base import Change, Projection
+from projections.base import Projection
 
 log = logging.getLogger(__name__)
 STAND_BY_AGAIN_AFTER = 1.0  # seconds
@@ -33,6 +32,10 @@ TRACKING = ("CREATE TABLE IF NOT EXISTS projection_positions ("
 
 
 class CatchUpRunner:
+    help_from = 20_000
+    """How many events behind the log a catch-up starts a helper process to read them (one
+    starts in about a third of a second, while this process reads and applies on)."""
+
     def __init__(self, records: ClinicalRecords, views: ViewDatabase,
                  projections: Sequence[Projection], batch_size: int = 1000) -> None:
         self.records = records
@@ -40,7 +43,7 @@ class CatchUpRunner:
         self.projections = {p.name: p for p in projections}
         self.batch_size = batch_size
         self.lock = RunnerLock(views.database)
-        self._reader = ThreadPoolExecutor(1, thread_name_prefix="projections-read-ahead")
+        self._extractors = {p.name: type(p).facts for p in projections}
         with views.transaction() as tx:
             tx.execute(TRACKING)
             for projection in projections:
@@ -71,47 +74,41 @@ class CatchUpRunner:
     # --- catching up --------------------------------------------------------------------
 
     def catch_up(self) -> int:
-        """Apply everything recorded so far; return how many events were applied. While a
-        full batch commits, the next one is read: the database commits without holding
-        Python's lock, so a second core decodes the next events meanwhile. A batch that is
-        not full reached the end of the log, and is the last."""
-        applied, start = 0, min(self._positions(list(self.projections)).values()) + 1
-        batch = self._batch_from(start)
-        while batch:
-            following = batch[-1].position + 1  # every view has now applied the batch
-            more = len(batch) == self.batch_size
-            with self._applying(batch, start):
-                reading = self._reader.submit(self._batch_from, following) if more else None
-            applied += len(batch)
-            batch, start = (reading.result() if reading else []), following
+        """Apply everything recorded so far; return how many events were applied. Far
+        behind the log, a helper process reads each next batch while this one applies the
+        current one (infra/log_reading.py)."""
+        after = self._positions(list(self.projections))
+        applied, start = 0, min(after.values()) + 1
+        with Reading(self.records, self._extractors, after, self.batch_size,
+                     self.help_from) as reading:
+            batch = reading.read(start)
+            while batch.read:
+                reading.read_ahead(batch)
+                self._apply(batch, start)
+                applied, start = applied + batch.read, batch.last + 1
+                batch = reading.following(batch)
         return applied
 
-    def _batch_from(self, start: int) -> list[Change]:
-        notifications = self.records.recorder.select_notifications(start, self.batch_size)
-        to_event = self.records.mapper.to_domain_event
-        return [Change(n.id, n, to_event(n)) for n in notifications]
+    def _read(self, start: int) -> Batch:
+        """The batch from `start`, with every view's facts of it."""
+        return read_batch(self.records, self._extractors, dict.fromkeys(self.projections, 0),
+                          start, self.batch_size)
 
-    def _apply(self, batch: list[Change], start: int) -> None:
-        with self._applying(batch, start):
-            pass
-
-    @contextmanager
-    def _applying(self, batch: list[Change], start: int) -> Iterator[None]:
+    def _apply(self, batch: Batch, start: int) -> None:
         """One view transaction for the batch read from `start`: each view takes what it
         has not yet applied, and its position moves with it (all of it rolls back if another
-        runner got there); the body runs just before the commit. A view behind `start` (a
-        rebuild reset it meanwhile) is left for the next catch-up, which starts from it,
-        rather than given a gap."""
+        runner got there). A view behind `start`, or behind the events the batch has its facts
+        of (a rebuild reset it meanwhile), is left for the next catch-up, which starts from
+        it, rather than given a gap."""
         with self.views.transaction(durable=False) as tx:
             done = _tracked(tx, list(self.projections))
             for name, projection in self.projections.items():
-                if done[name] < start - 1:
+                if not max(start - 1, batch.after[name]) <= done[name] < batch.last:
                     continue
-                todo = [change for change in batch if change.position > done[name]]
-                if todo:
-                    projection.apply(tx, todo)
-                    _track(tx, name, done[name], todo[-1].position)
-            yield
+                facts = batch.of(name, after=done[name])
+                if facts:
+                    projection.apply(tx, facts)
+                _track(tx, name, done[name], batch.last)
 
     def rebuild(self, name: str, *more: str) -> int:
         """Drop one view (or several) and replay it from the start of the log; several

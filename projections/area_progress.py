@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from eventsourcing.application import LRUCache
 
@@ -50,6 +50,12 @@ def _columns(table: str) -> tuple[str, ...]:
 
 
 AREA_COLUMNS, SCORE_COLUMNS = _columns("area_progress"), _columns("area_scores")
+
+
+CourseFact = tuple[int, str, str, Any]
+"""(position, course id, kind, what): the course planned (its state), its plan amended, its
+status changed, an entry voided (the entry's version), or an entry (None for an event that
+is none of these)."""
 
 
 class Remembered(NamedTuple):
@@ -103,19 +109,38 @@ class AreaProgress:
         tx.execute("CREATE INDEX IF NOT EXISTS area_progress_by_patient"
                    " ON area_progress (patient_id, planned_at)")
 
-    def apply(self, tx: ViewTransaction, changes: list[Change]) -> None:
-        mine = [c for c in changes if c.stored.topic.startswith(COURSE_TOPIC)]
-        if not mine:
-            return
-        last_position = {c.record_id: c.position for c in mine}
+    @staticmethod
+    def facts(change: Change) -> CourseFact | None:
+        """What a course event does to the course's state or its entries."""
+        if not change.stored.topic.startswith(COURSE_TOPIC):
+            return None
+        event, kind = change.event, change.event_type
+        if kind == "Planned":
+            what = "planned", {
+                "course_id": change.record_id, "patient_id": str(event.patient_id),
+                "clinic": event.clinic, "indication": event.plan.indication,
+                "planned_at": event.occurred_at.astimezone(UTC).isoformat(),
+                "status": ACTIVE, **_plan(event.plan)}
+        elif kind == "PlanAmended":
+            what = "amended", _plan(event.plan)
+        elif kind in STATUSES:
+            what = "status", STATUSES[kind]
+        elif kind == "EntryVoided":
+            what = "void", event.entry_version
+        else:
+            what = "entry", _entry(change)
+        return change.position, change.record_id, *what
+
+    def apply(self, tx: ViewTransaction, facts: list[CourseFact]) -> None:
+        last_position = {course_id: position for position, course_id, _, _ in facts}
         touched = sorted(last_position)
-        planned_now = {c.record_id for c in mine if c.event_type == "Planned"}
+        planned_now = {course_id for _, course_id, kind, _ in facts if kind == "planned"}
         courses = _load_courses(tx, [i for i in touched if i not in planned_now])
         live = self._live_entries(tx, courses)
         entries: list[Entry] = []
         voids: list[tuple[str, int]] = []
-        for change in mine:
-            _record(change, courses, entries, voids)
+        for _, course_id, kind, what in facts:
+            _record(course_id, kind, what, courses, entries, voids)
         for course_id, course in courses.items():
             course["last_position"] = last_position[course_id]
         _replace(tx, "progress_courses", ("course_id", "course"), touched,
@@ -159,23 +184,19 @@ class AreaProgress:
         return _read(tx, "course_id", str(course_id))
 
 
-def _record(change: Change, courses: dict, entries: list, voids: list) -> None:
-    """Fold one course event into the batch's course state, new facts and voids."""
-    event, kind, course_id = change.event, change.event_type, change.record_id
-    if kind == "Planned":
-        courses[course_id] = {
-            "course_id": course_id, "patient_id": str(event.patient_id),
-            "clinic": event.clinic, "indication": event.plan.indication,
-            "planned_at": event.occurred_at.astimezone(UTC).isoformat(),
-            "status": ACTIVE, **_plan(event.plan)}
-    elif kind == "PlanAmended":
-        courses[course_id] |= _plan(event.plan)
-    elif kind in STATUSES:
-        courses[course_id]["status"] = STATUSES[kind]
-    elif kind == "EntryVoided":
-        voids.append((course_id, event.entry_version))
-    elif entry := _entry(change):
-        entries.append(entry)
+def _record(course_id: str, kind: str, what, courses: dict, entries: list,
+            voids: list) -> None:
+    """Fold one course fact into the batch's course state, new facts and voids."""
+    if kind == "planned":
+        courses[course_id] = dict(what)
+    elif kind == "amended":
+        courses[course_id] |= what
+    elif kind == "status":
+        courses[course_id]["status"] = what
+    elif kind == "void":
+        voids.append((course_id, what))
+    elif what is not None:
+        entries.append(what)
 
 
 def _plan(plan) -> dict:

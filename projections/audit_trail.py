@@ -22,6 +22,21 @@ AMEND = {"PersonalDataAmended", "PlanAmended", "ConsentWithdrawn", "ConditionRes
 
 COLUMNS = ("position", "recorded_at", "actor_id", "actor_role", "action", "aggregate_type",
            "aggregate_id", "version", "patient_id", "clinic", "event_type", "leaf_hash")
+ENTRY_COLUMNS = tuple(column for column in COLUMNS if column not in ("patient_id", "clinic"))
+"""What an event tells of its entry; whose record it is comes from the record's first entry."""
+RECORD = ENTRY_COLUMNS.index("aggregate_id")
+
+Told = tuple[str, str | None] | None
+"""Whose record an event says it is: (patient, clinic); (patient, None) when the clinic is
+that patient's; None when it does not say."""
+
+
+def _told(event, aggregate_type: str, record_id: str) -> Told:
+    if aggregate_type == "MrnIndex":
+        return str(event.patient_id), None
+    if hasattr(event, "clinic"):
+        return (record_id if aggregate_type == "Patient" else str(event.patient_id)), event.clinic
+    return None
 
 
 def action_of(event_type: str) -> str:
@@ -66,37 +81,35 @@ class AuditTrail:
         tx.execute("CREATE INDEX IF NOT EXISTS audit_by_record"
                    " ON audit_trail (aggregate_id, version)")
 
-    def apply(self, tx: ViewTransaction, changes: list[Change]) -> None:
-        owners: dict[str, tuple[str | None, str | None]] = {}
-        for change in changes:
-            self._owner(tx, change.event, kind_of(change.stored.topic)[0], change.record_id,
-                        owners)
-        tx.insert("audit_trail", COLUMNS, (self._entry(change, owners) for change in changes))
-
     @staticmethod
-    def _entry(change: Change, owners: dict) -> tuple:
+    def facts(change: Change) -> tuple[tuple, Told]:
+        """The entry, less whose record it is (ENTRY_COLUMNS), and what the event itself
+        tells of that."""
         aggregate_type, event_type, action = kind_of(change.stored.topic)
         event, record_id = change.event, change.record_id
-        patient_id, clinic = owners[record_id]
         actor = getattr(event, "actor", None)
-        return (change.position, event.timestamp.isoformat(), actor and actor.id,
-                actor and actor.role, action, aggregate_type, record_id,
-                change.stored.originator_version, patient_id, clinic, event_type,
-                change.leaf_hash.hex())
+        entry = (change.position, event.timestamp.isoformat(), actor and actor.id,
+                 actor and actor.role, action, aggregate_type, record_id,
+                 change.stored.originator_version, event_type, change.leaf_hash.hex())
+        return entry, _told(event, aggregate_type, record_id)
 
-    def _owner(self, tx, event, aggregate_type: str, record_id: str, owners: dict):
-        """Which patient and clinic an event belongs to (from its record's first entry)."""
+    def apply(self, tx: ViewTransaction, facts: list[tuple[tuple, Told]]) -> None:
+        owners: dict[str, tuple[str | None, str | None]] = {}
+        for entry, told in facts:
+            self._owner(tx, entry[RECORD], told, owners)
+        tx.insert("audit_trail", (*ENTRY_COLUMNS, "patient_id", "clinic"),
+                  [entry + owners[entry[RECORD]] for entry, _ in facts])
+
+    def _owner(self, tx, record_id: str, told: Told, owners: dict) -> tuple:
+        """Which patient and clinic a record belongs to (from its record's first entry)."""
         if record_id not in owners:
-            if aggregate_type == "MrnIndex":
-                patient = str(event.patient_id)
-                owners[record_id] = (patient, self._owner(
-                    tx, None, "Patient", patient, owners)[1])
-            elif hasattr(event, "clinic"):
-                patient = record_id if aggregate_type == "Patient" else str(event.patient_id)
-                owners[record_id] = (patient, event.clinic)
-                self._owners.put(record_id, owners[record_id])
-            else:
+            if told is None:
                 owners[record_id] = self._first_entry_owner(tx, record_id)
+            elif told[1] is None:  # an MRN index entry: the clinic is its patient's
+                owners[record_id] = (told[0], self._owner(tx, told[0], None, owners)[1])
+            else:
+                owners[record_id] = told
+                self._owners.put(record_id, told)
         return owners[record_id]
 
     def _first_entry_owner(self, tx, record_id: str) -> tuple[str | None, str | None]:

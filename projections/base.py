@@ -1,4 +1,5 @@
-"""What every read model is: tables it owns, and how a batch of recorded events changes them."""
+"""What every read model is: tables it owns, what it takes from each recorded event, and how
+a batch of what it took changes its tables."""
 
 from __future__ import annotations
 
@@ -50,14 +51,21 @@ class ViewTransaction(Protocol):
 
 
 class Projection(Protocol):
-    """A read model. `apply` runs inside the transaction that also moves its position."""
+    """A read model, in two steps. `facts` takes what the view needs from one stored event,
+    or None when it needs nothing: a pure static function of the event, so it may run in the
+    process that reads the log (infra/log_reading.py), and its result must pickle. `apply`
+    writes the facts of a batch, in log order, inside the transaction that also moves the
+    view's position."""
 
     name: str
     tables: tuple[str, ...]
 
     def create(self, tx: ViewTransaction) -> None: ...
 
-    def apply(self, tx: ViewTransaction, changes: list[Change]) -> None: ...
+    @staticmethod
+    def facts(change: Change) -> Any | None: ...
+
+    def apply(self, tx: ViewTransaction, facts: list[Any]) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ voided later stays here, marked voided, and leaves the recall unless asked for.
 from __future__ import annotations
 
 from domain.course import TreatmentCourse
-from projections.base import Change, Insert, Statement, ViewTransaction, rows_in, write_all
+from projections.base import Change, Insert, ViewTransaction, rows_in, write_all
 
 COLUMNS = ("lot", "patient_id", "clinic", "course_id", "injection_version", "area",
            "laterality", "session", "injected_on", "voided")
@@ -38,44 +38,47 @@ class LotExposure:
         tx.execute("CREATE INDEX IF NOT EXISTS lot_exposure_by_lot"
                    " ON lot_exposure (lot, injected_on, patient_id)")
 
-    def apply(self, tx: ViewTransaction, changes: list[Change]) -> None:
-        writes: dict[Statement, list[tuple]] = {PLAN: [], INJECT: [], VOID: []}
-        injections = []
-        for change in changes:
-            event = change.event
-            if isinstance(event, TreatmentCourse.Injected):
-                injections.append(change)
-            elif isinstance(event, TreatmentCourse.EntryVoided):
-                writes[VOID].append((change.record_id, event.entry_version))
-            elif isinstance(event, TreatmentCourse.Planned):
-                writes[PLAN].append((change.record_id, str(event.patient_id), event.clinic))
-        owners = self._owners(tx, writes[PLAN], injections)
-        for change in injections:
-            writes[INJECT] += self._exposures(change, owners.get(change.record_id))
-        write_all(tx, writes)
+    @staticmethod
+    def facts(change: Change) -> tuple[str, tuple] | None:
+        """A course's owner when it is planned, the lots an injection used, a void."""
+        event = change.event
+        if isinstance(event, TreatmentCourse.Injected):
+            dose = event.dose
+            return "inject", (change.record_id, event.originator_version, dose.site.area,
+                              dose.site.laterality, dose.session,
+                              event.occurred_at.date().isoformat(),
+                              tuple(dict.fromkeys(dose.lots)))
+        if isinstance(event, TreatmentCourse.EntryVoided):
+            return "void", (change.record_id, event.entry_version)
+        if isinstance(event, TreatmentCourse.Planned):
+            return "plan", (change.record_id, str(event.patient_id), event.clinic)
+        return None
+
+    def apply(self, tx: ViewTransaction, facts: list[tuple[str, tuple]]) -> None:
+        planned, injections, voids = [], [], []
+        kinds = {"plan": planned, "inject": injections, "void": voids}
+        for kind, row in facts:
+            kinds[kind].append(row)
+        owners = self._owners(tx, planned, injections)
+        exposures = []
+        for course_id, version, area, laterality, session, injected_on, lots in injections:
+            owner = owners.get(course_id)  # none for a course never planned
+            if owner is not None:
+                exposures += [(lot, *owner, course_id, version, area, laterality, session,
+                               injected_on, 0) for lot in lots]
+        write_all(tx, {PLAN: planned, INJECT: exposures, VOID: voids})
 
     @staticmethod
     def _owners(tx: ViewTransaction, planned: list[tuple],
-                injections: list[Change]) -> dict[str, tuple[str, str]]:
+                injections: list[tuple]) -> dict[str, tuple[str, str]]:
         """Patient and clinic of each injected course: planned in this batch, or earlier."""
         owners = {course_id: (patient_id, clinic) for course_id, patient_id, clinic in planned}
-        earlier = sorted({change.record_id for change in injections} - owners.keys())
+        earlier = sorted({injection[0] for injection in injections} - owners.keys())
         for course_id, patient_id, clinic in rows_in(
                 tx, "SELECT course_id, patient_id, clinic FROM lot_courses WHERE",
                 "course_id", earlier):
             owners[course_id] = (patient_id, clinic)
         return owners
-
-    @staticmethod
-    def _exposures(change: Change, owner: tuple[str, str] | None) -> list[tuple]:
-        """One row per distinct lot the injection used (none for a course never planned)."""
-        if owner is None:
-            return []
-        event = change.event
-        dose, injected_on = event.dose, event.occurred_at.date().isoformat()
-        return [(lot, *owner, change.record_id, event.originator_version, dose.site.area,
-                 dose.site.laterality, dose.session, injected_on, 0)
-                for lot in dict.fromkeys(dose.lots)]
 
     # --- queries ------------------------------------------------------------------------
 

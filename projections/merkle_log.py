@@ -23,14 +23,19 @@ class MerkleLog:
         tx.execute("CREATE TABLE IF NOT EXISTS merkle_nodes (level INTEGER NOT NULL,"
                    " idx BIGINT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (level, idx))")
 
-    def apply(self, tx: ViewTransaction, changes: list[Change]) -> None:
+    @staticmethod
+    def facts(change: Change) -> tuple[int, bytes]:
+        """Every stored event is a leaf: its log position and leaf hash."""
+        return change.position, change.leaf_hash
+
+    def apply(self, tx: ViewTransaction, leaves: list[tuple[int, bytes]]) -> None:
         size = self.size(tx)
         # The tree's right edge: the only stored subtrees a new leaf can complete.
         known = _fetch(tx, set(_blocks(0, size)))
         nodes: list[tuple] = []
         tx.insert("merkle_leaves", ("idx", "position", "hash"),
-                  (_leaf(change, index, known, nodes) for index, change in
-                   enumerate(changes, start=size)))
+                  (_leaf(position, leaf, index, known, nodes) for index, (position, leaf) in
+                   enumerate(leaves, start=size)))
         tx.insert("merkle_nodes", ("level", "idx", "hash"), nodes)
 
     # --- queries ------------------------------------------------------------------------
@@ -92,16 +97,16 @@ class MerkleLog:
         return [algorithm(node) for algorithm in algorithms]
 
 
-def _leaf(change: Change, index: int, known: dict, nodes: list) -> tuple:
+def _leaf(position: int, leaf: bytes, index: int, known: dict, nodes: list) -> tuple:
     """The row of leaf `index`; the subtrees it completes go to `nodes`, bottom up."""
-    leaf = known[(0, index)] = change.leaf_hash
+    known[(0, index)] = leaf
     level, idx = 0, index
     while idx % 2 == 1:
         parent = merkle.node_hash(known[(level, idx - 1)], known[(level, idx)])
         level, idx = level + 1, idx // 2
         known[(level, idx)] = parent
         nodes.append((level, idx, parent.hex()))
-    return index, change.position, leaf.hex()
+    return index, position, leaf.hex()
 
 
 def _blocks(start: int, end: int) -> list[tuple[int, int]]:

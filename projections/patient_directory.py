@@ -41,6 +41,45 @@ CLOSE_COURSE = ("UPDATE patient_directory SET active_courses = active_courses - 
                 " WHERE course_id = ? AND status IN ('active', 'suspended'))")
 SET_STATUS = "UPDATE directory_courses SET status = ? WHERE course_id = ?"
 STATEMENTS = (REGISTER, RENAME, SCREEN, PLAN, OPEN_COURSE, CLOSE_COURSE, SET_STATUS)
+NAMED: dict[str, Statement] = {
+    "register": REGISTER, "rename": RENAME, "erase": RENAME, "screen": SCREEN, "plan": PLAN,
+    "open_course": OPEN_COURSE, "close_course": CLOSE_COURSE, "set_status": SET_STATUS}
+"""The statements by the names events' facts give them (a name the facts cannot hold: they
+are made where the log is read, and a statement object would travel with each row)."""
+
+
+def _registered(patient_id: str, event: Patient.Registered) -> list[tuple[str, tuple]]:
+    return [("register", (patient_id, event.sealed_personal_data, event.clinic, event.mrn))]
+
+
+def _amended(patient_id: str, event: Patient.PersonalDataAmended) -> list[tuple[str, tuple]]:
+    return [("rename", (patient_id, event.sealed_personal_data))]
+
+
+def _erased(patient_id: str, _: Patient.PersonalDataErased) -> list[tuple[str, tuple]]:
+    return [("erase", (ERASED, "", patient_id))]
+
+
+def _screened(patient_id: str, event: Patient.Screened) -> list[tuple[str, tuple]]:
+    return [("screen", (event.screening.result, patient_id))]
+
+
+def _planned(course_id: str, event: TreatmentCourse.Planned) -> list[tuple[str, tuple]]:
+    patient_id = str(event.patient_id)
+    return [("plan", (course_id, patient_id, ACTIVE)), ("open_course", (patient_id,))]
+
+
+def _status_changed(course_id: str, event: TreatmentCourse.StatusChanged
+                    ) -> list[tuple[str, tuple]]:
+    status = COURSE_STATUS[type(event)]
+    closing = [("close_course", (course_id,))] if status in (COMPLETED, DISCONTINUED) else []
+    return [*closing, ("set_status", (status, course_id))]
+
+
+WRITES = {Patient.Registered: _registered, Patient.PersonalDataAmended: _amended,
+          Patient.PersonalDataErased: _erased, Patient.Screened: _screened,
+          TreatmentCourse.Planned: _planned, **dict.fromkeys(COURSE_STATUS, _status_changed)}
+"""What each kind of event writes to the directory."""
 
 
 def unsealer(vault: KeyVault) -> Unseal:
@@ -70,14 +109,6 @@ class PatientDirectory:
 
     def __init__(self, unseal_data: Unseal) -> None:
         self.unseal_data = unseal_data
-        self.handlers = {
-            Patient.Registered: self._registered,
-            Patient.PersonalDataAmended: self._amended,
-            Patient.PersonalDataErased: self._erased,
-            Patient.Screened: self._screened,
-            TreatmentCourse.Planned: self._planned,
-            **dict.fromkeys(COURSE_STATUS, self._status_changed),
-        }
 
     def create(self, tx: ViewTransaction) -> None:
         tx.execute("CREATE TABLE IF NOT EXISTS patient_directory (patient_id TEXT PRIMARY KEY,"
@@ -91,50 +122,27 @@ class PatientDirectory:
         tx.execute("CREATE TABLE IF NOT EXISTS directory_courses (course_id TEXT PRIMARY KEY,"
                    " patient_id TEXT NOT NULL, status TEXT NOT NULL)")
 
-    def apply(self, tx: ViewTransaction, changes: list[Change]) -> None:
+    @staticmethod
+    def facts(change: Change) -> list[tuple[str, tuple]] | None:
+        """The writes an event makes, each as (statement name, row); a name comes sealed."""
+        writes = WRITES.get(type(change.event))
+        return None if writes is None else writes(change.record_id, change.event)
+
+    def apply(self, tx: ViewTransaction, facts: list[list[tuple[str, tuple]]]) -> None:
         writes: dict[Statement, list[tuple]] = {statement: [] for statement in STATEMENTS}
-        for change in changes:
-            handler = self.handlers.get(type(change.event))
-            if handler is not None:
-                for statement, row in handler(change.event):
-                    writes[statement].append(row)
+        for writes_of_one_event in facts:
+            for statement, row in writes_of_one_event:
+                if statement == "register":  # (patient id, sealed, clinic, mrn)
+                    row = (row[0], row[2], row[3], *self._name(row[0], row[1]), UNSCREENED, 0)
+                elif statement == "rename":  # (patient id, sealed)
+                    row = (*self._name(row[0], row[1]), row[0])
+                writes[NAMED[statement]].append(row)
         write_all(tx, writes)
 
-    # --- events -------------------------------------------------------------------------
-
-    def _registered(self, event: Patient.Registered) -> list[tuple[Statement, tuple]]:
-        name = self._name(event.originator_id, event.sealed_personal_data)
-        return [(REGISTER, (str(event.originator_id), event.clinic, event.mrn, *name,
-                            UNSCREENED, 0))]
-
-    def _amended(self, event: Patient.PersonalDataAmended) -> list[tuple[str, tuple]]:
-        name = self._name(event.originator_id, event.sealed_personal_data)
-        return [(RENAME, (*name, str(event.originator_id)))]
-
-    @staticmethod
-    def _erased(event: Patient.PersonalDataErased) -> list[tuple[str, tuple]]:
-        return [(RENAME, (ERASED, "", str(event.originator_id)))]
-
-    @staticmethod
-    def _screened(event: Patient.Screened) -> list[tuple[str, tuple]]:
-        return [(SCREEN, (event.screening.result, str(event.originator_id)))]
-
-    @staticmethod
-    def _planned(event: TreatmentCourse.Planned) -> list[tuple[Statement, tuple]]:
-        patient_id = str(event.patient_id)
-        return [(PLAN, (str(event.originator_id), patient_id, ACTIVE)),
-                (OPEN_COURSE, (patient_id,))]
-
-    @staticmethod
-    def _status_changed(event: TreatmentCourse.StatusChanged) -> list[tuple[str, tuple]]:
-        course_id, status = str(event.originator_id), COURSE_STATUS[type(event)]
-        closing = [(CLOSE_COURSE, (course_id,))] if status in (COMPLETED, DISCONTINUED) else []
-        return [*closing, (SET_STATUS, (status, course_id))]
-
-    def _name(self, patient_id: UUID, sealed: str) -> tuple[str, str]:
+    def _name(self, patient_id: str, sealed: str) -> tuple[str, str]:
         """The name and its search key; "[erased]" (found by no name) once the key is gone."""
         try:
-            personal = self.unseal_data(patient_id, sealed)
+            personal = self.unseal_data(UUID(patient_id), sealed)
         except PersonalDataErasedError:
             personal = None
         return (ERASED, "") if personal is None else (personal.name, search_key(personal.name))

@@ -243,7 +243,8 @@ def test_a_course_moved_on_by_another_runner_is_read_afresh(clinic, records, set
     try:
         given.append(records.inject(course_id, dose(1, volume="2"), CLINICIAN))
         with pytest.raises(RuntimeError), other.views.transaction() as tx:
-            other.projections["area_progress"].apply(tx, other._batch_from(given[-1].position))
+            other.projections["area_progress"].apply(
+                tx, other._read(given[-1].position).of("area_progress"))
             raise RuntimeError("the batch's transaction fails")
         given.append(records.inject(course_id, dose(1, volume="4"), CLINICIAN))
         other.catch_up()

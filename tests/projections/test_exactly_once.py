@@ -10,7 +10,6 @@ import time
 import pytest
 
 from infra.runner import CatchUpRunner
-from projections.base import Change
 from tests.clinic import CLINICIAN, outcome
 
 
@@ -88,7 +87,7 @@ def test_redelivered_batch_changes_nothing(clinic, records, runner):
     busy_course(clinic, records, 20)
     runner.catch_up()
     before = view_rows(runner)
-    runner._apply(_batch_from_start(runner), start=1)
+    runner._apply(runner._read(1), start=1)
     assert view_rows(runner) == before
 
 
@@ -100,7 +99,11 @@ class SecondRunner:
     def create(self, tx) -> None:
         pass
 
-    def apply(self, tx, changes) -> None:
+    @staticmethod
+    def facts(change):
+        return change.position
+
+    def apply(self, tx, facts) -> None:
         tx.execute("UPDATE projection_positions SET position = position + 1"
                    " WHERE name = 'audit_trail'")
 
@@ -124,8 +127,7 @@ def test_a_view_reset_by_a_rebuild_during_a_catch_up_gets_no_gap(clinic, records
     runner.catch_up()
     start = clinic.log_position() + 1
     busy_course(clinic, records, 10, course_id)
-    later = [Change(n.id, n, runner.records.mapper.to_domain_event(n))
-             for n in runner.records.recorder.select_notifications(start, 100)]
+    later = runner._read(start)
     with runner.views.transaction() as tx:  # what rebuild("audit_trail") does first
         tx.execute("DELETE FROM audit_trail")
         tx.execute("DELETE FROM projection_positions WHERE name = 'audit_trail'")
@@ -146,11 +148,6 @@ def test_views_rebuilt_together_equal_the_live_views(clinic, records, runner):
 
     assert replayed == clinic.log_position()
     assert view_rows(runner) == live
-
-
-def _batch_from_start(runner):
-    notifications = runner.records.recorder.select_notifications(1, 50)
-    return [Change(n.id, n, runner.records.mapper.to_domain_event(n)) for n in notifications]
 
 
 def test_standby_worker_takes_over_when_the_active_one_is_killed(clinic, records, runner,

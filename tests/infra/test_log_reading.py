@@ -1,0 +1,146 @@
+"""Far behind the log, a helper process reads for the runner: the views come out the same,
+a helper that fails leaves the reading to the runner, and a helper ends with its runner."""
+
+import logging
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import infra.log_reading
+from tests.projections.test_exactly_once import busy_course, view_rows, wait_until
+
+KILLED_RUNNER = """
+import sys, time
+import infra.log_reading
+from infra.projecting import open_runner
+from infra.records import open_records
+from infra.settings import Settings
+
+take = infra.log_reading.Helper.take
+
+def told(helper):
+    batch = take(helper)
+    print("helped" if batch else "failed", flush=True)
+    return batch
+
+infra.log_reading.Helper.take = told
+settings = Settings(database_url=sys.argv[1])
+runner = open_runner(open_records(settings), settings)
+runner.help_from, runner.batch_size = 0, 3
+apply = runner._apply
+runner._apply = lambda batch, start: (apply(batch, start), time.sleep(0.05))
+runner.catch_up()
+"""
+
+
+@pytest.fixture
+def helped(monkeypatch) -> list:
+    """The batches a helper process read (a spy on what it hands over)."""
+    taken = []
+    take = infra.log_reading.Helper.take
+
+    def spied(helper):
+        batch = take(helper)
+        taken.append(batch)
+        return batch
+
+    monkeypatch.setattr(infra.log_reading.Helper, "take", spied)
+    return taken
+
+
+@pytest.fixture
+def far_behind(runner, monkeypatch):
+    """The runner takes every log as far behind, in small batches; reading here is slow, so
+    a helper gets to start before the catch-up ends."""
+    runner.help_from, runner.batch_size = 0, 3
+    read = infra.log_reading.Reading.read
+
+    def slowly(reading, start):
+        time.sleep(0.1)
+        return read(reading, start)
+
+    monkeypatch.setattr(infra.log_reading.Reading, "read", slowly)
+    return runner
+
+
+def read_here(runner) -> dict:
+    runner.help_from = 10**9
+    for name in runner.projections:
+        runner.rebuild(name)
+    return view_rows(runner)
+
+
+def test_views_read_by_a_helper_equal_views_read_here(clinic, records, far_behind, helped):
+    busy_course(clinic, records, 90)
+
+    assert far_behind.catch_up() == clinic.log_position()
+
+    assert [batch for batch in helped if batch is not None], "no batch came from a helper"
+    assert None not in helped
+    assert view_rows(far_behind) == read_here(far_behind)
+
+
+def test_a_helper_that_fails_leaves_the_reading_to_the_runner(clinic, records, far_behind,
+                                                             helped, monkeypatch, caplog):
+    busy_course(clinic, records, 60)
+    monkeypatch.setitem(infra.log_reading.READ_ONLY, "PERSISTENCE_MODULE", "no.such.store")
+
+    with caplog.at_level(logging.WARNING, logger="infra.log_reading"):
+        assert far_behind.catch_up() == clinic.log_position()
+
+    assert "helper failed" in caplog.text
+    assert not [batch for batch in helped if batch is not None]
+    assert view_rows(far_behind) == read_here(far_behind)
+
+
+def test_a_helper_ends_when_its_runner_is_killed(clinic, records, runner, settings):
+    busy_course(clinic, records, 150)
+    project = Path(__file__).resolve().parents[2]
+    doomed = subprocess.Popen([sys.executable, "-c", KILLED_RUNNER, settings.database_url],
+                              cwd=project, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        assert select.select([doomed.stdout], [], [], 60)[0], "no batch came from a helper"
+        assert doomed.stdout.readline() == b"helped\n"
+        helper = helpers_of(doomed.pid)[0]  # at work: it has been asked for the next batch
+        doomed.send_signal(signal.SIGKILL)
+        doomed.wait(10)
+    finally:
+        doomed.kill()
+    wait_until(lambda: ended(helper), timeout=10)
+
+    runner.catch_up()
+    assert view_rows(runner) == read_here(runner)
+
+
+def helpers_of(pid: int) -> list[int]:
+    """The log-reading helpers a process started."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except FileNotFoundError:
+        return []
+    return [int(child) for child in children if "infra.log_reading" in command_of(int(child))]
+
+
+def command_of(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except FileNotFoundError:
+        return ""
+
+
+def ended(pid: int) -> bool:
+    """Gone, or a zombie nobody reaped yet (its parent was killed)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+if not os.path.exists("/proc/self/task"):  # pragma: no cover - Linux only
+    pytestmark = pytest.mark.skip("reads /proc")
