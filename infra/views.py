@@ -2,8 +2,8 @@
 
 Projections write portable SQL with `?` placeholders; this module is the only place that
 knows the drivers. A view transaction commits the view's rows and its tracking position
-together, which is what makes a projection exactly-once. New rows go in with `insert`:
-one executemany on SQLite, one COPY on PostgreSQL (not a round trip per row).
+together, which is what makes a projection exactly-once. New rows go in with `insert`: many
+rows to a statement on SQLite, one COPY on PostgreSQL (not a round trip per row).
 """
 
 from __future__ import annotations
@@ -20,6 +20,9 @@ from psycopg_pool import ConnectionPool
 from infra.database import Database
 from infra.outages import check_if_cut_off
 
+SQLITE_VALUES = 999
+"""Values in one SQLite statement (the oldest versions' limit). New rows go in as many to a
+statement as fit: one step for many rows, not one each (about 5% of a SQLite catch-up)."""
 APPLICATION_NAME = "mesoledger-views"
 """How the pool's connections are named in pg_stat_activity."""
 
@@ -49,8 +52,13 @@ class SqlTransaction:
         if isinstance(rows, Sequence) and not rows:
             return  # an empty COPY would still cost a round trip
         if not self._postgres:
-            marks = ", ".join("?" * len(columns))
-            self._cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+            rows, per = list(rows), max(1, SQLITE_VALUES // len(columns))
+            marks = f"({', '.join('?' * len(columns))})"
+            for start in range(0, len(rows), per):
+                chunk = rows[start:start + per]
+                self._cursor.execute(
+                    f"INSERT INTO {table} ({names}) VALUES {', '.join([marks] * len(chunk))}",
+                    [value for row in chunk for value in row])
             return
         with self._cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for row in rows:
