@@ -59,17 +59,14 @@ def read_batch(records: ClinicalRecords, extractors: Mapping[str, Extract],
     those after its position in `after`."""
     notifications = records.recorder.select_notifications(start, size)
     to_event = records.mapper.to_domain_event
-    facts: dict[str, list[tuple[int, Any]]] = {name: [] for name in extractors}
-    takers = [(extract, after[name], facts[name].append) for name, extract in extractors.items()]
-    for stored in notifications:
-        change = Change(stored.id, stored, to_event(stored))
-        for extract, past, add in takers:
-            if stored.id > past:
-                fact = extract(change)
-                if fact is not None:
-                    add((stored.id, fact))
-    return Batch(len(notifications), notifications[-1].id if notifications else 0, facts,
-                 after)
+    changes = [Change(stored.id, stored, to_event(stored)) for stored in notifications]
+    facts = {name: _facts(extract, changes, after[name]) for name, extract in extractors.items()}
+    return Batch(len(changes), changes[-1].position if changes else 0, facts, after)
+
+
+def _facts(extract: Extract, changes: list[Change], after: int) -> list[tuple[int, Any]]:
+    return [(change.position, fact) for change in changes
+            if change.position > after and (fact := extract(change)) is not None]
 
 
 class Reading:
