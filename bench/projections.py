@@ -230,10 +230,13 @@ def rebuild_rss(backend: str, url: str, sizes: list[int]) -> None:
             print(f"{backend:8} rebuild of all views at {total:>9,} events: peak RSS "
                   f"{found['peak_rss_mb']:6.1f} MB | RSS before {found['rss_before_mb']:.1f} MB,"
                   f" highest per quarter of the rebuild {found['rss_by_quarter_mb']} MB"
+                  f" | its log-reading helper {found['helper_peak_rss_mb']:.1f} MB at most"
                   f" | {total / found['seconds']:,.0f} events/s", flush=True)
             emit(Figure("projections", backend, f"rebuild peak RSS at {total:,} events",
                         found["peak_rss_mb"], "MB", "RSS before the rebuild",
                         found["rss_before_mb"]),
+                 Figure("projections", backend, f"rebuild's helper RSS at {total:,} events",
+                        found["helper_peak_rss_mb"], "MB"),
                  Figure("projections", backend, f"rebuild at {total:,} events",
                         total / found["seconds"], "events/s"))
     finally:

@@ -5,7 +5,8 @@
 Opens the records and the catch-up runner as the worker does, rebuilds every view from the
 start of the log in one replay, and prints one JSON object: events replayed, seconds, the
 resident set size (RSS) before the rebuild, the highest RSS sampled in each quarter of it,
-and the process's peak RSS. `bench/projections.py --rss` runs it on one store at growing
+the process's peak RSS, and the highest RSS sampled of the helper process that reads the log
+for it (infra/log_reading.py). `bench/projections.py --rss` runs it on one store at growing
 sizes: the same figures at every size mean memory does not grow with the log.
 
 The peak is the kernel's high-water mark (VmHWM in /proc/self/status), not getrusage's
@@ -37,18 +38,36 @@ def rss_mb(field: str = "VmRSS", pid: int | str = "self") -> float:
     raise LookupError(field)
 
 
+def children_rss_mb() -> float:
+    """The RSS of this process's children now, together (0 with none)."""
+    children = [child for tasks in Path("/proc/self/task").glob("*/children")
+                for child in tasks.read_text().split()]
+    total = 0.0
+    for child in children:
+        try:
+            total += rss_mb(pid=child)
+        except (FileNotFoundError, LookupError):  # ended meanwhile
+            pass
+    return total
+
+
 class RssSampler(threading.Thread):
-    """Notes the RSS every SAMPLE_EVERY_S until stopped."""
+    """Notes this process's RSS, and its children's, every SAMPLE_EVERY_S until stopped."""
 
     def __init__(self) -> None:
         super().__init__(daemon=True)
         self.samples: list[float] = []
+        self.children_peak = 0.0
         self.stopped = threading.Event()
 
     def run(self) -> None:
-        self.samples.append(rss_mb())
+        self.sample()
         while not self.stopped.wait(SAMPLE_EVERY_S):
-            self.samples.append(rss_mb())
+            self.sample()
+
+    def sample(self) -> None:
+        self.samples.append(rss_mb())
+        self.children_peak = max(self.children_peak, children_rss_mb())
 
     def by_quarter(self) -> list[float]:
         """The highest sample in each quarter of the run (fewer for a very short run)."""
@@ -74,7 +93,8 @@ def rebuild(url: str) -> dict:
         records.close()
     return {"events": replayed, "seconds": round(seconds, 3),
             "rss_before_mb": round(before, 1), "rss_by_quarter_mb": sampler.by_quarter(),
-            "peak_rss_mb": round(rss_mb("VmHWM"), 1)}
+            "peak_rss_mb": round(rss_mb("VmHWM"), 1),
+            "helper_peak_rss_mb": round(sampler.children_peak, 1)}
 
 
 if __name__ == "__main__":
