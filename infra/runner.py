@@ -102,13 +102,16 @@ class CatchUpRunner:
         it, rather than given a gap."""
         with self.views.transaction(durable=False) as tx:
             done = _tracked(tx, list(self.projections))
+            moved: dict[int, list[str]] = {}  # the views that applied it, by where they were
             for name, projection in self.projections.items():
                 if not max(start - 1, batch.after[name]) <= done[name] < batch.last:
                     continue
                 facts = batch.of(name, after=done[name])
                 if facts:
                     projection.apply(tx, facts)
-                _track(tx, name, done[name], batch.last)
+                moved.setdefault(done[name], []).append(name)
+            for old, names in moved.items():
+                _track(tx, names, old, batch.last)
 
     def rebuild(self, name: str, *more: str) -> int:
         """Drop one view (or several) and replay it from the start of the log; several
@@ -157,13 +160,15 @@ def _tracked(tx: SqlTransaction, names: Sequence[str]) -> dict[str, int]:
     return {name: found.get(name, 0) for name in names}
 
 
-def _track(tx: SqlTransaction, name: str, old: int, new: int) -> None:
-    """Move the position; refuses (and so rolls back the batch) if another runner moved it."""
+def _track(tx: SqlTransaction, names: list[str], old: int, new: int) -> None:
+    """Move the positions of views that were at `old`, in one statement; refuses (and so
+    rolls back the batch) if another runner moved one of them."""
     if old == 0:
-        tx.execute("INSERT INTO projection_positions (name, position) VALUES (?, ?)",
-                   (name, new))
+        tx.executemany("INSERT INTO projection_positions (name, position) VALUES (?, ?)",
+                       [(name, new) for name in names])
         return
-    tx.execute("UPDATE projection_positions SET position = ? WHERE name = ? AND position = ?",
-               (new, name, old))
-    if tx.rowcount != 1:
-        raise AnotherRunnerError(f"{name}: another runner moved the position; batch rolled back")
+    tx.execute("UPDATE projection_positions SET position = ? WHERE position = ? AND name IN"
+               f" ({', '.join('?' * len(names))})", (new, old, *names))
+    if tx.rowcount != len(names):
+        raise AnotherRunnerError(f"{', '.join(names)}: another runner moved a position;"
+                                 " batch rolled back")

@@ -115,7 +115,7 @@ def test_a_batch_refused_for_one_view_applies_to_no_view(clinic, records, runner
     before = view_rows(runner), {name: runner.position(name) for name in runner.projections}
     raced = CatchUpRunner(records, runner.views, [SecondRunner(), *runner.projections.values()])
 
-    with pytest.raises(RuntimeError, match="another runner moved the position"):
+    with pytest.raises(RuntimeError, match="another runner moved a position"):
         raced.catch_up()
 
     assert (view_rows(runner), {name: runner.position(name) for name in runner.projections}) \
