@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from eventsourcing.application import LRUCache
 
 from domain.course_rules import ACTIVE
-from projections.area_tally import Entry, area_rows
+from projections.area_tally import CourseTally, Entry
 from projections.base import Change, ViewTransaction, rows_in
 
 COURSE_TOPIC = "mesoledger.TreatmentCourse."
@@ -52,6 +52,8 @@ def _columns(table: str) -> tuple[str, ...]:
 AREA_COLUMNS, SCORE_COLUMNS = _columns("area_progress"), _columns("area_scores")
 
 
+Live = tuple[list[Entry], CourseTally | None]
+"""A course's live entries, and their tally if it is known."""
 CourseFact = tuple[int, str, str, Any]
 """(position, course id, kind, what): the course planned (its state), its plan amended, its
 status changed, an entry voided (the entry's version), or an entry (None for an event that
@@ -59,13 +61,14 @@ is none of these)."""
 
 
 class Remembered(NamedTuple):
-    """A course's live entries once its event at `last_position` was applied. They stand
-    while the course's stored document names the same last position: after a batch that
-    rolled back, or events applied by another runner, it names another, and the entries are
-    read again. A rebuild in this process forgets them all."""
+    """A course's live entries, and their tally, once its event at `last_position` was
+    applied. They stand while the course's stored document names the same last position:
+    after a batch that rolled back, or events applied by another runner, it names another,
+    and the entries are read again. A rebuild in this process forgets them all."""
 
     last_position: int
     entries: list[Entry]
+    tally: CourseTally
 
 
 def _entry(change: Change) -> Entry | None:
@@ -149,15 +152,15 @@ class AreaProgress:
         tx.insert("progress_entries", Entry._fields, entries)
         tx.executemany("UPDATE progress_entries SET voided = 1"
                        " WHERE course_id = ? AND version = ?", voids)
-        for course_id, course_entries in _recompute(tx, courses, live, entries,
-                                                    set(voids)).items():
+        for course_id, (course_entries, tally) in _recompute(tx, courses, live, entries,
+                                                             set(voids)).items():
             self._remembered.put(course_id, Remembered(last_position[course_id],
-                                                       course_entries))
+                                                       course_entries, tally))
 
-    def _live_entries(self, tx: ViewTransaction, courses: dict[str, dict]
-                      ) -> dict[str, list[Entry]]:
-        """The entries of these courses not voided before this batch: remembered if the
-        course is stored as this runner last left it, else read."""
+    def _live_entries(self, tx: ViewTransaction, courses: dict[str, dict]) -> dict[str, Live]:
+        """The entries of these courses not voided before this batch, with their tally:
+        remembered if the course is stored as this runner last left it, else read (and not
+        yet tallied)."""
         live, unknown = {}, []
         for course_id, course in courses.items():
             try:
@@ -166,10 +169,11 @@ class AreaProgress:
                 remembered = None
             if remembered is not None and remembered.last_position == course.get(
                     "last_position"):
-                live[course_id] = list(remembered.entries)
+                live[course_id] = (list(remembered.entries), remembered.tally)
             else:
                 unknown.append(course_id)
-        return live | _read_live_entries(tx, unknown)
+        return live | {course_id: (entries, None)
+                       for course_id, entries in _read_live_entries(tx, unknown).items()}
 
     # --- queries ------------------------------------------------------------------------
 
@@ -219,17 +223,26 @@ def _read_live_entries(tx: ViewTransaction, ids: list[str]) -> dict[str, list[En
     return live
 
 
-def _recompute(tx: ViewTransaction, courses: dict[str, dict], live: dict[str, list[Entry]],
-               new: list[Entry], voided: set[tuple[str, int]]) -> dict[str, list[Entry]]:
+def _recompute(tx: ViewTransaction, courses: dict[str, dict], live: dict[str, Live],
+               new: list[Entry], voided: set[tuple[str, int]]) -> dict[str, Live]:
     """Rewrite the area rows of each course from its entries, less the voided ones; return
-    each course's live entries."""
+    each course's live entries and their tally. A tally already made takes the batch's new
+    entries on at its end when it can; voids, a changed plan or a backdated entry have it
+    counted again from the first entry."""
+    added: dict[str, list[Entry]] = {}
     for entry in new:
-        live.setdefault(entry.course_id, []).append(entry)
+        added.setdefault(entry.course_id, []).append(entry)
     areas, scores, live_now = [], [], {}
+    voided_in = {course_id for course_id, _ in voided}
     for course_id, course in courses.items():
-        entries = live_now[course_id] = [e for e in live.get(course_id, ())
-                                         if (course_id, e.version) not in voided]
-        course_areas, course_scores = area_rows(course, entries)
+        before, tally = live.get(course_id, ([], None))
+        entries = before + added.get(course_id, [])
+        if course_id in voided_in:
+            entries, tally = [e for e in entries if (course_id, e.version) not in voided], None
+        tally = (tally and tally.extended(course, added.get(course_id, []))
+                 or CourseTally.of(course, entries))
+        live_now[course_id] = (entries, tally)
+        course_areas, course_scores = tally.rows(course)
         areas += course_areas
         scores += course_scores
     _replace(tx, "area_scores", SCORE_COLUMNS, list(courses), scores)

@@ -2,12 +2,14 @@
 
 An injection into a left or right side rolls up under a planned bilateral site; an entry
 into an area no longer planned keeps its own row (`planned` false), so nothing given is
-hidden. The area_progress view stores the entries and writes the rows made here.
+hidden. The area_progress view stores the entries and writes the rows made here. Entries
+count in clinical order; a tally takes later entries on at its end, so a course being
+treated is not added up again from its first entry at every session.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple
@@ -43,7 +45,8 @@ class AreaKey(NamedTuple):
 
 @dataclass
 class Tally:
-    """What the live entries of one course say about one area."""
+    """What the live entries of one course say about one area (adverse events without a
+    site aside: the course's tally counts those for every area)."""
 
     planned: bool
     sessions: set[int] = field(default_factory=set)
@@ -70,31 +73,64 @@ class Tally:
         elif entry.kind == "adverse_event":
             self.adverse_events += 1
 
-
-def area_rows(course: dict, entries: list[Entry]) -> tuple[list[tuple], list[tuple]]:
-    """The `area_progress` rows and `area_scores` rows of one course, from its live entries."""
-    areas, scores = [], []
-    for key, tally in tallies(course, entries).items():
-        areas.append(_area_row(course, key, tally))
-        scores += [(course["course_id"], *key, scale, *_score(scale, tally))
-                   for scale in sorted(tally.baselines.keys() | tally.latest.keys())]
-    return areas, scores
+    def copy(self) -> Tally:
+        return replace(self, sessions=set(self.sessions), baselines=dict(self.baselines),
+                       latest=dict(self.latest))
 
 
-def tallies(course: dict, entries: list[Entry]) -> dict[AreaKey, Tally]:
-    planned = [AreaKey(*site) for site in course["areas"]]
-    tallied = {key: Tally(planned=True) for key in planned}
-    ratios = {e.formulation_version: e.ratio for e in entries if e.kind == "formulation"}
-    anywhere = 0  # adverse events without a site count for every area
-    for entry in sorted(entries, key=_clinical_order):
-        if entry.kind == "adverse_event" and entry.area is None:
-            anywhere += 1
-        elif entry.kind != "formulation":
-            for key in _rows_for(AreaKey(entry.area, entry.laterality), planned):
-                tallied.setdefault(key, Tally(planned=False)).add(entry, ratios)
-    for tally in tallied.values():
-        tally.adverse_events += anywhere
-    return tallied
+@dataclass
+class CourseTally:
+    """Each area's tally of a course's live entries, counted in clinical order up to `last`
+    (the order of the last one counted)."""
+
+    planned: list[AreaKey]
+    areas: dict[AreaKey, Tally]
+    ratios: dict[int, str | None]
+    """Each formulation version's ratio."""
+    anywhere: int = 0
+    """Adverse events reported without a site: they count for every area."""
+    last: tuple[datetime, int] | None = None
+
+    @classmethod
+    def of(cls, course: dict, entries: list[Entry]) -> CourseTally:
+        """The tally of a course's live entries, counted from the first."""
+        planned = [AreaKey(*site) for site in course["areas"]]
+        tally = cls(planned, {key: Tally(planned=True) for key in planned},
+                    {e.formulation_version: e.ratio for e in entries if e.kind == "formulation"})
+        tally._count(sorted(entries, key=_clinical_order))
+        return tally
+
+    def extended(self, course: dict, entries: list[Entry]) -> CourseTally | None:
+        """This tally with more entries counted (it stays as it was), or None when they
+        cannot simply be counted at its end: the planned areas changed, a new mix changes
+        the ratios, or an entry comes before the last one counted."""
+        ordered = sorted(entries, key=_clinical_order)
+        if ([AreaKey(*site) for site in course["areas"]] != self.planned
+                or any(entry.kind == "formulation" for entry in entries)
+                or (ordered and self.last and _clinical_order(ordered[0]) < self.last)):
+            return None
+        tally = replace(self, areas={key: t.copy() for key, t in self.areas.items()})
+        tally._count(ordered)
+        return tally
+
+    def _count(self, ordered: list[Entry]) -> None:
+        for entry in ordered:
+            if entry.kind == "adverse_event" and entry.area is None:
+                self.anywhere += 1
+            elif entry.kind != "formulation":
+                for key in _rows_for(AreaKey(entry.area, entry.laterality), self.planned):
+                    self.areas.setdefault(key, Tally(planned=False)).add(entry, self.ratios)
+        if ordered:
+            self.last = _clinical_order(ordered[-1])
+
+    def rows(self, course: dict) -> tuple[list[tuple], list[tuple]]:
+        """The `area_progress` rows and `area_scores` rows of the course."""
+        areas, scores = [], []
+        for key, tally in self.areas.items():
+            areas.append(_area_row(course, key, tally, tally.adverse_events + self.anywhere))
+            scores += [(course["course_id"], *key, scale, *_score(scale, tally))
+                       for scale in sorted(tally.baselines.keys() | tally.latest.keys())]
+        return areas, scores
 
 
 def _clinical_order(entry: Entry) -> tuple[datetime, int]:
@@ -109,7 +145,7 @@ def _rows_for(site: AreaKey, planned: list[AreaKey]) -> list[AreaKey]:
     return [p for p in planned if Site.covers(p, site) or Site.covers(site, p)] or [site]
 
 
-def _area_row(course: dict, key: AreaKey, tally: Tally) -> tuple:
+def _area_row(course: dict, key: AreaKey, tally: Tally, adverse_events: int) -> tuple:
     sessions, interval = course["sessions_planned"], course["interval_days"]
     due = None
     if (tally.planned and course["status"] == ACTIVE and tally.last_on
@@ -119,7 +155,7 @@ def _area_row(course: dict, key: AreaKey, tally: Tally) -> tuple:
             course["indication"], course["planned_at"], int(tally.planned),
             len(tally.sessions), sessions, interval, str(tally.volume), tally.points,
             *tally.formulation, tally.last_on and tally.last_on.isoformat(), due,
-            tally.adverse_events, course["status"])
+            adverse_events, course["status"])
 
 
 def _score(scale: str, tally: Tally) -> tuple[str | None, str | None, str | None]:

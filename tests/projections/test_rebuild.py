@@ -1,5 +1,7 @@
 """After any history, a view rebuilt from zero equals the view kept up to date live."""
 
+from datetime import timedelta
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,24 +15,28 @@ from tests.clinic import (
     dose,
     formula,
     outcome,
+    plan,
 )
 from tests.projections.test_exactly_once import rebuilt_rows, view_rows
 
 steps = st.lists(st.one_of(
-    st.tuples(st.just("inject"), st.integers(1, 3), st.sampled_from([LEFT_THIGH, ABDOMEN])),
+    st.tuples(st.just("inject"), st.integers(1, 3), st.sampled_from([LEFT_THIGH, ABDOMEN]),
+              st.integers(1, 3)),  # session, site, formulation version
     st.tuples(st.just("assess"), st.integers(0, 15)),
     st.tuples(st.just("adverse"), st.booleans()),
     st.tuples(st.just("void"), st.integers(2, 40)),
     st.tuples(st.just("resume")),
     st.tuples(st.just("formulate")),
+    st.tuples(st.just("inject earlier"), st.integers(1, 48)),  # hours before the clock
+    st.tuples(st.just("replan"), st.sampled_from([(LEFT_THIGH,), (LEFT_THIGH, ABDOMEN)])),
 ), min_size=5, max_size=30)
 
 
 def take(records, course_id, step, clock) -> None:
     match step:
-        case ("inject", session, site):
-            records.inject(course_id, dose(session, site, volume="1", supervisor="u-clin-1"),
-                           NURSE)
+        case ("inject", session, site, mix):
+            records.inject(course_id, dose(session, site, volume="1", formulation_version=mix,
+                                           supervisor="u-clin-1"), NURSE)
         case ("assess", score):
             records.assess_outcome(course_id, outcome(str(score), "follow_up", 1), CLINICIAN)
         case ("adverse", serious):
@@ -42,6 +48,11 @@ def take(records, course_id, step, clock) -> None:
             records.change_course_status(course_id, "resume", "reviewed", CLINICIAN)
         case ("formulate",):
             records.formulate(course_id, formula(), CLINICIAN)
+        case ("inject earlier", hours):
+            records.inject(course_id, dose(1, ABDOMEN, volume="2", supervisor="u-clin-1"),
+                           NURSE, occurred_at=clock() - timedelta(hours=hours))
+        case ("replan", sites):
+            records.amend_plan(course_id, plan(*sites), "areas changed", CLINICIAN)
 
 
 @settings(max_examples=12, deadline=None,
