@@ -12,6 +12,7 @@ from eventsourcing.application import (
     AggregateNotFoundError,
     Application,
     LRUCache,
+    ProcessingEvent,
     project_aggregate,
 )
 from eventsourcing.domain import Aggregate, datetime_now_with_tzinfo
@@ -326,6 +327,20 @@ class ClinicalRecords(Application):
         last = recordings[-1] if recordings else None
         first = aggregates[0]
         return Recorded(first.id, first.version, last.notification.id if last else 0)
+
+    def _take_snapshots(self, processing_event: ProcessingEvent) -> None:
+        """A snapshot due at a record's new version is taken from the record just saved;
+        the library would read the record back from the store to take it. (One due at an
+        earlier version, when a save holds several entries, is still read back.)"""
+        for event in processing_event.events:
+            aggregate = processing_event.aggregates.get(event.originator_id)
+            interval = self.snapshotting_intervals.get(type(aggregate))
+            if interval is None or event.originator_version % interval:
+                continue
+            if aggregate.version == event.originator_version:
+                self.snapshots.put([type(aggregate).Snapshot.take(aggregate)])
+            else:
+                self.take_snapshot(aggregate.id, event.originator_version)
 
     def _get(self, kind: type[A], aggregate_id: UUID, as_of: datetime | None = None) -> A:
         try:

@@ -6,6 +6,8 @@ voided later stays here, marked voided, and leaves the recall unless asked for.
 
 from __future__ import annotations
 
+from eventsourcing.application import LRUCache
+
 from domain.course import TreatmentCourse
 from projections.base import Change, Insert, ViewTransaction, rows_in, write_all
 
@@ -25,6 +27,11 @@ class LotExposure:
 
     name = "lot_exposure"
     tables = ("lot_exposure", "lot_courses")
+    owners_remembered = 20_000  # about 4 MB
+    """Whose a course is never changes, so it is read once per course, not once per batch."""
+
+    def __init__(self) -> None:
+        self._remembered: LRUCache[str, tuple[str, str]] = LRUCache(self.owners_remembered)
 
     def create(self, tx: ViewTransaction) -> None:
         tx.execute("CREATE TABLE IF NOT EXISTS lot_courses (course_id TEXT PRIMARY KEY,"
@@ -68,16 +75,24 @@ class LotExposure:
                                injected_on, 0) for lot in lots]
         write_all(tx, {PLAN: planned, INJECT: exposures, VOID: voids})
 
-    @staticmethod
-    def _owners(tx: ViewTransaction, planned: list[tuple],
+    def _owners(self, tx: ViewTransaction, planned: list[tuple],
                 injections: list[tuple]) -> dict[str, tuple[str, str]]:
-        """Patient and clinic of each injected course: planned in this batch, or earlier."""
+        """Patient and clinic of each injected course: planned in this batch, remembered,
+        or read."""
         owners = {course_id: (patient_id, clinic) for course_id, patient_id, clinic in planned}
-        earlier = sorted({injection[0] for injection in injections} - owners.keys())
+        for course_id, owner in owners.items():
+            self._remembered.put(course_id, owner)
+        unknown = set()
+        for course_id in {injection[0] for injection in injections} - owners.keys():
+            try:
+                owners[course_id] = self._remembered.get(course_id)
+            except KeyError:
+                unknown.add(course_id)
         for course_id, patient_id, clinic in rows_in(
                 tx, "SELECT course_id, patient_id, clinic FROM lot_courses WHERE",
-                "course_id", earlier):
+                "course_id", sorted(unknown)):
             owners[course_id] = (patient_id, clinic)
+            self._remembered.put(course_id, owners[course_id])
         return owners
 
     # --- queries ------------------------------------------------------------------------
