@@ -109,6 +109,9 @@ class PostgresRecorder(PostgresApplicationRecorder):
 
     def __init__(self, datastore: Any, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
+        # The library names the channel after the table alone, so stores in two schemas of
+        # one database would wake each other's projection runners on every save.
+        self.channel_name = f"{datastore.schema}_{self.channel_name}"
         names = {"schema": Identifier(datastore.schema), "function": Identifier(self.FUNCTION),
                  "events": Identifier(self.events_table_name),
                  "event": Identifier(self.stored_event_type_name),
