@@ -29,6 +29,7 @@ each of which costs a few queries whatever its size (measured in bench/http_api.
 a quiet spell the first save is applied at once."""
 TRACKING = ("CREATE TABLE IF NOT EXISTS projection_positions ("
             " name TEXT PRIMARY KEY, position BIGINT NOT NULL)")
+POSITIONS = "SELECT name, position FROM projection_positions"
 
 
 class CatchUpRunner:
@@ -68,8 +69,7 @@ class CatchUpRunner:
         return True
 
     def _positions(self, names: Sequence[str]) -> dict[str, int]:
-        with self.views.transaction(write=False) as tx:
-            return _tracked(tx, names)
+        return _named(self.views.rows(POSITIONS), names)
 
     # --- catching up --------------------------------------------------------------------
 
@@ -155,8 +155,12 @@ class AnotherRunnerError(RuntimeError):
 
 
 def _tracked(tx: SqlTransaction, names: Sequence[str]) -> dict[str, int]:
+    return _named(tx.rows(POSITIONS), names)
+
+
+def _named(rows: list[tuple], names: Sequence[str]) -> dict[str, int]:
     """Each named view's position (0 for a view that has applied nothing yet)."""
-    found = dict(tx.rows("SELECT name, position FROM projection_positions"))
+    found = dict(rows)
     return {name: found.get(name, 0) for name in names}
 
 

@@ -28,15 +28,23 @@ class MerkleLog:
         """Every stored event is a leaf: its log position and leaf hash."""
         return change.position, change.leaf_hash
 
+    def __init__(self) -> None:
+        self._edge: tuple[int, dict] = (0, {})
+        """The right edge of the tree this view last grew, and its size then. A tree of
+        that size stored has that edge (its leaves are the log's first events, in order)."""
+
     def apply(self, tx: ViewTransaction, leaves: list[tuple[int, bytes]]) -> None:
         size = self.size(tx)
         # The tree's right edge: the only stored subtrees a new leaf can complete.
-        known = _fetch(tx, set(_blocks(0, size)))
+        edge = set(_blocks(0, size))
+        known = dict(self._edge[1]) if self._edge[0] == size else _fetch(tx, edge)
         nodes: list[tuple] = []
         tx.insert("merkle_leaves", ("idx", "position", "hash"),
                   (_leaf(position, leaf, index, known, nodes) for index, (position, leaf) in
                    enumerate(leaves, start=size)))
         tx.insert("merkle_nodes", ("level", "idx", "hash"), nodes)
+        grown = size + len(leaves)
+        self._edge = (grown, {block: known[block] for block in _blocks(0, grown)})
 
     # --- queries ------------------------------------------------------------------------
 

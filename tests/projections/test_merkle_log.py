@@ -3,6 +3,7 @@
 import pytest
 
 from domain import merkle
+from infra.projecting import open_runner
 from projections.merkle_log import MerkleLog
 from tests.projections.test_exactly_once import busy_course
 
@@ -33,3 +34,22 @@ def test_merkle_log_kept_in_any_batches_has_every_root_and_proof_of_the_log(
         assert log.inclusion_proofs(tx, every, len(leaves)) == [
             merkle.inclusion_proof(i, len(leaves), lambda a, b: merkle.root(leaves[a:b]))
             for i in every]
+
+
+def test_a_tree_grown_by_two_runners_in_turn_is_the_tree_of_the_log(clinic, records, runner,
+                                                                    settings):
+    """Each runner remembers the edge of the tree it last grew; the other runner's growth
+    in between must not be built on as if it were not there."""
+    other = open_runner(records, settings)
+    try:
+        course_id = None
+        for turn in (runner, other, runner, other, runner):
+            course_id = busy_course(clinic, records, 3, course_id)
+            turn.batch_size = 2
+            turn.catch_up()
+    finally:
+        other.views.close()
+    leaves = leaf_hashes(records)
+
+    with runner.views.transaction(write=False) as tx:
+        assert MerkleLog().root(tx, len(leaves)) == merkle.root(leaves)
