@@ -14,7 +14,8 @@ from infra.settings import Settings
 from infra.table_setup import creating_tables
 
 # The library's recorders, plus marking an idempotent request in its events' transaction.
-RECORDERS = {True: "infra.requests:PostgresRecorder", False: "infra.requests:SQLiteRecorder"}
+RECORDERS = {True: "infra.postgres_recorder:PostgresRecorder",
+             False: "infra.requests:SQLiteRecorder"}
 
 
 def library_env(settings: Settings) -> dict[str, str]:
