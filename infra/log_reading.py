@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -79,7 +80,7 @@ class Reading:
         self._records, self._extractors, self._after = records, extractors, after
         self._size, self._help_from = size, help_from
         self._helper: Helper | None = None
-        self._asked = False
+        self._judged = self._asked = False
 
     def read(self, start: int) -> Batch:
         """The batch from `start`, read here."""
@@ -90,8 +91,10 @@ class Reading:
         helper starts once far enough behind, and is asked once it is ready."""
         if batch.read < self._size:
             return
-        if self._helper is None and self._far_behind(batch.last + 1):
-            self._helper = Helper(self._records, self._extractors, self._after, self._size)
+        if not self._judged:  # once per catch-up: is it far enough behind to want help?
+            self._judged = True
+            if self._far_behind(batch.last + 1):
+                self._helper = Helper(self._records, self._extractors, self._after, self._size)
         self._asked = self._helper is not None and self._helper.ready()
         if self._asked:
             self._helper.ask(batch.last + 1)
@@ -122,16 +125,21 @@ class Helper:
 
     def __init__(self, records: ClinicalRecords, extractors: Mapping[str, Extract],
                  after: Mapping[str, int], size: int) -> None:
-        ours, theirs = socket.socketpair()
-        with theirs:
-            self._process = subprocess.Popen(  # a fresh interpreter: no threads, no __main__
-                [sys.executable, "-m", "infra.log_reading", str(theirs.fileno())],
-                pass_fds=(theirs.fileno(),), cwd=ROOT, stdin=subprocess.DEVNULL,
-                env={**os.environ, "PYTHONPATH": os.pathsep.join((ROOT, *sys.path))})
-        self._pipe = Connection(ours.detach())
-        self._pipe.send((type(records), {**records.env, **READ_ONLY}, dict(extractors),
-                         dict(after), size))
+        self._pipe: Connection | None = None
+        self._process: subprocess.Popen | None = None
         self._started = self._failed = False
+        try:
+            ours, theirs = socket.socketpair()
+            self._pipe = Connection(ours.detach())
+            with theirs:  # in this process's directory: a relative SQLite path names one file
+                self._process = subprocess.Popen(  # a fresh interpreter: no threads, no __main__
+                    [sys.executable, "-m", "infra.log_reading", str(theirs.fileno())],
+                    pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
+                    env={**os.environ, "PYTHONPATH": os.pathsep.join((ROOT, *sys.path))})
+            self._pipe.send((type(records), {**records.env, **READ_ONLY}, dict(extractors),
+                             dict(after), size))
+        except Exception as error:  # noqa: BLE001 - no process, no pipe: read here
+            self._fail(repr(error))
 
     def ready(self) -> bool:
         """Whether it has started and not failed (without waiting)."""
@@ -166,7 +174,10 @@ class Helper:
         self._failed = True
 
     def close(self) -> None:
-        self._pipe.close()  # the helper reads the end of its pipe, and ends
+        if self._pipe is not None:
+            self._pipe.close()  # the helper reads the end of its pipe, and ends
+        if self._process is None:
+            return
         try:
             self._process.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -178,6 +189,7 @@ def _help(pipe: Connection) -> None:
     """The helper's life: set up as told, then answer each start position with the batch
     read from there, until the runner closes its end (or dies)."""
     collect_less_often()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the runner, and so this
     records_class, env, extractors, after, size = pipe.recv()
     records = records_class(env, vault=None)  # it reads events; it never opens personal data
     pipe.send("ready")
@@ -187,9 +199,13 @@ def _help(pipe: Connection) -> None:
         except EOFError:
             return
         try:
-            pipe.send(read_batch(records, extractors, after, start, size))
+            answer = read_batch(records, extractors, after, start, size)
         except Exception as error:  # noqa: BLE001 - the runner reads it again, and sees why
-            pipe.send(f"{error!r}")
+            answer = f"{error!r}"
+        try:
+            pipe.send(answer)
+        except OSError:  # the runner is gone
+            return
 
 
 if __name__ == "__main__":  # the helper: its batches name this module by its own name

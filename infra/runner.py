@@ -14,7 +14,7 @@ import time
 from collections.abc import Sequence
 
 from domain.application import ClinicalRecords
-from infra.log_reading import Batch, Reading, read_batch
+from infra.log_reading import Batch, Reading
 from infra.outages import DATABASE_UNAVAILABLE
 from infra.runner_lock import RunnerLock
 from infra.views import SqlTransaction, ViewDatabase
@@ -88,11 +88,6 @@ class CatchUpRunner:
                 applied, start = applied + batch.read, batch.last + 1
                 batch = reading.following(batch)
         return applied
-
-    def _read(self, start: int) -> Batch:
-        """The batch from `start`, with every view's facts of it."""
-        return read_batch(self.records, self._extractors, dict.fromkeys(self.projections, 0),
-                          start, self.batch_size)
 
     def _apply(self, batch: Batch, start: int) -> None:
         """One view transaction for the batch read from `start`: each view takes what it

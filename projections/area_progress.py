@@ -1,10 +1,12 @@
 """area_progress: per patient × course × area, what was given and how the area responded.
 
-Course events become facts (`progress_courses`, `progress_entries`); after each batch the
-area rows of every course the batch touched are recomputed from its live facts, once per
-course (area_tally.py does the arithmetic). The facts stored before the batch are read once,
-or not at all when this runner stored the course last (see Remembered); the batch's own facts
-are taken from memory, not read back. Voided entries drop out of every figure.
+Course events become stored state (`progress_courses`) and entries (`progress_entries`);
+after each batch the area rows of every course the batch touched are written anew, once per
+course, from its tally of live entries (area_tally.py does the arithmetic). The tally takes a
+batch's entries on at its end when it can; voids, a changed plan, a new mix or a backdated
+entry have it counted again from the first entry. The entries stored before the batch are
+read once, or not at all when this runner stored the course last (see Remembered); the
+batch's own are taken from memory, not read back. Voided entries drop out of every figure.
 """
 
 from __future__ import annotations
@@ -191,7 +193,7 @@ class AreaProgress:
 
 def _record(course_id: str, kind: str, what, courses: dict, entries: list,
             voids: list) -> None:
-    """Fold one course fact into the batch's course state, new facts and voids."""
+    """Fold one course fact into the batch's course state, new entries and voids."""
     if kind == "planned":
         courses[course_id] = dict(what)
     elif kind == "amended":

@@ -34,6 +34,7 @@ class LotExposure:
         self._remembered: LRUCache[str, tuple[str, str]] = LRUCache(self.owners_remembered)
 
     def create(self, tx: ViewTransaction) -> None:
+        self._remembered = LRUCache(self.owners_remembered)  # a rebuild starts afresh
         tx.execute("CREATE TABLE IF NOT EXISTS lot_courses (course_id TEXT PRIMARY KEY,"
                    " patient_id TEXT NOT NULL, clinic TEXT NOT NULL)")
         tx.execute("CREATE TABLE IF NOT EXISTS lot_exposure (lot TEXT NOT NULL,"

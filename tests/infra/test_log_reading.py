@@ -13,6 +13,10 @@ from pathlib import Path
 import pytest
 
 import infra.log_reading
+from infra.projecting import open_runner
+from infra.records import open_records
+from infra.settings import Settings
+from tests.clinic import Clinic
 from tests.projections.test_exactly_once import busy_course, view_rows, wait_until
 
 KILLED_RUNNER = """
@@ -58,6 +62,10 @@ def helped(monkeypatch) -> list:
 def far_behind(runner, monkeypatch):
     """The runner takes every log as far behind, in small batches; reading here is slow, so
     a helper gets to start before the catch-up ends."""
+    return taken_as_far_behind(runner, monkeypatch)
+
+
+def taken_as_far_behind(runner, monkeypatch):
     runner.help_from, runner.batch_size = 0, 3
     read = infra.log_reading.Reading.read
 
@@ -96,6 +104,41 @@ def test_a_helper_that_fails_leaves_the_reading_to_the_runner(clinic, records, f
 
     assert "helper failed" in caplog.text
     assert not [batch for batch in helped if batch is not None]
+    assert view_rows(far_behind) == read_here(far_behind)
+
+
+def test_a_helper_reads_the_store_of_its_runner_named_relative_to_where_it_runs(
+        tmp_path, monkeypatch, clock, helped):
+    monkeypatch.chdir(tmp_path)  # not the project's directory, where ./var could name another
+    settings = Settings(database_url="sqlite:///./var/clinic.db")
+    records = open_records(settings, clock=clock)
+    runner = taken_as_far_behind(open_runner(records, settings), monkeypatch)
+    clinic = Clinic(records, clock)
+    try:
+        busy_course(clinic, records, 60)
+
+        assert runner.catch_up() == clinic.log_position()
+
+        assert [batch for batch in helped if batch is not None], "no batch came from a helper"
+        assert None not in helped
+    finally:
+        runner.views.close()
+        records.close()
+
+
+def test_a_helper_that_cannot_start_leaves_the_reading_to_the_runner(
+        clinic, records, far_behind, helped, monkeypatch, caplog):
+    busy_course(clinic, records, 30)
+
+    def no_process(*args, **kwargs):
+        raise OSError(24, "Too many open files")
+
+    monkeypatch.setattr(infra.log_reading.subprocess, "Popen", no_process)
+    with caplog.at_level(logging.WARNING, logger="infra.log_reading"):
+        assert far_behind.catch_up() == clinic.log_position()
+
+    assert "Too many open files" in caplog.text
+    assert helped == []
     assert view_rows(far_behind) == read_here(far_behind)
 
 

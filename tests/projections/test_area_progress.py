@@ -23,6 +23,7 @@ from tests.clinic import (
     outcome,
     plan,
 )
+from tests.projections.test_exactly_once import read_from
 
 RIGHT_THIGH = Site("thighs.lateral", "right")
 VERTEX = Site("scalp.vertex", "midline")
@@ -244,7 +245,7 @@ def test_a_course_moved_on_by_another_runner_is_read_afresh(clinic, records, set
         given.append(records.inject(course_id, dose(1, volume="2"), CLINICIAN))
         with pytest.raises(RuntimeError), other.views.transaction() as tx:
             other.projections["area_progress"].apply(
-                tx, other._read(given[-1].position).of("area_progress"))
+                tx, read_from(other, given[-1].position).of("area_progress"))
             raise RuntimeError("the batch's transaction fails")
         given.append(records.inject(course_id, dose(1, volume="4"), CLINICIAN))
         other.catch_up()
