@@ -190,7 +190,10 @@ def _help(pipe: Connection) -> None:
     read from there, until the runner closes its end (or dies)."""
     collect_less_often()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the runner, and so this
-    records_class, env, extractors, after, size = pipe.recv()
+    try:
+        records_class, env, extractors, after, size = pipe.recv()
+    except EOFError:  # the runner gave up on it before it began
+        return
     records = records_class(env, vault=None)  # it reads events; it never opens personal data
     pipe.send("ready")
     while True:
