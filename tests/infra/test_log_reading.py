@@ -60,12 +60,12 @@ def helped(monkeypatch) -> list:
 
 @pytest.fixture
 def far_behind(runner, monkeypatch):
-    """The runner takes every log as far behind, in small batches; reading here is slow, so
-    a helper gets to start before the catch-up ends."""
     return taken_as_far_behind(runner, monkeypatch)
 
 
 def taken_as_far_behind(runner, monkeypatch):
+    """The runner takes every log as far behind, in small batches; reading here is slow, so
+    a helper gets to start before the catch-up ends."""
     runner.help_from, runner.batch_size = 0, 3
     read = infra.log_reading.Reading.read
 
