@@ -17,6 +17,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -120,8 +121,12 @@ class Reading:
 
 class Helper:
     """A process that reads batches for this one. Once `ready`, ask it for a batch, then take
-    it; it reads while this process works. A helper that failed says why in the log and is
-    ready no more; `take` then answers None: read that batch here instead."""
+    it; it reads while this process works. A helper that failed (or is stuck) says why in the
+    log and is ready no more; `take` then answers None: read that batch here instead."""
+
+    answer_within = 30.0  # seconds
+    """How long a batch may take before the helper counts as stuck (a batch of a thousand
+    events takes it a fraction of a second)."""
 
     def __init__(self, records: ClinicalRecords, extractors: Mapping[str, Extract],
                  after: Mapping[str, int], size: int) -> None:
@@ -158,10 +163,13 @@ class Helper:
         return answer if isinstance(answer, Batch) else None
 
     def _answer(self) -> Any:
+        deadline = time.monotonic() + self.answer_within
         try:
-            while not self._pipe.poll(1.0):
+            while not self._pipe.poll(min(1.0, self.answer_within)):
                 if self._process.poll() is not None:
                     raise EOFError(f"it ended with exit code {self._process.returncode}")
+                if time.monotonic() >= deadline:
+                    raise TimeoutError(f"no answer within {self.answer_within} s")
             answer = self._pipe.recv()
         except Exception as error:  # noqa: BLE001 - ended, cut off or garbled: read it here
             answer = repr(error)
@@ -178,6 +186,8 @@ class Helper:
             self._pipe.close()  # the helper reads the end of its pipe, and ends
         if self._process is None:
             return
+        if self._failed:  # it may be stuck, and then would not see the pipe close
+            self._process.kill()
         try:
             self._process.wait(timeout=10)
         except subprocess.TimeoutExpired:

@@ -7,6 +7,7 @@ import select
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -139,6 +140,40 @@ def test_a_helper_that_cannot_start_leaves_the_reading_to_the_runner(
 
     assert "Too many open files" in caplog.text
     assert helped == []
+    assert view_rows(far_behind) == read_here(far_behind)
+
+
+def test_a_stuck_helper_is_ended_and_leaves_the_reading_to_the_runner(
+        clinic, records, far_behind, helped, monkeypatch, caplog):
+    busy_course(clinic, records, 60)
+    monkeypatch.setattr(infra.log_reading.Helper, "answer_within", 0.5)
+    ask, stuck = infra.log_reading.Helper.ask, []
+
+    def stopped_then_asked(helper, start):
+        if not stuck:
+            stuck.append(helper._process.pid)
+            os.kill(stuck[0], signal.SIGSTOP)  # alive, and never answers
+        ask(helper, start)
+
+    monkeypatch.setattr(infra.log_reading.Helper, "ask", stopped_then_asked)
+    applied = []
+    catching_up = threading.Thread(target=lambda: applied.append(far_behind.catch_up()))
+    try:
+        with caplog.at_level(logging.WARNING, logger="infra.log_reading"):
+            catching_up.start()
+            catching_up.join(30)
+        waited = catching_up.is_alive()
+    finally:
+        for pid in stuck:
+            if not ended(pid):
+                os.kill(pid, signal.SIGKILL)
+    catching_up.join(30)
+
+    assert not waited, "the runner waited on a stuck helper"
+    assert applied == [clinic.log_position()]
+    assert "no answer within 0.5 s" in caplog.text
+    assert stuck and ended(stuck[0])
+    assert not [batch for batch in helped if batch is not None]
     assert view_rows(far_behind) == read_here(far_behind)
 
 
