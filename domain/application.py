@@ -21,7 +21,13 @@ from eventsourcing.persistence import JSONTranscoder, RecordConflictError
 from domain.course import TreatmentCourse
 from domain.entries import AdverseEventReport, CoursePlan, Dose, Outcome
 from domain.erasure import Retention, RetentionPeriodRunningError
-from domain.errors import DuplicateMrnError, NotFoundError, RecordBusyError, StaleVersionError
+from domain.errors import (
+    DuplicateMrnError,
+    NotFoundError,
+    RecordBusyError,
+    RecordChangedError,
+    StaleVersionError,
+)
 from domain.formulation import Formula
 from domain.mrn_index import MrnIndex
 from domain.patient import Consent, Patient
@@ -191,12 +197,18 @@ class ClinicalRecords(Application):
 
     def plan_course(self, patient_id: UUID, plan: CoursePlan, actor: Actor,
                     occurred_at: datetime | None = None) -> Recorded:
-        """Plan a course for one indication; needs a current eligible screening."""
+        """Plan a course for one indication; needs a current eligible screening (saved only
+        while the patient's record is as it was read, like a course entry: see _update)."""
         at = self._clinical_time(occurred_at)
-        patient = self._get(Patient, patient_id)
-        course = TreatmentCourse.plan_for(uuid4(), patient_id, patient.clinic, plan,
-                                          patient.standing(), self.policy, actor, at)
-        return self._save(course)
+        for _ in range(self.attempts_on_conflict):
+            patient = self._get(Patient, patient_id)
+            course = TreatmentCourse.plan_for(uuid4(), patient_id, patient.clinic, plan,
+                                              patient.standing(), self.policy, actor, at)
+            try:
+                return self._save(course, unchanged={patient.id: patient.version})
+            except RecordChangedError:
+                continue
+        raise self._kept_changing(patient_id)
 
     def amend_plan(self, course_id: UUID, plan: CoursePlan, reason: str, actor: Actor,
                    occurred_at: datetime | None = None,
@@ -212,7 +224,8 @@ class ClinicalRecords(Application):
         """Record the next version of the course's mix."""
         at = self._clinical_time(occurred_at)
         return self._update(TreatmentCourse, course_id, expected_version,
-                            lambda c: c.formulate(formula, self._standing(c), actor, at))
+                            lambda c, standing: c.formulate(formula, standing, actor, at),
+                            on_standing=True)
 
     def inject(self, course_id: UUID, dose: Dose, actor: Actor,
                occurred_at: datetime | None = None,
@@ -221,7 +234,8 @@ class ClinicalRecords(Application):
         at = self._clinical_time(occurred_at)
         return self._update(
             TreatmentCourse, course_id, expected_version,
-            lambda c: c.inject(dose, self._standing(c), self.policy, actor, at))
+            lambda c, standing: c.inject(dose, standing, self.policy, actor, at),
+            on_standing=True)
 
     def assess_outcome(self, course_id: UUID, outcome: Outcome, actor: Actor,
                        occurred_at: datetime | None = None,
@@ -307,23 +321,41 @@ class ClinicalRecords(Application):
     # --- load, decide, save -------------------------------------------------------------
 
     def _update(self, kind: type[A], aggregate_id: UUID, expected_version: int | None,
-                decide: Callable[[A], Any]) -> Recorded:
-        """Decide on fresh state; on a conflicting save, decide again (bounded)."""
+                decide: Callable[..., Any], on_standing: bool = False) -> Recorded:
+        """Decide on fresh state; on a conflicting save, decide again (bounded). A course
+        entry decided `on_standing` (the patient's consents, screening and conditions) is
+        saved only while the patient's record is as it was read: a consent withdrawn or a
+        condition recorded meanwhile has the entry decided again, on the new standing."""
         for _ in range(self.attempts_on_conflict):
             aggregate = self._get(kind, aggregate_id)
             if expected_version is not None and aggregate.version != expected_version:
                 raise StaleVersionError(expected_version, aggregate.version)
-            decide(aggregate)
+            unchanged = {}
+            if on_standing:
+                patient = self._get(Patient, aggregate.patient_id)
+                decide(aggregate, patient.standing())
+                unchanged[patient.id] = patient.version
+            else:
+                decide(aggregate)
             try:
-                return self._save(aggregate)
+                return self._save(aggregate, unchanged=unchanged)
+            except RecordChangedError:
+                continue
             except RecordConflictError:
                 if expected_version is not None:
                     raise StaleVersionError(expected_version, expected_version + 1) from None
-        raise RecordBusyError(
-            f"{aggregate_id} kept changing over {self.attempts_on_conflict} attempts")
+        raise self._kept_changing(aggregate_id)
 
-    def _save(self, *aggregates: Aggregate) -> Recorded:
-        recordings = self.save(*aggregates)
+    def _kept_changing(self, record_id: UUID) -> RecordBusyError:
+        return RecordBusyError(
+            f"{record_id} kept changing over {self.attempts_on_conflict} attempts")
+
+    def _save(self, *aggregates: Aggregate, unchanged: dict[UUID, int] | None = None
+              ) -> Recorded:
+        """Save the aggregates' new events in one transaction; with `unchanged` (record id →
+        version), only if those records are still at those versions (else
+        RecordChangedError, and nothing is saved)."""
+        recordings = self.save(*aggregates, unchanged=unchanged or {})
         last = recordings[-1] if recordings else None
         first = aggregates[0]
         return Recorded(first.id, first.version, last.notification.id if last else 0)
@@ -354,9 +386,6 @@ class ClinicalRecords(Application):
         if not isinstance(aggregate, kind):
             raise NotFoundError(f"no {kind.__name__} {aggregate_id}")
         return aggregate
-
-    def _standing(self, course: TreatmentCourse):
-        return self._get(Patient, course.patient_id).standing()
 
     def _unseal(self, patient: Patient) -> PersonalData:
         return unseal(self.vault.key_for(patient.id), patient.id, patient.sealed_personal_data)

@@ -46,6 +46,11 @@ class StaleVersionError(Exception):
         self.actual = actual
 
 
+class RecordChangedError(Exception):
+    """A record the decision relied on (the patient's standing, for a course entry) changed
+    before the entry was saved; nothing was saved, and the decision is taken again."""
+
+
 class RecordBusyError(Exception):
     """Other writers kept changing the record; every attempt met a newer version."""
 

@@ -1,14 +1,16 @@
 """The event store on PostgreSQL: the library's recorder, with a save in one round trip.
 
-A database function takes the log's lock, notifies the projection runners, inserts the
-events and marks the idempotent request (infra/requests.py), all in one statement; reads
-of one record use statements made once per shape.
+A database function takes the log's lock, checks that the records the save relies on are
+unchanged, notifies the projection runners, inserts the events and marks the idempotent
+request (infra/requests.py), all in one statement; reads of one record use statements made
+once per shape.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
@@ -17,6 +19,7 @@ from psycopg.errors import RaiseException
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier, Literal
 
+from domain.errors import RecordChangedError
 from infra.requests import TABLE, RequestAlreadyRecorded, marked_with, request_to_mark
 
 
@@ -25,7 +28,8 @@ class PostgresRecorder(PostgresApplicationRecorder):
     projection workers, inserts the events and marks the request, all in one statement (so
     one transaction). The library's recorder takes five statements and two round trips for
     the same; this is most of a command's cost (measured in bench/http_api.py). A request
-    found already marked stops the function, and nothing of the save is kept."""
+    found already marked, or a record relied on found changed, stops the function, and
+    nothing of the save is kept."""
 
     FUNCTION = "mesoledger_insert_events"
 
@@ -40,9 +44,9 @@ class PostgresRecorder(PostgresApplicationRecorder):
                  "channel": Identifier(self.channel_name), "requests": Identifier(TABLE)}
         self.sql_create_statements.append(SQL(INSERT_FUNCTION).format(
             lock_timeout=Literal(f"{datastore.lock_timeout}s"),
-            already_recorded=Literal(ALREADY_RECORDED), **names))
+            already_recorded=Literal(ALREADY_RECORDED), changed=Literal(CHANGED), **names))
         self.insert_and_mark = SQL(
-            "SELECT * FROM {schema}.{function}(%s, %s, %s, %s, %s, %s)").format(**names
+            "SELECT * FROM {schema}.{function}(%s, %s, %s, %s, %s, %s, %s, %s)").format(**names
                                                                               ).as_bytes(None)
         self.select_record = SQL(
             "SELECT originator_id, originator_version, topic, state FROM {schema}.{events}"
@@ -78,10 +82,12 @@ class PostgresRecorder(PostgresApplicationRecorder):
         return self.select_statements[shape]
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
-    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    def insert_events(self, stored_events: Sequence[StoredEvent],
+                      unchanged: Mapping[UUID, int] | None = None, **kwargs: Any
                       ) -> Sequence[int] | None:
         if not stored_events:
             return []
+        unchanged = unchanged or {}
         request = request_to_mark()
         mark = ((*marked_with(stored_events), request.owner, request.key, request.run)
                 if request else (None,) * 5)
@@ -89,10 +95,14 @@ class PostgresRecorder(PostgresApplicationRecorder):
                                                e.state) for e in stored_events]
         with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as c:
             try:
-                c.execute(self.insert_and_mark, (rows, *mark), prepare=True)
+                c.execute(self.insert_and_mark, (rows, *mark, list(unchanged),
+                                                 list(unchanged.values())), prepare=True)
             except RaiseException as error:
                 if request is not None and error.diag.message_primary == ALREADY_RECORDED:
                     raise RequestAlreadyRecorded(request.key) from None
+                if error.diag.message_primary == CHANGED:
+                    raise RecordChangedError(f"{', '.join(map(str, unchanged))} changed"
+                                             ) from None
                 raise
             positions = [position for (position,) in c.fetchall()]
         if request is not None:
@@ -101,10 +111,12 @@ class PostgresRecorder(PostgresApplicationRecorder):
 
 
 ALREADY_RECORDED = "mesoledger: the idempotent request is already recorded"
+CHANGED = "mesoledger: a record the save relies on has changed"
 INSERT_FUNCTION = """
 CREATE OR REPLACE FUNCTION {schema}.{function}(
     new_events {schema}.{event}[], record text, version bigint,
-    request_owner text, request_key text, request_run text)
+    request_owner text, request_key text, request_run text,
+    unchanged_records uuid[], unchanged_versions bigint[])
 RETURNS SETOF bigint LANGUAGE plpgsql AS $body$
 DECLARE
     positions bigint[];
@@ -113,6 +125,12 @@ BEGIN
     -- One writer at a time: positions then become visible in order, so a reader that
     -- follows the log never skips a position that a slower transaction commits later.
     LOCK TABLE {schema}.{events} IN EXCLUSIVE MODE;
+    -- Under the lock each statement reads the newest saves, and no other save can start.
+    IF EXISTS (SELECT FROM unnest(unchanged_records, unchanged_versions) AS u(id, version)
+               WHERE (SELECT max(originator_version) FROM {schema}.{events}
+                      WHERE originator_id = u.id) IS DISTINCT FROM u.version) THEN
+        RAISE EXCEPTION {changed};
+    END IF;
     NOTIFY {channel};
     WITH inserted AS (
         INSERT INTO {schema}.{events} (originator_id, originator_version, topic, state)

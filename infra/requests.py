@@ -8,21 +8,28 @@ second save for the same key (a retry that raced the first, or took over from a 
 that died) finds the row already marked and is rolled back with RequestAlreadyRecorded:
 nothing is recorded twice, whatever happened to the first server.
 
-On SQLite the recorder is the eventsourcing library's own plus that one statement; on
-PostgreSQL one database function does the library's work and the marking in one round trip
-(infra/postgres_recorder.py).
+A save may also be made on condition that other records are unchanged (`unchanged`:
+record id → the version its decision read, see ClinicalRecords._update); the condition is
+checked while the save holds the log's write lock, so no other save can slip in between.
+
+On SQLite the recorder is the eventsourcing library's own plus those statements; on
+PostgreSQL one database function does the library's work, the check and the marking in one
+round trip (infra/postgres_recorder.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder
+
+from domain.errors import RecordChangedError
 
 TABLE = "idempotent_requests"
 MARK = (f"UPDATE {TABLE} SET record_id = ?, record_version = ?, record_position = ?"
@@ -83,9 +90,16 @@ class SQLiteRecorder(SQLiteApplicationRecorder):
         return positions
 
     def _insert_events(self, c, stored_events: Sequence[StoredEvent],
-                       request: PendingRequest | None = None, **kwargs: Any
+                       request: PendingRequest | None = None,
+                       unchanged: Mapping[UUID, int] | None = None, **kwargs: Any
                        ) -> Sequence[int] | None:
         positions = super()._insert_events(c, stored_events, **kwargs)
+        # Checked after the insert: it holds the write lock, and reads the newest state.
+        for record_id, version in (unchanged or {}).items():
+            c.execute(f"SELECT MAX(originator_version) FROM {self.events_table_name}"
+                      " WHERE originator_id = ?", (record_id.hex,))
+            if c.fetchone()[0] != version:
+                raise RecordChangedError(f"{record_id} changed")  # the transaction rolls back
         if request is not None and stored_events:
             c.execute(MARK, (*marked_with(stored_events), positions[-1], request.owner,
                              request.key, request.run))

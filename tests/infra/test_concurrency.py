@@ -1,10 +1,14 @@
-"""Concurrent writers on one course: nothing lost; with expected versions, one wins."""
+"""Concurrent writers on one course: nothing lost; with expected versions, one wins; an
+entry decided on the patient's standing is not saved once that standing has changed."""
 
 from concurrent.futures import ThreadPoolExecutor
 from threading import Barrier
 
+import pytest
+
 from domain.errors import StaleVersionError
-from tests.clinic import ABDOMEN, CLINICIAN, LEFT_THIGH, dose
+from domain.patient import ConditionSinceScreeningError, NoTreatmentConsentError, Patient
+from tests.clinic import ABDOMEN, CLINICIAN, LEFT_THIGH, RECEPTIONIST, THIGHS, dose, plan
 
 
 def race(*writes):
@@ -42,3 +46,43 @@ def test_two_writers_expecting_one_version_exactly_one_wins(clinic, records):
                                expected_version=version))
     assert sorted(type(r).__name__ for r in results) == ["Recorded", "StaleVersionError"]
     assert records.course(course_id).version == version + 1
+
+
+def changed_while_deciding(monkeypatch, change) -> None:
+    """`change(patient)` is saved right after a command has read the patient's standing,
+    before the command saves: two clinic desks at the same moment."""
+    standing, changed = Patient.standing, []
+
+    def read_then_changed(patient):
+        seen = standing(patient)
+        if not changed:
+            changed.append(change(patient))
+        return seen
+
+    monkeypatch.setattr(Patient, "standing", read_then_changed)
+
+
+def test_an_injection_decided_as_consent_is_withdrawn_is_refused(clinic, records, monkeypatch):
+    course_id = clinic.formulated_course(LEFT_THIGH)
+    version = records.course(course_id).version
+    changed_while_deciding(monkeypatch, lambda patient: records.withdraw_consent(
+        patient.id, "treatment", "patient asked", RECEPTIONIST))
+    before = clinic.log_position()
+
+    with pytest.raises(NoTreatmentConsentError):
+        records.inject(course_id, dose(1, LEFT_THIGH), CLINICIAN, expected_version=version)
+
+    assert clinic.log_position() == before + 1, "only the withdrawal is recorded"
+    assert records.course(course_id).version == version
+
+
+def test_a_course_planned_as_a_condition_is_recorded_is_refused(clinic, records, monkeypatch):
+    patient_id = clinic.screened_patient()
+    changed_while_deciding(monkeypatch, lambda patient: records.record_condition(
+        patient.id, "herpes labialis", "active lesion", CLINICIAN))
+    before = clinic.log_position()
+
+    with pytest.raises(ConditionSinceScreeningError):
+        records.plan_course(patient_id, plan(THIGHS), CLINICIAN)
+
+    assert clinic.log_position() == before + 1, "only the condition is recorded"
