@@ -139,3 +139,13 @@ def test_a_receptionist_reads_no_clinical_data(client, scene):
         response = client.get(scene.path(path), headers=as_role("receptionist"))
         body = problem(response, 403)
         assert "cellulite" not in response.text and scene.patient not in body["detail"]
+
+
+def test_the_directory_withholds_the_screening_result_from_a_receptionist(client, scene):
+    query = {"mrn": "MRN-0001", "min_position": client.app.state.services.log_position()}
+    seen = {role: client.get("/v1/patients", params=query, headers=as_role(role)).json()
+            for role in ("receptionist", "nurse")}
+
+    assert [entry["status"] for entry in seen["nurse"]] == ["eligible"]
+    assert [entry["status"] for entry in seen["receptionist"]] == [None]
+    assert [entry["mrn"] for entry in seen["receptionist"]] == ["MRN-0001"]

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from api.http.auth import ClinicalReader, DirectoryReader, FrontDesk
+from api.http.permissions import Permission, may
 from api.http.respond import note_patients_read, patient_recorded, tagged
 from api.http.routing import ClinicRoute
 from api.http.schemas.common import ONE_LINE, AsOf, PatientRecorded
@@ -38,11 +39,13 @@ def search_patients(request: Request, caller: DirectoryReader, services: Service
                     q: Annotated[str | None, Query(max_length=200, pattern=ONE_LINE,
                                                    description="Name prefix")] = None,
                     limit: Annotated[int, Query(ge=1, le=200)] = 50) -> list[DirectoryEntry]:
-    """The caller's clinic directory, by exact MRN and/or name prefix (any case)."""
+    """The caller's clinic directory, by exact MRN and/or name prefix (any case). The
+    screening result is clinical data: a caller who may not read that gets no `status`."""
     with services.views.transaction(write=False) as tx:
         rows = PatientDirectory.search(tx, caller.clinic_filter, mrn, q, limit)
     note_patients_read(request, rows)
-    return [DirectoryEntry(**row) for row in rows]
+    withheld = {} if may(caller.role, Permission.READ_CLINICAL) else {"status": None}
+    return [DirectoryEntry(**row | withheld) for row in rows]
 
 
 @router.get("/{patient_id}")

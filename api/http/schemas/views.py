@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class DirectoryEntry(BaseModel):
@@ -15,7 +15,9 @@ class DirectoryEntry(BaseModel):
     clinic: str
     mrn: str
     name: str
-    status: str
+    status: str | None = Field(description=(
+        "The latest screening result (unscreened, eligible, ...); null for a caller who may"
+        " not read clinical data (a receptionist)."))
     active_courses: int
 
 
