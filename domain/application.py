@@ -30,7 +30,7 @@ from domain.errors import (
 )
 from domain.formulation import Formula
 from domain.mrn_index import MrnIndex
-from domain.patient import Consent, Patient
+from domain.patient import Consent, Patient, PatientStanding
 from domain.personal_data import (
     KeyVault,
     PersonalData,
@@ -197,18 +197,17 @@ class ClinicalRecords(Application):
 
     def plan_course(self, patient_id: UUID, plan: CoursePlan, actor: Actor,
                     occurred_at: datetime | None = None) -> Recorded:
-        """Plan a course for one indication; needs a current eligible screening (saved only
-        while the patient's record is as it was read, like a course entry: see _update)."""
+        """Plan a course for one indication; needs a current eligible screening. Saved only
+        while the patient's record is as it was read (see _update_on_standing)."""
         at = self._clinical_time(occurred_at)
-        for _ in range(self.attempts_on_conflict):
+
+        def attempt() -> Recorded:
             patient = self._get(Patient, patient_id)
             course = TreatmentCourse.plan_for(uuid4(), patient_id, patient.clinic, plan,
                                               patient.standing(), self.policy, actor, at)
-            try:
-                return self._save(course, unchanged={patient.id: patient.version})
-            except RecordChangedError:
-                continue
-        raise self._kept_changing(patient_id)
+            return self._save(course, unchanged={patient.id: patient.version})
+
+        return self._retried(patient_id, None, attempt)
 
     def amend_plan(self, course_id: UUID, plan: CoursePlan, reason: str, actor: Actor,
                    occurred_at: datetime | None = None,
@@ -223,19 +222,18 @@ class ClinicalRecords(Application):
                   expected_version: int | None = None) -> Recorded:
         """Record the next version of the course's mix."""
         at = self._clinical_time(occurred_at)
-        return self._update(TreatmentCourse, course_id, expected_version,
-                            lambda c, standing: c.formulate(formula, standing, actor, at),
-                            on_standing=True)
+        return self._update_on_standing(
+            course_id, expected_version,
+            lambda c, standing: c.formulate(formula, standing, actor, at))
 
     def inject(self, course_id: UUID, dose: Dose, actor: Actor,
                occurred_at: datetime | None = None,
                expected_version: int | None = None) -> Recorded:
         """Record one injection into one area during a session."""
         at = self._clinical_time(occurred_at)
-        return self._update(
-            TreatmentCourse, course_id, expected_version,
-            lambda c, standing: c.inject(dose, standing, self.policy, actor, at),
-            on_standing=True)
+        return self._update_on_standing(
+            course_id, expected_version,
+            lambda c, standing: c.inject(dose, standing, self.policy, actor, at))
 
     def assess_outcome(self, course_id: UUID, outcome: Outcome, actor: Actor,
                        occurred_at: datetime | None = None,
@@ -321,40 +319,56 @@ class ClinicalRecords(Application):
     # --- load, decide, save -------------------------------------------------------------
 
     def _update(self, kind: type[A], aggregate_id: UUID, expected_version: int | None,
-                decide: Callable[..., Any], on_standing: bool = False) -> Recorded:
-        """Decide on fresh state; on a conflicting save, decide again (bounded). A course
-        entry decided `on_standing` (the patient's consents, screening and conditions) is
-        saved only while the patient's record is as it was read: a consent withdrawn or a
-        condition recorded meanwhile has the entry decided again, on the new standing."""
+                decide: Callable[[A], Any]) -> Recorded:
+        """Decide on fresh state and save; on a conflicting save, again (bounded)."""
+        def attempt() -> Recorded:
+            record = self._current(kind, aggregate_id, expected_version)
+            decide(record)
+            return self._save(record)
+
+        return self._retried(aggregate_id, expected_version, attempt)
+
+    def _update_on_standing(self, course_id: UUID, expected_version: int | None,
+                            decide: Callable[[TreatmentCourse, PatientStanding], Any]
+                            ) -> Recorded:
+        """A course entry decided on the patient's standing (consents, screening,
+        conditions, allergies), saved only while the patient's record is as it was read: a
+        consent withdrawn or a condition recorded meanwhile has it decided again."""
+        def attempt() -> Recorded:
+            course = self._current(TreatmentCourse, course_id, expected_version)
+            patient = self._get(Patient, course.patient_id)
+            decide(course, patient.standing())
+            return self._save(course, unchanged={patient.id: patient.version})
+
+        return self._retried(course_id, expected_version, attempt)
+
+    def _retried(self, record_id: UUID, expected_version: int | None,
+                 attempt: Callable[[], Recorded]) -> Recorded:
+        """Read, decide and save again while the save meets a change (bounded); with an
+        expected version, a change to the record itself is the caller's to resolve."""
         for _ in range(self.attempts_on_conflict):
-            aggregate = self._get(kind, aggregate_id)
-            if expected_version is not None and aggregate.version != expected_version:
-                raise StaleVersionError(expected_version, aggregate.version)
-            unchanged = {}
-            if on_standing:
-                patient = self._get(Patient, aggregate.patient_id)
-                decide(aggregate, patient.standing())
-                unchanged[patient.id] = patient.version
-            else:
-                decide(aggregate)
             try:
-                return self._save(aggregate, unchanged=unchanged)
+                return attempt()
             except RecordChangedError:
                 continue
             except RecordConflictError:
                 if expected_version is not None:
                     raise StaleVersionError(expected_version, expected_version + 1) from None
-        raise self._kept_changing(aggregate_id)
-
-    def _kept_changing(self, record_id: UUID) -> RecordBusyError:
-        return RecordBusyError(
+        raise RecordBusyError(
             f"{record_id} kept changing over {self.attempts_on_conflict} attempts")
+
+    def _current(self, kind: type[A], aggregate_id: UUID, expected_version: int | None) -> A:
+        """The record as stored now, if at the expected version (when one is given)."""
+        record = self._get(kind, aggregate_id)
+        if expected_version is not None and record.version != expected_version:
+            raise StaleVersionError(expected_version, record.version)
+        return record
 
     def _save(self, *aggregates: Aggregate, unchanged: dict[UUID, int] | None = None
               ) -> Recorded:
         """Save the aggregates' new events in one transaction; with `unchanged` (record id →
-        version), only if those records are still at those versions (else
-        RecordChangedError, and nothing is saved)."""
+        version; none of those saved here), only if those records are still at those
+        versions (else RecordChangedError, and nothing is saved)."""
         recordings = self.save(*aggregates, unchanged=unchanged or {})
         last = recordings[-1] if recordings else None
         first = aggregates[0]

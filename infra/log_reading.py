@@ -180,14 +180,15 @@ class Helper:
     def _fail(self, why: str) -> None:
         log.warning("the log-reading helper failed, reading here instead: %s", why)
         self._failed = True
+        if self._process is not None:  # ended, or stuck: it would not see the pipe close
+            self._process.kill()
+            self._process.wait()
 
     def close(self) -> None:
         if self._pipe is not None:
             self._pipe.close()  # the helper reads the end of its pipe, and ends
         if self._process is None:
             return
-        if self._failed:  # it may be stuck, and then would not see the pipe close
-            self._process.kill()
         try:
             self._process.wait(timeout=10)
         except subprocess.TimeoutExpired:

@@ -1,9 +1,9 @@
 """The event store on PostgreSQL: the library's recorder, with a save in one round trip.
 
 A database function takes the log's lock, checks that the records the save relies on are
-unchanged, notifies the projection runners, inserts the events and marks the idempotent
-request (infra/requests.py), all in one statement; reads of one record use statements made
-once per shape.
+unchanged (see infra/sqlite_recorder.py), notifies the projection runners, inserts the
+events and marks the idempotent request (infra/requests.py), all in one statement; reads of
+one record use statements made once per shape.
 """
 
 from __future__ import annotations
@@ -42,6 +42,10 @@ class PostgresRecorder(PostgresApplicationRecorder):
                  "events": Identifier(self.events_table_name),
                  "event": Identifier(self.stored_event_type_name),
                  "channel": Identifier(self.channel_name), "requests": Identifier(TABLE)}
+        # Before 2026-12-05 the function had no `unchanged` check, and six arguments.
+        self.sql_create_statements.append(SQL(
+            "DROP FUNCTION IF EXISTS {schema}.{function}({schema}.{event}[], text, bigint,"
+            " text, text, text)").format(**names))
         self.sql_create_statements.append(SQL(INSERT_FUNCTION).format(
             lock_timeout=Literal(f"{datastore.lock_timeout}s"),
             already_recorded=Literal(ALREADY_RECORDED), changed=Literal(CHANGED), **names))
@@ -125,7 +129,8 @@ BEGIN
     -- One writer at a time: positions then become visible in order, so a reader that
     -- follows the log never skips a position that a slower transaction commits later.
     LOCK TABLE {schema}.{events} IN EXCLUSIVE MODE;
-    -- Under the lock each statement reads the newest saves, and no other save can start.
+    -- Under the lock no other save can start, and each statement of this (volatile)
+    -- function reads the newest saves: the connections are READ COMMITTED.
     IF EXISTS (SELECT FROM unnest(unchanged_records, unchanged_versions) AS u(id, version)
                WHERE (SELECT max(originator_version) FROM {schema}.{events}
                       WHERE originator_id = u.id) IS DISTINCT FROM u.version) THEN

@@ -15,7 +15,7 @@ from infra.table_setup import creating_tables
 
 # The library's recorders, plus marking an idempotent request in its events' transaction.
 RECORDERS = {True: "infra.postgres_recorder:PostgresRecorder",
-             False: "infra.requests:SQLiteRecorder"}
+             False: "infra.sqlite_recorder:SQLiteRecorder"}
 
 
 def library_env(settings: Settings) -> dict[str, str]:

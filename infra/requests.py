@@ -8,28 +8,17 @@ second save for the same key (a retry that raced the first, or took over from a 
 that died) finds the row already marked and is rolled back with RequestAlreadyRecorded:
 nothing is recorded twice, whatever happened to the first server.
 
-A save may also be made on condition that other records are unchanged (`unchanged`:
-record id → the version its decision read, see ClinicalRecords._update); the condition is
-checked while the save holds the log's write lock, so no other save can slip in between.
-
-On SQLite the recorder is the eventsourcing library's own plus those statements; on
-PostgreSQL one database function does the library's work, the check and the marking in one
-round trip (infra/postgres_recorder.py).
+The recorders that mark it: infra/sqlite_recorder.py and infra/postgres_recorder.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
-from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
-from eventsourcing.sqlite import SQLiteApplicationRecorder
-
-from domain.errors import RecordChangedError
 
 TABLE = "idempotent_requests"
 MARK = (f"UPDATE {TABLE} SET record_id = ?, record_version = ?, record_position = ?"
@@ -76,33 +65,3 @@ def marked_with(stored_events: Sequence[StoredEvent]) -> tuple[str, int]:
     record = stored_events[0].originator_id
     version = max(e.originator_version for e in stored_events if e.originator_id == record)
     return str(record), version
-
-
-class SQLiteRecorder(SQLiteApplicationRecorder):
-    """The library's recorder, marking the pending request in the events' transaction."""
-
-    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any
-                      ) -> Sequence[int] | None:
-        request = request_to_mark()
-        positions = super().insert_events(stored_events, request=request, **kwargs)
-        if request is not None and stored_events:
-            request.recorded = True
-        return positions
-
-    def _insert_events(self, c, stored_events: Sequence[StoredEvent],
-                       request: PendingRequest | None = None,
-                       unchanged: Mapping[UUID, int] | None = None, **kwargs: Any
-                       ) -> Sequence[int] | None:
-        positions = super()._insert_events(c, stored_events, **kwargs)
-        # Checked after the insert: it holds the write lock, and reads the newest state.
-        for record_id, version in (unchanged or {}).items():
-            c.execute(f"SELECT MAX(originator_version) FROM {self.events_table_name}"
-                      " WHERE originator_id = ?", (record_id.hex,))
-            if c.fetchone()[0] != version:
-                raise RecordChangedError(f"{record_id} changed")  # the transaction rolls back
-        if request is not None and stored_events:
-            c.execute(MARK, (*marked_with(stored_events), positions[-1], request.owner,
-                             request.key, request.run))
-            if c.sqlite_cursor.rowcount != 1:
-                raise RequestAlreadyRecorded(request.key)  # the transaction rolls back
-        return positions

@@ -6,7 +6,7 @@ from threading import Barrier
 
 import pytest
 
-from domain.errors import StaleVersionError
+from domain.errors import RecordBusyError, StaleVersionError
 from domain.patient import ConditionSinceScreeningError, NoTreatmentConsentError, Patient
 from tests.clinic import ABDOMEN, CLINICIAN, LEFT_THIGH, RECEPTIONIST, THIGHS, dose, plan
 
@@ -48,14 +48,14 @@ def test_two_writers_expecting_one_version_exactly_one_wins(clinic, records):
     assert records.course(course_id).version == version + 1
 
 
-def changed_while_deciding(monkeypatch, change) -> None:
+def changed_while_deciding(monkeypatch, change, every_time: bool = False) -> None:
     """`change(patient)` is saved right after a command has read the patient's standing,
-    before the command saves: two clinic desks at the same moment."""
+    before the command saves: two clinic desks at the same moment (once, or every time)."""
     standing, changed = Patient.standing, []
 
     def read_then_changed(patient):
         seen = standing(patient)
-        if not changed:
+        if every_time or not changed:
             changed.append(change(patient))
         return seen
 
@@ -86,3 +86,16 @@ def test_a_course_planned_as_a_condition_is_recorded_is_refused(clinic, records,
         records.plan_course(patient_id, plan(THIGHS), CLINICIAN)
 
     assert clinic.log_position() == before + 1, "only the condition is recorded"
+
+
+def test_an_injection_whose_patient_changes_at_every_attempt_gives_up(clinic, records,
+                                                                     monkeypatch):
+    course_id = clinic.formulated_course(LEFT_THIGH)
+    version = records.course(course_id).version
+    changed_while_deciding(monkeypatch, lambda patient: records.record_allergy(
+        patient.id, "lidocaine", "rash", CLINICIAN), every_time=True)
+
+    with pytest.raises(RecordBusyError):
+        records.inject(course_id, dose(1, LEFT_THIGH), CLINICIAN)
+
+    assert records.course(course_id).version == version

@@ -155,7 +155,14 @@ def test_a_stuck_helper_is_ended_and_leaves_the_reading_to_the_runner(
             os.kill(stuck[0], signal.SIGSTOP)  # alive, and never answers
         ask(helper, start)
 
+    fail, ended_when_given_up = infra.log_reading.Helper._fail, []
+
+    def given_up(helper, why):
+        fail(helper, why)
+        ended_when_given_up.append(ended(helper._process.pid))
+
     monkeypatch.setattr(infra.log_reading.Helper, "ask", stopped_then_asked)
+    monkeypatch.setattr(infra.log_reading.Helper, "_fail", given_up)
     applied = []
     catching_up = threading.Thread(target=lambda: applied.append(far_behind.catch_up()))
     try:
@@ -172,7 +179,7 @@ def test_a_stuck_helper_is_ended_and_leaves_the_reading_to_the_runner(
     assert not waited, "the runner waited on a stuck helper"
     assert applied == [clinic.log_position()]
     assert "no answer within 0.5 s" in caplog.text
-    assert stuck and ended(stuck[0])
+    assert ended_when_given_up == [True], "a stuck helper is ended when it is given up on"
     assert not [batch for batch in helped if batch is not None]
     assert view_rows(far_behind) == read_here(far_behind)
 

@@ -1,0 +1,59 @@
+"""The event store on SQLite: the eventsourcing library's recorder, plus two things in each
+save's transaction. It marks the idempotent request the save is made for (infra/requests.py).
+And it saves only if the records the save relies on are unchanged (`unchanged`: record id →
+the version its decision read; see ClinicalRecords._update_on_standing), checked after the
+insert, which holds the write lock and so reads the newest saves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.sqlite import SQLiteApplicationRecorder
+
+from domain.errors import RecordChangedError
+from infra.requests import (
+    MARK,
+    PendingRequest,
+    RequestAlreadyRecorded,
+    marked_with,
+    request_to_mark,
+)
+
+
+class SQLiteRecorder(SQLiteApplicationRecorder):
+    """The library's recorder, marking the pending request in the events' transaction and
+    checking the records the save relies on."""
+
+    def __init__(self, datastore: Any, **kwargs: Any) -> None:
+        super().__init__(datastore, **kwargs)
+        self.select_last_version = (f"SELECT MAX(originator_version) FROM"
+                                    f" {self.events_table_name} WHERE originator_id = ?")
+
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any
+                      ) -> Sequence[int] | None:
+        request = request_to_mark()
+        positions = super().insert_events(stored_events, request=request, **kwargs)
+        if request is not None and stored_events:
+            request.recorded = True
+        return positions
+
+    def _insert_events(self, c, stored_events: Sequence[StoredEvent],
+                       request: PendingRequest | None = None,
+                       unchanged: Mapping[UUID, int] | None = None, **kwargs: Any
+                       ) -> Sequence[int] | None:
+        positions = super()._insert_events(c, stored_events, **kwargs)
+        # Checked after the insert: it holds the write lock, and reads the newest state.
+        for record_id, version in (unchanged or {}).items():
+            c.execute(self.select_last_version, (record_id.hex,))
+            if c.fetchone()[0] != version:
+                raise RecordChangedError(f"{record_id} changed")  # the transaction rolls back
+        if request is not None and stored_events:
+            c.execute(MARK, (*marked_with(stored_events), positions[-1], request.owner,
+                             request.key, request.run))
+            if c.sqlite_cursor.rowcount != 1:
+                raise RequestAlreadyRecorded(request.key)  # the transaction rolls back
+        return positions
