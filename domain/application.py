@@ -26,6 +26,7 @@ from domain.errors import (
     NotFoundError,
     RecordBusyError,
     RecordChangedError,
+    RuleViolation,
     StaleVersionError,
 )
 from domain.formulation import Formula
@@ -76,6 +77,7 @@ class ClinicalRecords(Application):
     snapshotting_intervals = {Patient: 50, TreatmentCourse: 50}
     attempts_on_conflict = 5
     owners_remembered = 100_000  # about 30 MB at most
+    standings_remembered = 10_000  # the patients being treated now; a few MB
 
     def __init__(self, env: dict[str, str] | None = None, *, vault: KeyVault,
                  policy: ClinicPolicy | None = None, snapshot_interval: int = 50,
@@ -87,6 +89,8 @@ class ClinicalRecords(Application):
         self.policy = policy or ClinicPolicy()
         self.clock = clock
         self._owners: LRUCache[UUID, tuple[type, Owned]] = LRUCache(self.owners_remembered)
+        self._standings: LRUCache[UUID, tuple[int, PatientStanding]] = LRUCache(
+            self.standings_remembered)
 
     def construct_transcoder(self) -> JSONTranscoder:
         transcoder = RecordTranscoder()
@@ -333,14 +337,37 @@ class ClinicalRecords(Application):
                             ) -> Recorded:
         """A course entry decided on the patient's standing (consents, screening,
         conditions, allergies), saved only while the patient's record is as it was read: a
-        consent withdrawn or a condition recorded meanwhile has it decided again."""
+        consent withdrawn or a condition recorded meanwhile has it decided again. The first
+        attempt takes the standing this process last read, which saves reading the patient
+        on every entry; a refusal is only ever decided on the patient as stored now."""
+        attempts = 0
+
         def attempt() -> Recorded:
+            nonlocal attempts
             course = self._current(TreatmentCourse, course_id, expected_version)
-            patient = self._get(Patient, course.patient_id)
-            decide(course, patient.standing())
-            return self._save(course, unchanged={patient.id: patient.version})
+            fresh, attempts = attempts > 0, attempts + 1
+            version, standing = self._standing(course.patient_id, fresh)
+            try:
+                decide(course, standing)
+            except RuleViolation:
+                if fresh:
+                    raise
+                raise RecordChangedError("decided again on the patient as stored") from None
+            return self._save(course, unchanged={course.patient_id: version})
 
         return self._retried(course_id, expected_version, attempt)
+
+    def _standing(self, patient_id: UUID, fresh: bool) -> tuple[int, PatientStanding]:
+        """The patient's standing and the version it is of: as this process last read it
+        (the save's check catches a change made since), or `fresh` from the store."""
+        if not fresh:
+            try:
+                return self._standings.get(patient_id)
+            except KeyError:
+                pass
+        patient = self._get(Patient, patient_id)
+        self._standings.put(patient_id, (patient.version, patient.standing()))
+        return patient.version, patient.standing()
 
     def _retried(self, record_id: UUID, expected_version: int | None,
                  attempt: Callable[[], Recorded]) -> Recorded:

@@ -6,8 +6,10 @@ from threading import Barrier
 
 import pytest
 
+from domain.course import TreatmentCourse
 from domain.errors import RecordBusyError, StaleVersionError
-from domain.patient import ConditionSinceScreeningError, NoTreatmentConsentError, Patient
+from domain.patient import ConditionSinceScreeningError, NoTreatmentConsentError
+from infra.records import open_records
 from tests.clinic import ABDOMEN, CLINICIAN, LEFT_THIGH, RECEPTIONIST, THIGHS, dose, plan
 
 
@@ -48,25 +50,26 @@ def test_two_writers_expecting_one_version_exactly_one_wins(clinic, records):
     assert records.course(course_id).version == version + 1
 
 
-def changed_while_deciding(monkeypatch, change, every_time: bool = False) -> None:
-    """`change(patient)` is saved right after a command has read the patient's standing,
-    before the command saves: two clinic desks at the same moment (once, or every time)."""
-    standing, changed = Patient.standing, []
+def changed_while_deciding(monkeypatch, decision: str, change, every_time: bool = False):
+    """`change()` is saved right after a command has decided (`decision`, a TreatmentCourse
+    method) and before it saves: two clinic desks at the same moment (once, or every time)."""
+    decided, changed = getattr(TreatmentCourse, decision), []
 
-    def read_then_changed(patient):
-        seen = standing(patient)
+    def decided_then_changed(*args, **kwargs):
+        outcome = decided(*args, **kwargs)
         if every_time or not changed:
-            changed.append(change(patient))
-        return seen
+            changed.append(change())
+        return outcome
 
-    monkeypatch.setattr(Patient, "standing", read_then_changed)
+    monkeypatch.setattr(TreatmentCourse, decision, decided_then_changed)
 
 
 def test_an_injection_decided_as_consent_is_withdrawn_is_refused(clinic, records, monkeypatch):
     course_id = clinic.formulated_course(LEFT_THIGH)
     version = records.course(course_id).version
-    changed_while_deciding(monkeypatch, lambda patient: records.withdraw_consent(
-        patient.id, "treatment", "patient asked", RECEPTIONIST))
+    patient_id = records.course(course_id).patient_id
+    changed_while_deciding(monkeypatch, "inject", lambda: records.withdraw_consent(
+        patient_id, "treatment", "patient asked", RECEPTIONIST))
     before = clinic.log_position()
 
     with pytest.raises(NoTreatmentConsentError):
@@ -78,8 +81,8 @@ def test_an_injection_decided_as_consent_is_withdrawn_is_refused(clinic, records
 
 def test_a_course_planned_as_a_condition_is_recorded_is_refused(clinic, records, monkeypatch):
     patient_id = clinic.screened_patient()
-    changed_while_deciding(monkeypatch, lambda patient: records.record_condition(
-        patient.id, "herpes labialis", "active lesion", CLINICIAN))
+    changed_while_deciding(monkeypatch, "plan_for", lambda: records.record_condition(
+        patient_id, "herpes labialis", "active lesion", CLINICIAN))
     before = clinic.log_position()
 
     with pytest.raises(ConditionSinceScreeningError):
@@ -92,10 +95,42 @@ def test_an_injection_whose_patient_changes_at_every_attempt_gives_up(clinic, re
                                                                      monkeypatch):
     course_id = clinic.formulated_course(LEFT_THIGH)
     version = records.course(course_id).version
-    changed_while_deciding(monkeypatch, lambda patient: records.record_allergy(
-        patient.id, "lidocaine", "rash", CLINICIAN), every_time=True)
+    patient_id = records.course(course_id).patient_id
+    changed_while_deciding(monkeypatch, "inject", lambda: records.record_allergy(
+        patient_id, "lidocaine", "rash", CLINICIAN), every_time=True)
 
     with pytest.raises(RecordBusyError):
         records.inject(course_id, dose(1, LEFT_THIGH), CLINICIAN)
 
     assert records.course(course_id).version == version
+
+
+def test_a_consent_withdrawn_through_another_process_stops_the_next_injection(
+        clinic, records, settings, clock):
+    course_id = clinic.formulated_course(LEFT_THIGH)
+    records.inject(course_id, dose(1, LEFT_THIGH), CLINICIAN)  # its standing is remembered
+    patient_id = records.course(course_id).patient_id
+    desk = open_records(settings, clock=clock)  # another server on the same store
+    try:
+        desk.withdraw_consent(patient_id, "treatment", "patient asked", RECEPTIONIST)
+    finally:
+        desk.close()
+
+    with clinic.refuses(NoTreatmentConsentError):
+        records.inject(course_id, dose(2, LEFT_THIGH), CLINICIAN)
+
+
+def test_an_injection_on_a_remembered_standing_does_not_read_the_patient(clinic, records,
+                                                                        monkeypatch):
+    course_id = clinic.formulated_course(LEFT_THIGH)
+    records.inject(course_id, dose(1, LEFT_THIGH), CLINICIAN)
+    read, kinds_read = records._get, []
+
+    def counted(kind, *args, **kwargs):
+        kinds_read.append(kind.__name__)
+        return read(kind, *args, **kwargs)
+
+    monkeypatch.setattr(records, "_get", counted)
+    records.inject(course_id, dose(2, LEFT_THIGH), CLINICIAN)
+
+    assert kinds_read == ["TreatmentCourse"]
