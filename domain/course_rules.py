@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING
 from domain.errors import RuleViolation
 from domain.patient import PatientStanding, normalise_substance
 from domain.values import CLOCK_SKEW, Actor, Site, require_member
-from domain.vocabulary import TECHNIQUES
+from domain.vocabulary import TECHNIQUES, CourseStatus
 
 if TYPE_CHECKING:
     from domain.entries import AdverseEventReport, CoursePlan, Dose
     from domain.formulation import Formula
 
-ACTIVE, SUSPENDED, COMPLETED, DISCONTINUED = "active", "suspended", "completed", "discontinued"
+ACTIVE, SUSPENDED, COMPLETED, DISCONTINUED = CourseStatus  # until the course uses the enum
 
 TRANSITIONS = {  # action → (statuses it may start from, the event method it records)
     "suspend": ((ACTIVE,), "_suspended"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 
 SIDED = frozenset({"left", "right", "bilateral"})
 MIDLINE = frozenset({"midline"})
@@ -170,3 +171,17 @@ AMOUNT_UNITS = frozenset(MASS_UNITS_IN_MG) | {"IU", "mL"}
 VEHICLE_BASES = frozenset({"aqueous", "alcohol", "oil"})
 
 ROLES = frozenset({"clinician", "nurse", "receptionist", "auditor", "regulator"})
+
+
+class CourseStatus(StrEnum):
+    """Where a treatment course stands. Stored and shown as its value ("active", …)."""
+
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    COMPLETED = "completed"
+    DISCONTINUED = "discontinued"
+
+    @property
+    def is_open(self) -> bool:
+        """An open course can still be treated under, or changed."""
+        return self in (CourseStatus.ACTIVE, CourseStatus.SUSPENDED)
