@@ -1,4 +1,4 @@
-"""Benchmark RFC 6962 proofs on a large log: domain.merkle, and pymerkle if installed.
+"""Benchmark RFC 6962 proofs on a large log: domain.ledger, and pymerkle if installed.
 
     .venv/bin/python bench/merkle_proofs.py [--leaves 1000000] [--proofs 1000]
 
@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.figures import Figure, emit  # noqa: E402
-from domain import merkle  # noqa: E402
+from domain import ledger as merkle  # noqa: E402
 
 GOAL_MS = 20.0
 

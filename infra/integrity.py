@@ -17,7 +17,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from domain.merkle import EMPTY_ROOT, node_hash
+from domain.ledger import EMPTY_ROOT, node_hash
 from infra.runner import CatchUpRunner
 from projections.merkle_log import MerkleLog
 

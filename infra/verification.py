@@ -8,7 +8,7 @@ from itertools import zip_longest
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from domain.merkle import event_leaf_hash
+from domain.ledger import event_leaf_hash
 from infra.integrity import Frontier, Integrity
 
 BATCH = 5000

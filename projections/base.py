@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from eventsourcing.persistence import Notification
 
-from domain.merkle import event_leaf_hash
+from domain.ledger import event_leaf_hash
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ a few dozen rows, and the proofs of a thousand leaves (an export) one read of al
 
 from __future__ import annotations
 
-from domain import merkle
+from domain import ledger as merkle
 from projections.base import Change, ViewTransaction
 
 CHUNK = 1000  # values per read: well inside SQLite's and PostgreSQL's parameter limits

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.merkle import (
+from domain.ledger import (
     EMPTY_ROOT,
     AppendOnlyTree,
     aligned_ranges,

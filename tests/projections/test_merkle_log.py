@@ -2,7 +2,7 @@
 
 import pytest
 
-from domain import merkle
+from domain import ledger as merkle
 from infra.projecting import open_runner
 from projections.merkle_log import MerkleLog
 from tests.projections.test_exactly_once import busy_course
