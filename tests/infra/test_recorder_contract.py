@@ -1,0 +1,56 @@
+"""Our event stores keep the eventsourcing library's recorder contract: the library's own
+`ApplicationRecorderTestCase`, run once per backend against the recorders the clinic's
+records are wired with (a fresh SQLite file, a fresh PostgreSQL schema, per test)."""
+
+from __future__ import annotations
+
+from tempfile import TemporaryDirectory
+from urllib.parse import urlsplit
+
+from eventsourcing.postgres import PostgresDatastore
+from eventsourcing.sqlite import SQLiteDatastore
+from eventsourcing.tests import persistence as contract
+
+from infra.database import Database
+from infra.postgres_recorder import PostgresRecorder
+from infra.sqlite_recorder import SQLiteRecorder
+from tests.conftest import postgres_schema
+
+
+class TestSQLiteRecorderKeepsTheLibrarysContract(
+        contract.ApplicationRecorderTestCase[SQLiteRecorder]):
+
+    def setUp(self) -> None:
+        directory = self.enterContext(TemporaryDirectory())
+        # As the clinic's records open it (infra/database.py), with a pool for the
+        # contract's ten writers and two readers.
+        self.datastore = SQLiteDatastore(f"{directory}/events.db", lock_timeout=30,
+                                         pool_size=12)
+        self.addCleanup(self.datastore.close)
+
+    def create_recorder(self) -> SQLiteRecorder:
+        recorder = SQLiteRecorder(self.datastore)
+        recorder.create_table()
+        return recorder
+
+
+class TestPostgresRecorderKeepsTheLibrarysContract(
+        contract.ApplicationRecorderTestCase[PostgresRecorder]):
+
+    def setUp(self) -> None:
+        database = Database(self.enterContext(postgres_schema()))
+        parts = urlsplit(database.url)
+        self.datastore = PostgresDatastore(
+            parts.path.lstrip("/"), parts.hostname, parts.port, parts.username, "",
+            schema=database.schema, pool_size=2, max_overflow=12)
+        self.addCleanup(self.datastore.close)  # before the schema is dropped
+
+    def create_recorder(self) -> PostgresRecorder:
+        recorder = PostgresRecorder(self.datastore, events_table_name="stored_events")
+        recorder.create_table()
+        return recorder
+
+    def test_insert_subscribe(self) -> None:
+        """The library runs this one for its PostgreSQL recorder: a subscriber hears every
+        save, on our channel (named after the schema too)."""
+        self.optional_test_insert_subscribe()
