@@ -2,7 +2,8 @@
 save's transaction. It marks the idempotent request the save is made for (infra/requests.py).
 And it saves only if the records the save relies on are unchanged (`unchanged`: record id →
 the version its decision read; see ClinicalRecords._update_on_standing), checked after the
-insert, which holds the write lock and so reads the newest saves.
+insert, which holds the write lock and so reads the newest saves, against what was stored
+before this save's own events (as on PostgreSQL, which checks before inserting).
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ class SQLiteRecorder(SQLiteApplicationRecorder):
 
     def __init__(self, datastore: Any, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
-        self.select_last_version = (f"SELECT MAX(originator_version) FROM"
-                                    f" {self.events_table_name} WHERE originator_id = ?")
+        self.select_version_before = (f"SELECT MAX(originator_version) FROM"
+                                      f" {self.events_table_name}"
+                                      f" WHERE originator_id = ? AND rowid < ?")
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any
                       ) -> Sequence[int] | None:
@@ -46,12 +48,14 @@ class SQLiteRecorder(SQLiteApplicationRecorder):
                        unchanged: Mapping[UUID, int] | None = None, **kwargs: Any
                        ) -> Sequence[int] | None:
         positions = super()._insert_events(c, stored_events, **kwargs)
+        if not stored_events:
+            return positions  # nothing recorded, nothing to check (as on PostgreSQL)
         # Checked after the insert: it holds the write lock, and reads the newest state.
         for record_id, version in (unchanged or {}).items():
-            c.execute(self.select_last_version, (record_id.hex,))
+            c.execute(self.select_version_before, (record_id.hex, positions[0]))
             if c.fetchone()[0] != version:
                 raise RecordChangedError(f"{record_id} changed")  # the transaction rolls back
-        if request is not None and stored_events:
+        if request is not None:
             c.execute(MARK, (*marked_with(stored_events), positions[-1], request.owner,
                              request.key, request.run))
             if c.sqlite_cursor.rowcount != 1:
