@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import io
 import json
 import pstats
@@ -40,6 +41,7 @@ from bench.figures import Figure, emit, show  # noqa: E402
 from bench.filling import Filler  # noqa: E402
 from bench.stores import BACKENDS  # noqa: E402
 from domain.application import ClinicalRecords  # noqa: E402
+from infra.collector import YOUNG_OBJECTS  # noqa: E402
 from infra.database import Database  # noqa: E402
 from infra.integrity import Integrity, load_signing_key  # noqa: E402
 from infra.projecting import open_runner  # noqa: E402
@@ -144,6 +146,14 @@ def profile_catch_up(runner) -> str:
     return out.getvalue()
 
 
+def collector_check(backend: str) -> str:
+    """Whether opening the records raised this process's cycle-collector threshold
+    (infra/collector.py): the catch-up figures are measured with it raised."""
+    young = gc.get_threshold()[0]
+    verdict = "raised" if young >= YOUNG_OBJECTS else "NOT raised: catch-up figures are low"
+    return f"{backend:8} cycle collector: youngest generation every {young:,} objects ({verdict})"
+
+
 def bench_settings(url: str) -> Settings:
     folder = Path(tempfile.mkdtemp(prefix="bench-proj-"))
     return Settings(database_url=url, area_session_volume_limit_ml=Decimal("1000"),
@@ -163,6 +173,7 @@ def fill(backend: str, filler: Filler, target: int) -> int:
 def bench(backend: str, url: str, n: int, profile: bool) -> None:
     settings = bench_settings(url)
     records = open_records(settings)
+    print(collector_check(backend), flush=True)
     try:
         total = fill(backend, Filler(records), n)
         rss_before = peak_rss_mb()
