@@ -27,19 +27,22 @@ from infra.projecting import open_runner
 from infra.records import open_records
 from infra.settings import Settings
 
-take = infra.log_reading.Helper.take
+take, read = infra.log_reading.Helper.take, infra.log_reading.Reading.read
 
 def told(helper):
     batch = take(helper)
     print("helped" if batch else "failed", flush=True)
+    time.sleep(0.05)  # slowly: the runner is killed while its helper is at work
     return batch
 
-infra.log_reading.Helper.take = told
+def slowly(reading, start):
+    time.sleep(0.05)  # the helper is ready before the catch-up ends
+    return read(reading, start)
+
+infra.log_reading.Helper.take, infra.log_reading.Reading.read = told, slowly
 settings = Settings(database_url=sys.argv[1])
 runner = open_runner(open_records(settings), settings)
 runner.help_from, runner.batch_size = 0, 3
-apply = runner._apply
-runner._apply = lambda batch, start: (apply(batch, start), time.sleep(0.05))
 runner.catch_up()
 """
 
@@ -78,7 +81,7 @@ def taken_as_far_behind(runner, monkeypatch):
     return runner
 
 
-def read_here(runner) -> dict:
+def read_here_views(runner) -> dict:
     runner.help_from = 10**9
     for name in runner.projections:
         runner.rebuild(name)
@@ -92,7 +95,7 @@ def test_views_read_by_a_helper_equal_views_read_here(clinic, records, far_behin
 
     assert [batch for batch in helped if batch is not None], "no batch came from a helper"
     assert None not in helped
-    assert view_rows(far_behind) == read_here(far_behind)
+    assert view_rows(far_behind) == read_here_views(far_behind)
 
 
 def test_a_helper_that_fails_leaves_the_reading_to_the_runner(clinic, records, far_behind,
@@ -105,7 +108,7 @@ def test_a_helper_that_fails_leaves_the_reading_to_the_runner(clinic, records, f
 
     assert "helper failed" in caplog.text
     assert not [batch for batch in helped if batch is not None]
-    assert view_rows(far_behind) == read_here(far_behind)
+    assert view_rows(far_behind) == read_here_views(far_behind)
 
 
 def test_a_helper_reads_the_store_of_its_runner_named_relative_to_where_it_runs(
@@ -140,29 +143,29 @@ def test_a_helper_that_cannot_start_leaves_the_reading_to_the_runner(
 
     assert "Too many open files" in caplog.text
     assert helped == []
-    assert view_rows(far_behind) == read_here(far_behind)
+    assert view_rows(far_behind) == read_here_views(far_behind)
 
 
 def test_a_stuck_helper_is_ended_and_leaves_the_reading_to_the_runner(
         clinic, records, far_behind, helped, monkeypatch, caplog):
     busy_course(clinic, records, 60)
     monkeypatch.setattr(infra.log_reading.Helper, "answer_within", 0.5)
-    ask, stuck = infra.log_reading.Helper.ask, []
+    ask, read, stuck, ended_when_read_here = (infra.log_reading.Helper.ask,
+                                              infra.log_reading.Reading.read, [], [])
 
     def stopped_then_asked(helper, start):
         if not stuck:
-            stuck.append(helper._process.pid)
+            stuck.append(helpers_of(os.getpid(), threading.get_native_id())[0])
             os.kill(stuck[0], signal.SIGSTOP)  # alive, and never answers
         ask(helper, start)
 
-    fail, ended_when_given_up = infra.log_reading.Helper._fail, []
-
-    def given_up(helper, why):
-        fail(helper, why)
-        ended_when_given_up.append(ended(helper._process.pid))
+    def read_here(reading, start):
+        if stuck:  # given up on: the batch it never answered is read here
+            ended_when_read_here.append(ended(stuck[0]))
+        return read(reading, start)
 
     monkeypatch.setattr(infra.log_reading.Helper, "ask", stopped_then_asked)
-    monkeypatch.setattr(infra.log_reading.Helper, "_fail", given_up)
+    monkeypatch.setattr(infra.log_reading.Reading, "read", read_here)
     applied = []
     catching_up = threading.Thread(target=lambda: applied.append(far_behind.catch_up()))
     try:
@@ -179,9 +182,10 @@ def test_a_stuck_helper_is_ended_and_leaves_the_reading_to_the_runner(
     assert not waited, "the runner waited on a stuck helper"
     assert applied == [clinic.log_position()]
     assert "no answer within 0.5 s" in caplog.text
-    assert ended_when_given_up == [True], "a stuck helper is ended when it is given up on"
+    assert ended_when_read_here and all(ended_when_read_here), \
+        "a stuck helper is ended as soon as it is given up on"
     assert not [batch for batch in helped if batch is not None]
-    assert view_rows(far_behind) == read_here(far_behind)
+    assert view_rows(far_behind) == read_here_views(far_behind)
 
 
 def test_a_helper_ends_when_its_runner_is_killed(clinic, records, runner, settings):
@@ -200,13 +204,13 @@ def test_a_helper_ends_when_its_runner_is_killed(clinic, records, runner, settin
     wait_until(lambda: ended(helper), timeout=10)
 
     runner.catch_up()
-    assert view_rows(runner) == read_here(runner)
+    assert view_rows(runner) == read_here_views(runner)
 
 
-def helpers_of(pid: int) -> list[int]:
-    """The log-reading helpers a process started."""
+def helpers_of(pid: int, thread: int | None = None) -> list[int]:
+    """The log-reading helpers a process (its main thread, or the thread named) started."""
     try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        children = Path(f"/proc/{pid}/task/{thread or pid}/children").read_text().split()
     except FileNotFoundError:
         return []
     return [int(child) for child in children if "infra.log_reading" in command_of(int(child))]
