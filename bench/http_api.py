@@ -1,11 +1,12 @@
 """POST an injection and GET progress over real HTTP, next to a bare FastAPI + psycopg app.
 
-    .venv/bin/python bench/http_api.py [--seconds 10] [--clients 8]
+    .venv/bin/python bench/http_api.py [--seconds 10] [--clients 8] [--embedded-on sqlite]
 
 Ours runs as DESIGN §2 deploys it on PostgreSQL: `mesoledger serve --no-projections` with
 one `mesoledger worker` keeping the views, both on this machine (the worker's CPU is paid
 here too). The embedded server, keeping the views in its own process as on SQLite, is measured
-in the same run for comparison, on its own database, without a goal. Every server is a
+in the same run for comparison, on its own database (a PostgreSQL schema, or a SQLite file
+with `--embedded-on sqlite`), without a goal. Every server is a
 uvicorn process on loopback against the same PostgreSQL server; 8 clients (threads with
 keep-alive connections) each work on their own patient and its courses.
 Prints throughput, the ratio to the bare endpoint, and p50/p99 latency.
@@ -34,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.figures import Figure, emit  # noqa: E402
-from bench.stores import postgres_url, settle_postgres  # noqa: E402
+from bench.stores import postgres_url, settle_postgres, sqlite_url  # noqa: E402
 from infra.database import Database  # noqa: E402
 from infra.tokens import TokenKeys  # noqa: E402
 from tests.api import bodies  # noqa: E402
@@ -144,16 +145,16 @@ def prepare_courses(url: str, headers: dict, count: int) -> list[tuple[str, list
 
 
 def report(name: str, ours: tuple[float, list[float]], bare: tuple[float, list[float]],
-           goal: float | None = None) -> None:
+           goal: float | None = None, backend: str = "postgres") -> None:
     """Print one endpoint's line and emit its throughput, p50 and p99 for the report (with
     the issue's goals when given one)."""
     ratio, p99 = ours[0] / bare[0], percentile(ours[1], 99)
     p50s = percentile(ours[1], 50), percentile(bare[1], 50)
     goals = (f"ratio ≥ {goal}", ratio >= goal, "≤ 50 ms", p99 <= 50) if goal else (None,) * 4
-    emit(Figure("http_api", "postgres", f"{name}: throughput", ours[0], "req/s",
+    emit(Figure("http_api", backend, f"{name}: throughput", ours[0], "req/s",
                 "bare FastAPI + psycopg", bare[0], *goals[:2]),
-         Figure("http_api", "postgres", f"{name}: p50", p50s[0], "ms", "bare p50", p50s[1]),
-         Figure("http_api", "postgres", f"{name}: p99", p99, "ms", "bare p99",
+         Figure("http_api", backend, f"{name}: p50", p50s[0], "ms", "bare p50", p50s[1]),
+         Figure("http_api", backend, f"{name}: p99", p99, "ms", "bare p99",
                 percentile(bare[1], 99), *goals[2:]))
     verdict = (f" (goal ≥ {goal}) {'MET' if goals[1] else 'MISSED'}"
                f" | p99 ≤ 50 ms {'MET' if goals[3] else 'MISSED'}") if goal else ""
@@ -166,9 +167,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--embedded-on", choices=("postgres", "sqlite"), default="postgres",
+                        help="the embedded server's store (the deployment and bare app stay "
+                        "on PostgreSQL)")
     args = parser.parse_args()
     headers = clinician()
-    with (postgres_url() as url, postgres_url() as embedded_db,
+    embedded_store = sqlite_url if args.embedded_on == "sqlite" else postgres_url
+    with (postgres_url() as url, embedded_store() as embedded_db,
           tempfile.TemporaryDirectory() as var, tempfile.TemporaryDirectory() as embedded_var):
         ours, ours_url = deployed(url, var)
         embedded, embedded_url = start([str(BIN / "mesoledger"), "serve"],
@@ -184,11 +189,14 @@ def main() -> None:
         finally:
             for process in (*ours, embedded, bare):
                 stop(process)
-    print(f"HTTP benchmark: {args.clients} clients, {args.seconds:g} s per phase, PostgreSQL")
+    print(f"HTTP benchmark: {args.clients} clients, {args.seconds:g} s per phase, PostgreSQL"
+          f" (embedded server: {args.embedded_on})")
     report("POST injection", results["post"], results["bare_post"], 0.5)
     report("GET progress (+access log)", results["get"], results["bare_get"], 0.4)
-    report("POST injection, embedded", results["embedded_post"], results["bare_post"])
-    report("GET progress, embedded", results["embedded_get"], results["bare_get"])
+    report("POST injection, embedded", results["embedded_post"], results["bare_post"],
+           backend=args.embedded_on)
+    report("GET progress, embedded", results["embedded_get"], results["bare_get"],
+           backend=args.embedded_on)
 
 
 def run_phases(servers: dict[str, tuple[str, list]], bare_url: str, headers: dict,

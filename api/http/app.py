@@ -23,7 +23,7 @@ from api.http.routes import (
     screenings,
     treatment,
 )
-from api.http.routing import WriteTurns
+from api.http.write_turns import WriteTurns
 from infra.services import open_services
 from infra.settings import Settings
 
