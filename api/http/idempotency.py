@@ -9,7 +9,7 @@ import hashlib
 import json
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from fastapi import Request, Response
 from starlette.concurrency import run_in_threadpool
@@ -24,88 +24,115 @@ from infra.tokens import InvalidTokenError
 
 Handler = Callable[[Request], Awaitable[Response]]
 KEPT_HEADERS = ("etag", "location")
-
-
-def idempotent(handler: Handler) -> Handler:
-    """The handler, run once per Idempotency-Key of its caller (without a key, every time)."""
-    async def once(request: Request) -> Response:
-        key = request.headers.get("idempotency-key")
-        owner = None if key is None else _owner(request)
-        if owner is None:
-            return await handler(request)
-        if not 0 < len(key) <= 200:
-            raise Problem(422, "invalid_idempotency_key",
-                          "Idempotency-Key takes 1 to 200 characters", field="Idempotency-Key")
-        keys: IdempotencyKeys = request.app.state.services.idempotency
-        fingerprint, run = await _fingerprint(request), new_run()
-        first = await run_in_threadpool(keys.claim, owner, key, fingerprint, run)
-        if first is not None:
-            if first.fingerprint != fingerprint:
-                raise Problem(422, "idempotency_key_reused",
-                              "this Idempotency-Key was used for a different request",
-                              field="Idempotency-Key")
-            if first.status is not None or first.recorded is not None:
-                return await _answer_again(request, keys, owner, key, first)
-            if not await run_in_threadpool(keys.take_over, owner, key, first, run):
-                raise IN_PROGRESS
-        return await _run_once(handler, request, keys, owner, key, run)
-
-    return once
-
-
 IN_PROGRESS = Problem(409, "request_in_progress",
                       "a request with this Idempotency-Key is still being processed",
                       {"Retry-After": "1"})
 
 
-async def _run_once(handler: Handler, request: Request, keys: IdempotencyKeys, owner: str,
-                    key: str, run: str) -> Response:
+def idempotent(handler: Handler) -> Handler:
+    """The handler, run once per Idempotency-Key of its caller (without a key, every time)."""
+    async def once(request: Request) -> Response:
+        claim = _claim_of(request)
+        if claim is None:
+            return await handler(request)
+        fingerprint = await _fingerprint(request)
+        first = await claim.hold(fingerprint)
+        if first is None:
+            return await _run_once(handler, claim)
+        if first.fingerprint != fingerprint:
+            raise Problem(422, "idempotency_key_reused",
+                          "this Idempotency-Key was used for a different request",
+                          field="Idempotency-Key")
+        if first.status is not None or first.recorded is not None:
+            return await claim.answer_again(first)
+        if not await claim.take_over(first):
+            raise IN_PROGRESS
+        return await _run_once(handler, claim)
+
+    return once
+
+
+async def _run_once(handler: Handler, claim: _Claim) -> Response:
     """Run the command on behalf of the claimed key. Whatever recorded an entry keeps its
     answer; a refusal or failure that recorded nothing forgets the claim, so a retry runs."""
-    with on_behalf_of(owner, key, run) as pending:
+    with on_behalf_of(claim.owner, claim.key, claim.run) as pending:
         try:
-            response = await handler(request)
+            response = await handler(claim.request)
         except RequestAlreadyRecorded:  # another run recorded it, or took it over
-            return await _answer_again(request, keys, owner, key,
-                                       await run_in_threadpool(keys.first, owner, key))
+            return await claim.answer_again()
         except Exception as error:
             if not pending.recorded:
-                await _forget(keys, owner, key, run)
+                await claim.forget()
                 raise
             problem = problem_of(error)
             if problem.status >= 500:  # it failed after recording: the entry stands
-                return await _answer_again(request, keys, owner, key,
-                                           await run_in_threadpool(keys.first, owner, key))
+                return await claim.answer_again()
             response = response_of(problem)  # a refusal that is itself recorded
     if pending.recorded or response.status_code < 300:
-        await run_in_threadpool(keys.complete, owner, key, response.status_code,
-                                _stored(response))
+        await claim.complete(response)
     else:
-        await _forget(keys, owner, key, run)
+        await claim.forget()
     return response
 
 
-async def _forget(keys: IdempotencyKeys, owner: str, key: str, run: str) -> None:
-    """Release the claim if the database lets us; if not, it lapses after CLAIM_LEASE."""
-    with suppress(*DATABASE_UNAVAILABLE):
-        await run_in_threadpool(keys.release, owner, key, run)
+@dataclass(frozen=True)
+class _Claim:
+    """A caller's Idempotency-Key, held by this run of the request."""
+
+    request: Request
+    keys: IdempotencyKeys
+    owner: str
+    key: str
+    run: str
+
+    async def hold(self, fingerprint: str) -> FirstAnswer | None:
+        """Claim the key for this run; if it was claimed before, what became of that."""
+        return await run_in_threadpool(self.keys.claim, self.owner, self.key, fingerprint,
+                                       self.run)
+
+    async def take_over(self, first: FirstAnswer) -> bool:
+        """Hold a key its first run abandoned (False if another retry was quicker)."""
+        return await run_in_threadpool(self.keys.take_over, self.owner, self.key, first,
+                                       self.run)
+
+    async def complete(self, response: Response) -> None:
+        await run_in_threadpool(self.keys.complete, self.owner, self.key,
+                                response.status_code, _stored(response))
+
+    async def forget(self) -> None:
+        """Release the claim if the database lets us; if not, it lapses after CLAIM_LEASE."""
+        with suppress(*DATABASE_UNAVAILABLE):
+            await run_in_threadpool(self.keys.release, self.owner, self.key, self.run)
+
+    async def answer_again(self, first: FirstAnswer | None = None) -> Response:
+        """The first request's answer (read now unless given); rebuilt from what it recorded
+        if it never answered."""
+        if first is None:
+            first = await run_in_threadpool(self.keys.first, self.owner, self.key)
+        if first is None or (first.status is None and first.recorded is None):
+            raise IN_PROGRESS
+        if first.status is None:
+            records = self.request.app.state.services.records
+            response = await run_in_threadpool(recorded_answer, records, first.recorded)
+            await self.complete(response)
+            first = replace(first, status=response.status_code, body=_stored(response))
+        stored = json.loads(first.body)
+        return Response(stored["content"], status_code=first.status,
+                        media_type=stored.get("media_type", "application/json"),
+                        headers={**stored["headers"], "Idempotent-Replayed": "true"})
 
 
-async def _answer_again(request: Request, keys: IdempotencyKeys, owner: str, key: str,
-                        first: FirstAnswer | None) -> Response:
-    """The first request's answer; rebuilt from what it recorded if it never answered."""
-    if first is None or (first.status is None and first.recorded is None):
-        raise IN_PROGRESS
-    if first.status is None:
-        records = request.app.state.services.records
-        response = await run_in_threadpool(recorded_answer, records, first.recorded)
-        await run_in_threadpool(keys.complete, owner, key, response.status_code,
-                                _stored(response))
-        first = replace(first, status=response.status_code, body=_stored(response))
-    stored = json.loads(first.body)
-    return Response(stored["content"], status_code=first.status,
-                    media_type=stored.get("media_type", "application/json"),
-                    headers={**stored["headers"], "Idempotent-Replayed": "true"})
+def _claim_of(request: Request) -> _Claim | None:
+    """The request's Idempotency-Key, to claim for a new run; none without a key or a
+    valid token (the route then answers 401)."""
+    key = request.headers.get("idempotency-key")
+    owner = None if key is None else _owner(request)
+    if owner is None:
+        return None
+    if not 0 < len(key) <= 200:
+        raise Problem(422, "invalid_idempotency_key",
+                      "Idempotency-Key takes 1 to 200 characters", field="Idempotency-Key")
+    return _Claim(request, request.app.state.services.idempotency, owner, key, new_run())
 
 
 async def _fingerprint(request: Request) -> str:
@@ -115,7 +142,7 @@ async def _fingerprint(request: Request) -> str:
 
 
 def _owner(request: Request) -> str | None:
-    """Keys belong to the token's user; without a valid token the route answers 401."""
+    """Keys belong to the token's user."""
     try:
         return caller_in(request).owner
     except (Problem, InvalidTokenError):
