@@ -9,7 +9,8 @@ in the same run for comparison, on its own database (a PostgreSQL schema, or a S
 with `--embedded-on sqlite`), without a goal. Every server is a
 uvicorn process on loopback against the same PostgreSQL server; 8 clients (threads with
 keep-alive connections) each work on their own patient and its courses.
-Prints throughput, the ratio to the bare endpoint, and p50/p99 latency.
+Prints throughput, the ratio to the bare endpoint, and p50/p99 latency; then the CPU time
+our API process spent per request (steadier than throughput on a busy machine).
 Goals: POST ≥ 0.5 of bare, GET (with its access-log write) ≥ 0.4, p99 ≤ 50 ms.
 """
 
@@ -115,6 +116,12 @@ def load(clients: list[httpx.Client], seconds: float,
     return len(flat) / (time.perf_counter() - began), flat
 
 
+def cpu_seconds(process: subprocess.Popen) -> float:
+    """User and system CPU time the process has used so far, all its threads."""
+    fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], p: int) -> float:
     return statistics.quantiles(values, n=100)[p - 1]
 
@@ -185,7 +192,8 @@ def main() -> None:
             servers = {name: (server_url, prepare_courses(server_url, headers, args.clients))
                        for name, server_url in (("ours", ours_url), ("embedded", embedded_url))}
             settle_postgres()
-            results = run_phases(servers, bare_url, headers, args.seconds)
+            results, cpu = run_phases(servers, {"ours": ours[0], "embedded": embedded},
+                                      bare_url, headers, args.seconds)
         finally:
             for process in (*ours, embedded, bare):
                 stop(process)
@@ -197,11 +205,15 @@ def main() -> None:
            backend=args.embedded_on)
     report("GET progress, embedded", results["embedded_get"], results["bare_get"],
            backend=args.embedded_on)
+    print("API process CPU per request: " + ", ".join(
+        f"{phase} {ms:.2f} ms" for phase, ms in cpu.items()))
 
 
-def run_phases(servers: dict[str, tuple[str, list]], bare_url: str, headers: dict,
-               seconds: float) -> dict[str, tuple[float, list[float]]]:
-    """Each phase in turn: bare, then ours (the deployment), then the embedded server."""
+def run_phases(servers: dict[str, tuple[str, list]], processes: dict[str, subprocess.Popen],
+               bare_url: str, headers: dict, seconds: float
+               ) -> tuple[dict[str, tuple[float, list[float]]], dict[str, float]]:
+    """Each phase in turn: bare, then ours (the deployment), then the embedded server; and
+    the CPU ms per request of our API processes in each of their phases."""
     injection = bodies.injection(1, volume="0.01")
     clients = {name: [httpx.Client(base_url=f"{url}/v1", headers=headers) for _ in patients]
                for name, (url, patients) in servers.items()}
@@ -209,13 +221,21 @@ def run_phases(servers: dict[str, tuple[str, list]], bare_url: str, headers: dic
     turns = {name: [itertools.cycle(courses) for _, courses in patients]
              for name, (_, patients) in servers.items()}
 
+    cpu: dict[str, float] = {}
+
+    def measured(phase: str, name: str, request: Callable) -> tuple[float, list[float]]:
+        before = cpu_seconds(processes[name])
+        result = load(clients[name], seconds, request)
+        cpu[phase] = (cpu_seconds(processes[name]) - before) * 1000 / len(result[1])
+        return result
+
     def post(name: str) -> tuple[float, list[float]]:
-        return load(clients[name], seconds, lambda c, i: c.post(
+        return measured(f"{name} POST", name, lambda c, i: c.post(
             f"/courses/{next(turns[name][i])}/injections", json=injection))
 
     def get(name: str) -> tuple[float, list[float]]:
         patients = servers[name][1]
-        return load(clients[name], seconds, lambda c, i: c.get(
+        return measured(f"{name} GET", name, lambda c, i: c.get(
             f"/patients/{patients[i][0]}/progress"))
 
     bare_courses = [courses for _, courses in servers["ours"][1]]
@@ -230,7 +250,7 @@ def run_phases(servers: dict[str, tuple[str, list]], bare_url: str, headers: dic
                 f"/courses/{bare_courses[i][0]}/injections")),
             "get": get("ours"),
             "embedded_get": get("embedded"),
-        }
+        }, cpu
     finally:
         for client in [*bare, *(c for per_server in clients.values() for c in per_server)]:
             client.close()
