@@ -35,7 +35,7 @@ class ProblemRoute(APIRoute):
 
 class ClinicRoute(ProblemRoute):
     """A route on patient data: a POST is idempotent and waits its turn on the record, a
-    GET is access-logged."""
+    GET is access-logged; a plain endpoint takes one trip to a worker thread, not two."""
 
     def __init__(self, path: str, endpoint: Callable, **options) -> None:
         answered = options.get("status_code") or 200
