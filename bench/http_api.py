@@ -1,14 +1,16 @@
 """POST an injection and GET progress over real HTTP, next to a bare FastAPI + psycopg app.
 
-    .venv/bin/python bench/http_api.py [--seconds 10] [--clients 8]
+    .venv/bin/python bench/http_api.py [--seconds 10] [--clients 8] [--embedded-on sqlite]
 
 Ours runs as DESIGN §2 deploys it on PostgreSQL: `mesoledger serve --no-projections` with
 one `mesoledger worker` keeping the views, both on this machine (the worker's CPU is paid
 here too). The embedded server, keeping the views in its own process as on SQLite, is measured
-in the same run for comparison, on its own database, without a goal. Every server is a
+in the same run for comparison, on its own database (a PostgreSQL schema, or a SQLite file
+with `--embedded-on sqlite`), without a goal. Every server is a
 uvicorn process on loopback against the same PostgreSQL server; 8 clients (threads with
 keep-alive connections) each work on their own patient and its courses.
-Prints throughput, the ratio to the bare endpoint, and p50/p99 latency.
+Prints throughput, the ratio to the bare endpoint, and p50/p99 latency; then the CPU time
+our API process spent per request (steadier than throughput on a busy machine).
 Goals: POST ≥ 0.5 of bare, GET (with its access-log write) ≥ 0.4, p99 ≤ 50 ms.
 """
 
@@ -34,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.figures import Figure, emit  # noqa: E402
-from bench.stores import postgres_url, settle_postgres  # noqa: E402
+from bench.stores import postgres_url, settle_postgres, sqlite_url  # noqa: E402
 from infra.database import Database  # noqa: E402
 from infra.tokens import TokenKeys  # noqa: E402
 from tests.api import bodies  # noqa: E402
@@ -114,6 +116,12 @@ def load(clients: list[httpx.Client], seconds: float,
     return len(flat) / (time.perf_counter() - began), flat
 
 
+def cpu_seconds(process: subprocess.Popen) -> float:
+    """User and system CPU time the process has used so far, all its threads."""
+    fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], p: int) -> float:
     return statistics.quantiles(values, n=100)[p - 1]
 
@@ -144,16 +152,16 @@ def prepare_courses(url: str, headers: dict, count: int) -> list[tuple[str, list
 
 
 def report(name: str, ours: tuple[float, list[float]], bare: tuple[float, list[float]],
-           goal: float | None = None) -> None:
+           goal: float | None = None, backend: str = "postgres") -> None:
     """Print one endpoint's line and emit its throughput, p50 and p99 for the report (with
     the issue's goals when given one)."""
     ratio, p99 = ours[0] / bare[0], percentile(ours[1], 99)
     p50s = percentile(ours[1], 50), percentile(bare[1], 50)
     goals = (f"ratio ≥ {goal}", ratio >= goal, "≤ 50 ms", p99 <= 50) if goal else (None,) * 4
-    emit(Figure("http_api", "postgres", f"{name}: throughput", ours[0], "req/s",
+    emit(Figure("http_api", backend, f"{name}: throughput", ours[0], "req/s",
                 "bare FastAPI + psycopg", bare[0], *goals[:2]),
-         Figure("http_api", "postgres", f"{name}: p50", p50s[0], "ms", "bare p50", p50s[1]),
-         Figure("http_api", "postgres", f"{name}: p99", p99, "ms", "bare p99",
+         Figure("http_api", backend, f"{name}: p50", p50s[0], "ms", "bare p50", p50s[1]),
+         Figure("http_api", backend, f"{name}: p99", p99, "ms", "bare p99",
                 percentile(bare[1], 99), *goals[2:]))
     verdict = (f" (goal ≥ {goal}) {'MET' if goals[1] else 'MISSED'}"
                f" | p99 ≤ 50 ms {'MET' if goals[3] else 'MISSED'}") if goal else ""
@@ -166,9 +174,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--embedded-on", choices=("postgres", "sqlite"), default="postgres",
+                        help="the embedded server's store (the deployment and bare app stay "
+                        "on PostgreSQL)")
     args = parser.parse_args()
     headers = clinician()
-    with (postgres_url() as url, postgres_url() as embedded_db,
+    embedded_store = sqlite_url if args.embedded_on == "sqlite" else postgres_url
+    with (postgres_url() as url, embedded_store() as embedded_db,
           tempfile.TemporaryDirectory() as var, tempfile.TemporaryDirectory() as embedded_var):
         ours, ours_url = deployed(url, var)
         embedded, embedded_url = start([str(BIN / "mesoledger"), "serve"],
@@ -180,20 +192,28 @@ def main() -> None:
             servers = {name: (server_url, prepare_courses(server_url, headers, args.clients))
                        for name, server_url in (("ours", ours_url), ("embedded", embedded_url))}
             settle_postgres()
-            results = run_phases(servers, bare_url, headers, args.seconds)
+            results, cpu = run_phases(servers, {"ours": ours[0], "embedded": embedded},
+                                      bare_url, headers, args.seconds)
         finally:
             for process in (*ours, embedded, bare):
                 stop(process)
-    print(f"HTTP benchmark: {args.clients} clients, {args.seconds:g} s per phase, PostgreSQL")
+    print(f"HTTP benchmark: {args.clients} clients, {args.seconds:g} s per phase, PostgreSQL"
+          f" (embedded server: {args.embedded_on})")
     report("POST injection", results["post"], results["bare_post"], 0.5)
     report("GET progress (+access log)", results["get"], results["bare_get"], 0.4)
-    report("POST injection, embedded", results["embedded_post"], results["bare_post"])
-    report("GET progress, embedded", results["embedded_get"], results["bare_get"])
+    report("POST injection, embedded", results["embedded_post"], results["bare_post"],
+           backend=args.embedded_on)
+    report("GET progress, embedded", results["embedded_get"], results["bare_get"],
+           backend=args.embedded_on)
+    print("API process CPU per request: " + ", ".join(
+        f"{phase} {ms:.2f} ms" for phase, ms in cpu.items()))
 
 
-def run_phases(servers: dict[str, tuple[str, list]], bare_url: str, headers: dict,
-               seconds: float) -> dict[str, tuple[float, list[float]]]:
-    """Each phase in turn: bare, then ours (the deployment), then the embedded server."""
+def run_phases(servers: dict[str, tuple[str, list]], processes: dict[str, subprocess.Popen],
+               bare_url: str, headers: dict, seconds: float
+               ) -> tuple[dict[str, tuple[float, list[float]]], dict[str, float]]:
+    """Each phase in turn: bare, then ours (the deployment), then the embedded server; and
+    the CPU ms per request of our API processes in each of their phases."""
     injection = bodies.injection(1, volume="0.01")
     clients = {name: [httpx.Client(base_url=f"{url}/v1", headers=headers) for _ in patients]
                for name, (url, patients) in servers.items()}
@@ -201,13 +221,21 @@ def run_phases(servers: dict[str, tuple[str, list]], bare_url: str, headers: dic
     turns = {name: [itertools.cycle(courses) for _, courses in patients]
              for name, (_, patients) in servers.items()}
 
+    cpu: dict[str, float] = {}
+
+    def measured(phase: str, name: str, request: Callable) -> tuple[float, list[float]]:
+        before = cpu_seconds(processes[name])
+        result = load(clients[name], seconds, request)
+        cpu[phase] = (cpu_seconds(processes[name]) - before) * 1000 / len(result[1])
+        return result
+
     def post(name: str) -> tuple[float, list[float]]:
-        return load(clients[name], seconds, lambda c, i: c.post(
+        return measured(f"{name} POST", name, lambda c, i: c.post(
             f"/courses/{next(turns[name][i])}/injections", json=injection))
 
     def get(name: str) -> tuple[float, list[float]]:
         patients = servers[name][1]
-        return load(clients[name], seconds, lambda c, i: c.get(
+        return measured(f"{name} GET", name, lambda c, i: c.get(
             f"/patients/{patients[i][0]}/progress"))
 
     bare_courses = [courses for _, courses in servers["ours"][1]]
@@ -222,7 +250,7 @@ def run_phases(servers: dict[str, tuple[str, list]], bare_url: str, headers: dic
                 f"/courses/{bare_courses[i][0]}/injections")),
             "get": get("ours"),
             "embedded_get": get("embedded"),
-        }
+        }, cpu
     finally:
         for client in [*bare, *(c for per_server in clients.values() for c in per_server)]:
             client.close()

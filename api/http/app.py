@@ -23,7 +23,7 @@ from api.http.routes import (
     screenings,
     treatment,
 )
-from api.http.routing import WriteTurns
+from api.http.write_turns import WriteTurns
 from infra.services import open_services
 from infra.settings import Settings
 
@@ -61,8 +61,5 @@ def interface(lifespan: Callable | None = None) -> FastAPI:
     app.state.write_turns = WriteTurns()
     errors.install(app)
     for module in ROUTERS:
-        # The routes as their router made them (prefix, tags, route class and problems are
-        # theirs already). include_router would keep each router as a branch of its own,
-        # matched again on every request (about 5% of a request's time, bench/http_api.py).
-        app.router.routes.extend(module.router.routes)
+        app.include_router(module.router)
     return app
