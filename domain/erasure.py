@@ -20,6 +20,8 @@ class RetentionPeriodRunningError(RuleViolation):
     """Erasure is refused while the retention period of the records runs; the refusal
     itself is recorded."""
 
+    rule = "retention_period_running"
+
     def __init__(self, detail: str, position: int) -> None:
         super().__init__(detail)
         self.position = position

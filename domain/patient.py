@@ -20,33 +20,49 @@ from domain.vocabulary import CONSENT_SCOPES
 class ConsentNotActiveError(RuleViolation):
     """Only an active consent can be withdrawn."""
 
+    rule = "consent_not_active"
+
 
 class OverrideNeedsClinicianError(RuleViolation):
     """Only a clinician may override a relative contraindication."""
+
+    rule = "override_needs_clinician"
 
 
 class ConditionNotRecordedError(RuleViolation):
     """Only a condition that is recorded and unresolved can be resolved."""
 
+    rule = "condition_not_recorded"
+
 
 class NoScreeningError(RuleViolation):
     """Treatment needs a screening on record."""
+
+    rule = "no_screening"
 
 
 class ScreeningOutdatedError(RuleViolation):
     """The latest screening is older than the clinic's validity window."""
 
+    rule = "screening_outdated"
+
 
 class NotEligibleError(RuleViolation):
     """The latest screening found the patient ineligible for treatment."""
+
+    rule = "not_eligible"
 
 
 class ConditionSinceScreeningError(RuleViolation):
     """A condition was recorded after the latest screening; the patient must be re-screened."""
 
+    rule = "condition_since_screening"
+
 
 class NoTreatmentConsentError(RuleViolation):
     """Injections need an active consent to treatment."""
+
+    rule = "no_treatment_consent"
 
 
 @dataclass(frozen=True)
