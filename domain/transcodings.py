@@ -11,6 +11,7 @@ from typing import Any
 
 from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscoder, Transcoding
 
+from domain.course_state import GivenDose, LiveFormulation
 from domain.entries import AdverseEventReport, CoursePlan, Dose, Outcome
 from domain.formulation import Formula, Ingredient, Vehicle
 from domain.patient import Consent
@@ -19,7 +20,7 @@ from domain.values import Actor, Site
 
 VALUE_OBJECTS = (
     Actor, Site, Consent, ScreeningAnswers, Screening, CoursePlan, Ingredient, Vehicle,
-    Formula, Dose, Outcome, AdverseEventReport,
+    Formula, Dose, Outcome, AdverseEventReport, LiveFormulation, GivenDose,
 )
 
 

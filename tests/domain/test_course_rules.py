@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from domain.course_rules import (
+from domain.course_refusals import (
     AllergenInFormulationError,
     AlreadyVoidedError,
     AreaNotPlannedError,
@@ -91,8 +91,8 @@ def test_formulations_are_numbered_and_their_ratio_is_derived(clinic, records):
     course_id = clinic.formulated_course()
     records.formulate(course_id, formula(), CLINICIAN)
     course = records.course(course_id)
-    assert sorted(course.formulas) == ["1", "2"]
-    assert [str(r) for _, r in course.formulas["2"].ratio] == ["1.00", "2.50"]
+    assert [f.version for f in course.formulations] == [1, 2]
+    assert [str(r) for _, r in course.formula(2).ratio] == ["1.00", "2.50"]
 
 
 def test_injection_without_treatment_consent_is_refused(clinic, records):

@@ -35,7 +35,7 @@ def test_two_writers_on_one_course_both_injections_are_recorded(clinic, records)
              lambda: records.inject(course_id, dose(1, ABDOMEN, volume="1"), CLINICIAN))
     injected = [e for e in records.events.get(course_id) if type(e).__name__ == "Injected"]
     assert len(injected) == 10
-    assert len(records.course(course_id).injections) == 10
+    assert len(records.course(course_id).given) == 10
 
 
 def test_two_writers_expecting_one_version_exactly_one_wins(clinic, records):
