@@ -19,7 +19,7 @@ from domain.course_state import (
 )
 from domain.entries import AdverseEventReport, CoursePlan, Dose, Outcome
 from domain.formulation import Formula
-from domain.patient import PatientStanding
+from domain.standing import PatientStanding
 from domain.values import Actor, ClinicPolicy, require_member, require_text
 from domain.vocabulary import EFFICACY_NOT_ESTABLISHED, INDICATIONS, CourseStatus
 

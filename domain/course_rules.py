@@ -30,7 +30,7 @@ from domain.course_refusals import (
     VolumeLimitExceededError,
 )
 from domain.course_state import EntryKind, GivenDose, LiveEntry
-from domain.patient import PatientStanding, normalise_substance
+from domain.standing import PatientStanding, normalise_substance
 from domain.values import CLOCK_SKEW, Actor, Site
 from domain.vocabulary import TECHNIQUES, CourseStatus
 

@@ -24,7 +24,7 @@ from domain.course_refusals import (
     VolumeLimitExceededError,
 )
 from domain.errors import InvalidEntry, StaleVersionError
-from domain.patient import (
+from domain.standing import (
     ConditionSinceScreeningError,
     NoTreatmentConsentError,
     ScreeningOutdatedError,

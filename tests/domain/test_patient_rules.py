@@ -4,15 +4,12 @@ from datetime import date, timedelta
 
 import pytest
 
+from domain.consent import ConsentNotActiveError
 from domain.errors import DuplicateMrnError, InvalidEntry
-from domain.patient import (
-    ConditionNotRecordedError,
-    ConsentNotActiveError,
-    NoScreeningError,
-    NotEligibleError,
-    OverrideNeedsClinicianError,
-)
+from domain.patient import ConditionNotRecordedError
 from domain.personal_data import PersonalDataErasedError
+from domain.screening import OverrideNeedsClinicianError
+from domain.standing import NoScreeningError, NotEligibleError
 from tests.clinic import CLINICIAN, NURSE, PERSON, RECEPTIONIST, answers, person_born, plan
 
 
