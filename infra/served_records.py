@@ -64,6 +64,7 @@ class ServedRecords(ClinicalRecords):
     """ClinicalRecords with a faster transcoder, snapshots taken from the saved record, and
     the patients' standings remembered (see the module's docstring)."""
 
+    name = ClinicalRecords.name  # the library names the tables and settings after it
     standings_remembered = 10_000  # the patients being treated now; a few MB
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
