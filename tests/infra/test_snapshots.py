@@ -1,4 +1,5 @@
-"""Snapshots keep a long course fast to load and load exactly what replay would, including\nthe snapshots a store written before the course's state was typed holds."""
+"""Snapshots keep a long course fast to load and load exactly what replay would, including
+the snapshots a store written before the course's state was typed holds."""
 
 from eventsourcing.application import project_aggregate
 from eventsourcing.domain import Snapshot
