@@ -26,6 +26,8 @@ from domain.values import Actor, ClinicPolicy
 
 @dataclass(frozen=True)
 class ScreeningRecorded(Recorded):
+    """A screening's write, with its result and the reasons for it."""
+
     result: str
     reasons: tuple[str, ...]
 
@@ -41,8 +43,7 @@ class ClinicalRecords(RecordKeeping):
                  clock: Callable[[], datetime] = datetime_now_with_tzinfo,
                  activity: PatientActivity | None = None) -> None:
         super().__init__(env)
-        self.snapshotting_intervals = dict.fromkeys(self.snapshotting_intervals,
-                                                    snapshot_interval)
+        self.snapshotting_intervals = dict.fromkeys(self.snapshotting_intervals, snapshot_interval)
         self.vault = vault
         self.policy = policy or ClinicPolicy()
         self.clock = clock
@@ -137,9 +138,8 @@ class ClinicalRecords(RecordKeeping):
         assert self.activity is not None, "erasure needs to know the patient's last entry"
         last_entry_at = self.activity.last_entry_at(patient_id)
         patient = self._current(Patient, patient_id, expected_version)
-        kept_until = patient.request_erasure(reason, last_entry_at,
-                                             Retention(self.policy.retention_years), actor,
-                                             self.clock())
+        retention = Retention(self.policy.retention_years)
+        kept_until = patient.request_erasure(reason, last_entry_at, retention, actor, self.clock())
         saved = self._save(patient)
         if kept_until is not None:
             raise RetentionPeriodRunningError(
@@ -154,11 +154,10 @@ class ClinicalRecords(RecordKeeping):
     def plan_course(self, patient_id: UUID, plan: CoursePlan, actor: Actor,
                     occurred_at: datetime | None = None) -> Recorded:
         """Plan a course for one indication; needs a current eligible screening."""
-        at = self._clinical_time(occurred_at)
         patient = self._current(Patient, patient_id, None)
         standing = patient.standing()
         course = TreatmentCourse.plan_for(uuid4(), patient_id, patient.clinic, plan, standing,
-                                          self.policy, actor, at)
+                                          self.policy, actor, self._clinical_time(occurred_at))
         return self._save(course, relying_on=standing)
 
     @retried
@@ -249,7 +248,3 @@ class ClinicalRecords(RecordKeeping):
 
     def patient_by_mrn(self, clinic: str, mrn: str) -> UUID:
         return self._get(MrnIndex, MrnIndex.id_for(clinic, mrn)).patient_id
-
-    def close(self) -> None:
-        super().close()
-        self.vault.close()

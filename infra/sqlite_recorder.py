@@ -1,8 +1,8 @@
 """The event store on SQLite: the eventsourcing library's recorder, plus two things in each
 save's transaction. It marks the idempotent request the save is made for (infra/requests.py).
 And it saves only if the records the save relies on are unchanged (`unchanged`: record id →
-the version its decision read; see ClinicalRecords._update_on_standing), checked after the
-insert, which holds the write lock and so reads the newest saves.
+the version its decision read; see RecordKeeping._save in domain/record_keeping.py),
+checked after the insert, which holds the write lock and so reads the newest saves.
 """
 
 from __future__ import annotations
