@@ -87,8 +87,10 @@ class LiveEntries:
         return max((dose.session for dose in self.given), default=0)
 
     def volume_given(self, session: int, site: Site) -> Decimal:
-        return sum((dose.volume_ml for dose in self.given
-                    if dose.session == session and dose.site == site), Decimal(0))
+        """The volume given into this area and side in this session."""
+        area, side = site.area, site.laterality
+        return sum((dose.volume_ml for dose in self.given if dose.session == session
+                    and dose.site.area == area and dose.site.laterality == side), Decimal(0))
 
 
 class CourseSnapshot(Snapshot):

@@ -18,7 +18,9 @@ def test_long_course_loads_from_a_snapshot_to_the_same_state(database_url, clock
                            clock=clock)
     try:
         course_id = Clinic(records, clock).formulated_course()
-        for score in range(12):
+        for volume in ("1", "1.5"):  # the doses a snapshot holds read back exactly, too
+            records.inject(course_id, dose(volume=volume), CLINICIAN)
+        for score in range(10):
             records.assess_outcome(course_id, outcome(str(score)), CLINICIAN)
         snapshots = list(records.snapshots.get(course_id))
         assert [s.originator_version for s in snapshots] == [5, 10]
