@@ -3,42 +3,32 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
-from typing import NamedTuple
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.copying import CopiedPerCommand
-from domain.course_rules import ACTIVE, COMPLETED, DISCONTINUED, SUSPENDED, CourseRules
+from domain.course_refusals import CourseStatusTransitionError
+from domain.course_rules import STATUS_ACTIONS, CourseRules
+from domain.course_state import (
+    CourseSnapshot,
+    GivenDose,
+    LiveEntries,
+    LiveFormulation,
+    upcast_v1_v2,
+)
 from domain.entries import AdverseEventReport, CoursePlan, Dose, Outcome
 from domain.formulation import Formula
-from domain.patient import PatientStanding
-from domain.values import Actor, ClinicPolicy, Site, require_text
-from domain.vocabulary import EFFICACY_NOT_ESTABLISHED, INDICATIONS
+from domain.standing import PatientStanding
+from domain.values import Actor, ClinicPolicy, require_member, require_text
+from domain.vocabulary import EFFICACY_NOT_ESTABLISHED, INDICATIONS, CourseStatus
 
 
-class InjectionRecord(NamedTuple):
-    """What the course remembers of a live injection, to enforce limits and undo a void.
-
-    Held in the course's state as a plain JSON list: a snapshot of a long course then
-    decodes without a Python call per injection (measured in bench/commands.py).
-    """
-
-    session: int
-    area: str
-    laterality: str
-    volume_ml: str
-    formulation_version: int
-
-    @classmethod
-    def of(cls, dose: Dose) -> list:
-        return [dose.session, dose.site.area, dose.site.laterality, str(dose.volume_ml),
-                dose.formulation_version]
-
-
-class TreatmentCourse(CourseRules, CopiedPerCommand, Aggregate):
+class TreatmentCourse(CourseRules, LiveEntries, CopiedPerCommand, Aggregate):
     TOPIC = "mesoledger.TreatmentCourse"
+    Snapshot = CourseSnapshot
+    class_version = 2  # snapshots of version 1 held the live entries as text
+    upcast_v1_v2 = staticmethod(upcast_v1_v2)
 
     class Created(Aggregate.Created):
         TOPIC = "mesoledger.TreatmentCourse.Created"  # base of Planned, never recorded itself
@@ -117,11 +107,12 @@ class TreatmentCourse(CourseRules, CopiedPerCommand, Aggregate):
         self.plan = plan
         self.efficacy_note = efficacy_note
         self.clinician = actor
-        self.status = ACTIVE
-        self.formulas: dict[str, Formula] = {}
+        self.status = CourseStatus.ACTIVE
         self.formulation_count = 0
-        self.injections: dict[str, list] = {}  # event version → InjectionRecord.of(dose)
-        self.live_entries: dict[str, str] = {}
+        self.formulations: list[LiveFormulation] = []
+        self.given: list[GivenDose] = []
+        self.assessed: list[int] = []  # the versions of live outcome entries
+        self.reported: list[int] = []  # the versions of live adverse-event entries
         self.voided: list[int] = []
 
     @classmethod
@@ -176,36 +167,30 @@ class TreatmentCourse(CourseRules, CopiedPerCommand, Aggregate):
                              at: datetime) -> None:
         self._require_onset_not_in_future(report, at)
         self._adverse_event_reported(report, actor, at)
-        if report.serious and self.status == ACTIVE:
+        if report.serious and self.status is CourseStatus.ACTIVE:
             self._suspended(f"serious adverse event ({report.kind}) reported", actor, at)
 
     def change_status(self, action: str, reason: str, actor: Actor, at: datetime) -> None:
+        """Suspend, resume, complete or discontinue: each from the statuses it may."""
         require_text("reason", reason, max_length=2000)
-        apply_transition = getattr(self, self._require_transition(action))
-        apply_transition(reason, actor, at)
+        require_member("action", action, STATUS_ACTIONS)  # not an action at all: malformed
+        match action, self.status:
+            case "suspend", CourseStatus.ACTIVE:
+                self._suspended(reason, actor, at)
+            case "resume", CourseStatus.SUSPENDED:
+                self._resumed(reason, actor, at)
+            case "complete", CourseStatus.ACTIVE | CourseStatus.SUSPENDED:
+                self._completed(reason, actor, at)
+            case "discontinue", CourseStatus.ACTIVE | CourseStatus.SUSPENDED:
+                self._discontinued(reason, actor, at)
+            case _:
+                raise CourseStatusTransitionError(
+                    f"cannot {action} a course that is {self.status}")
 
     def void(self, entry_version: int, reason: str, actor: Actor, at: datetime) -> None:
         require_text("reason", reason, max_length=2000)
         self._require_voidable(entry_version)
         self._entry_voided(entry_version, reason, actor, at)
-
-    # --- read ---------------------------------------------------------------------------
-
-    @property
-    def live_injections(self) -> list[InjectionRecord]:
-        return [InjectionRecord(*row) for row in self.injections.values()]
-
-    # The two below run on every injection: they unpack the stored rows in place rather
-    # than make an InjectionRecord of each (a long course has hundreds).
-
-    @property
-    def sessions_done(self) -> int:
-        return max((session for session, *_ in self.injections.values()), default=0)
-
-    def volume_given(self, session: int, site: Site) -> Decimal:
-        return sum((Decimal(volume) for given_in, area, side, volume, _ in self.injections.values()
-                    if given_in == session and area == site.area and side == site.laterality),
-                   Decimal(0))
 
     # --- evolve -------------------------------------------------------------------------
 
@@ -218,49 +203,48 @@ class TreatmentCourse(CourseRules, CopiedPerCommand, Aggregate):
     def _formulated(self, formulation_version: int, formula: Formula, actor: Actor,
                     occurred_at: datetime) -> None:
         self.formulation_count = formulation_version
-        self.formulas[str(formulation_version)] = formula
-        self.live_entries[self._entry_being_applied] = f"formulation:{formulation_version}"
+        self.formulations.append(
+            LiveFormulation(self._entry_being_applied, formulation_version, formula))
 
     @event(Injected)
     def _injected(self, dose: Dose, actor: Actor, occurred_at: datetime) -> None:
-        self.injections[self._entry_being_applied] = InjectionRecord.of(dose)
-        self.live_entries[self._entry_being_applied] = "injection"
+        self.given.append(GivenDose(self._entry_being_applied, dose.session, dose.site,
+                                    dose.volume_ml, dose.formulation_version))
 
     @event(OutcomeAssessed)
     def _outcome_assessed(self, outcome: Outcome, actor: Actor, occurred_at: datetime) -> None:
-        self.live_entries[self._entry_being_applied] = "outcome"
+        self.assessed.append(self._entry_being_applied)
 
     @event(AdverseEventReported)
     def _adverse_event_reported(self, report: AdverseEventReport, actor: Actor,
                                 occurred_at: datetime) -> None:
-        self.live_entries[self._entry_being_applied] = "adverse_event"
+        self.reported.append(self._entry_being_applied)
 
     @event(Suspended)
     def _suspended(self, reason: str, actor: Actor, occurred_at: datetime) -> None:
-        self.status = SUSPENDED
+        self.status = CourseStatus.SUSPENDED
 
     @event(Resumed)
     def _resumed(self, reason: str, actor: Actor, occurred_at: datetime) -> None:
-        self.status = ACTIVE
+        self.status = CourseStatus.ACTIVE
 
     @event(Completed)
     def _completed(self, reason: str, actor: Actor, occurred_at: datetime) -> None:
-        self.status = COMPLETED
+        self.status = CourseStatus.COMPLETED
 
     @event(Discontinued)
     def _discontinued(self, reason: str, actor: Actor, occurred_at: datetime) -> None:
-        self.status = DISCONTINUED
+        self.status = CourseStatus.DISCONTINUED
 
     @event(EntryVoided)
     def _entry_voided(self, entry_version: int, reason: str, actor: Actor,
                       occurred_at: datetime) -> None:
-        kind = self.live_entries.pop(str(entry_version))
-        self.injections.pop(str(entry_version), None)
-        if kind.startswith("formulation:"):
-            del self.formulas[kind.removeprefix("formulation:")]
+        self.formulations = [f for f in self.formulations if f.entry_version != entry_version]
+        self.given = [dose for dose in self.given if dose.entry_version != entry_version]
+        self.assessed = [v for v in self.assessed if v != entry_version]
+        self.reported = [v for v in self.reported if v != entry_version]
         self.voided.append(entry_version)
 
     @property
-    def _entry_being_applied(self) -> str:
-        """Inside an @event body: the version of the event being applied, as a key."""
-        return str(self.version + 1)
+    def _entry_being_applied(self) -> int:  # inside an @event body
+        return self.version + 1

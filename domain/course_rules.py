@@ -7,135 +7,61 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from domain.errors import RuleViolation
-from domain.patient import PatientStanding, normalise_substance
-from domain.values import CLOCK_SKEW, Actor, Site, require_member
+from domain.course_refusals import (
+    AllergenInFormulationError,
+    AlreadyVoidedError,
+    AreaNotPlannedError,
+    CourseClosedError,
+    CourseNotActiveError,
+    DepthOutOfRangeError,
+    EntryNotVoidableError,
+    FormulationInUseError,
+    FormulationMissingError,
+    IndicationChangedError,
+    IndicationNotScreenedError,
+    LotExpiredError,
+    LotNotInFormulationError,
+    NonAqueousVehicleError,
+    OnsetInFutureError,
+    SessionCountExceededError,
+    SessionOutOfSequenceError,
+    SessionsBelowDoneError,
+    SupervisionRequiredError,
+    VolumeLimitExceededError,
+)
+from domain.course_state import EntryKind, GivenDose, LiveEntry
+from domain.standing import PatientStanding, normalise_substance
+from domain.values import CLOCK_SKEW, Actor, Site
 from domain.vocabulary import TECHNIQUES, CourseStatus
 
 if TYPE_CHECKING:
     from domain.entries import AdverseEventReport, CoursePlan, Dose
     from domain.formulation import Formula
 
-ACTIVE, SUSPENDED, COMPLETED, DISCONTINUED = CourseStatus  # until the course uses the enum
-
-TRANSITIONS = {  # action → (statuses it may start from, the event method it records)
-    "suspend": ((ACTIVE,), "_suspended"),
-    "resume": ((SUSPENDED,), "_resumed"),
-    "complete": ((ACTIVE, SUSPENDED), "_completed"),
-    "discontinue": ((ACTIVE, SUSPENDED), "_discontinued"),
-}
-
-
-class CourseNotActiveError(RuleViolation):
-    """Treatment can only be given or prepared while the course is active."""
-
-
-class CourseClosedError(RuleViolation):
-    """A completed or discontinued course cannot be changed."""
-
-
-class CourseStatusTransitionError(RuleViolation):
-    """The course cannot move to that status from its current one."""
-
-
-class IndicationNotScreenedError(RuleViolation):
-    """A course is planned only for an indication assessed at the latest screening."""
-
-
-class IndicationChangedError(RuleViolation):
-    """A plan amendment keeps the course's indication; plan a new course instead."""
-
-
-class SessionsBelowDoneError(RuleViolation):
-    """The planned session count cannot go below the sessions already given."""
-
-
-class AreaNotPlannedError(RuleViolation):
-    """Only a planned area (and side) can be injected or assessed."""
-
-
-class AllergenInFormulationError(RuleViolation):
-    """A formulation may not contain a substance the patient is recorded as allergic to."""
-
-
-class LotExpiredError(RuleViolation):
-    """A lot past its expiry date cannot be formulated or injected."""
-
-
-class LotNotInFormulationError(RuleViolation):
-    """The lots used in an injection must come from the formulation injected."""
-
-
-class NonAqueousVehicleError(RuleViolation):
-    """Mesotherapy mixes use an aqueous vehicle; alcohol- or oil-based ones are refused."""
-
-
-class FormulationMissingError(RuleViolation):
-    """An injection names a formulation version recorded in this course and not voided."""
-
-
-class DepthOutOfRangeError(RuleViolation):
-    """The injection depth must lie within the technique's range and the needle's length."""
-
-
-class VolumeLimitExceededError(RuleViolation):
-    """The total volume into one area in one session is capped by the clinic's limit."""
-
-
-class SessionCountExceededError(RuleViolation):
-    """No session beyond the planned session count."""
-
-
-class SessionOutOfSequenceError(RuleViolation):
-    """Sessions are numbered in order: the next one follows the last one given."""
-
-
-class SupervisionRequiredError(RuleViolation):
-    """A nurse's injection names the supervising clinician."""
-
-
-class OnsetInFutureError(RuleViolation):
-    """An adverse event cannot start in the future."""
-
-
-class EntryNotVoidableError(RuleViolation):
-    """Only a formulation, injection, outcome or adverse event of this course can be voided."""
-
-
-class AlreadyVoidedError(RuleViolation):
-    """An entry is voided once."""
-
-
-class FormulationInUseError(RuleViolation):
-    """A formulation used by a live injection cannot be voided; void the injections first."""
+STATUS_ACTIONS = ("complete", "discontinue", "resume", "suspend")
+"""What a clinician may do to a course's status (TreatmentCourse.change_status says from
+which statuses)."""
 
 
 class CourseRules:
     """Checks mixed into TreatmentCourse; they read state and raise, never change it."""
 
-    status: str
+    status: CourseStatus
     plan: CoursePlan
-    formulas: dict[str, Formula]
-    live_injections: list
-    live_entries: dict[str, str]
+    given: list[GivenDose]
     voided: list[int]
     sessions_done: int
     volume_given: Callable[[int, Site], Decimal]
+    formula: Callable[[int], Formula | None]
+    live_entry: Callable[[int], LiveEntry | None]
 
     def _require_active(self) -> None:
-        if self.status != ACTIVE:
+        if self.status is not CourseStatus.ACTIVE:
             raise CourseNotActiveError(f"the course is {self.status}")
 
     def _require_open(self) -> None:
-        if self.status in (COMPLETED, DISCONTINUED):
+        if not self.status.is_open:
             raise CourseClosedError(f"the course is {self.status}")
-
-    def _require_transition(self, action: str) -> str:
-        require_member("action", action, TRANSITIONS)  # not an action at all: malformed, 422
-        allowed_from, method = TRANSITIONS[action]
-        if self.status not in allowed_from:
-            raise CourseStatusTransitionError(f"cannot {action} a course that is {self.status}")
-        return method
 
     @staticmethod
     def _require_indication_screened(indication: str, standing: PatientStanding) -> None:
@@ -176,9 +102,10 @@ class CourseRules:
             raise NonAqueousVehicleError(f"the vehicle is {formula.vehicle.base}-based")
 
     def _require_formulation(self, version: int) -> Formula:
-        if str(version) not in self.formulas:
+        formula = self.formula(version)
+        if formula is None:
             raise FormulationMissingError(f"no live formulation version {version}")
-        return self.formulas[str(version)]
+        return formula
 
     @staticmethod
     def _require_depth_in_range(dose: Dose) -> None:
@@ -220,10 +147,9 @@ class CourseRules:
     def _require_voidable(self, entry_version: int) -> None:
         if entry_version in self.voided:
             raise AlreadyVoidedError(f"entry {entry_version} is already voided")
-        kind = self.live_entries.get(str(entry_version))
-        if kind is None:
-            raise EntryNotVoidableError(f"version {entry_version} is not a voidable entry")
-        number = kind.removeprefix("formulation:")
-        if kind != number and any(int(number) == i.formulation_version
-                                  for i in self.live_injections):
-            raise FormulationInUseError(f"live injections use formulation {number}")
+        match self.live_entry(entry_version):
+            case None:
+                raise EntryNotVoidableError(f"version {entry_version} is not a voidable entry")
+            case LiveEntry(kind=EntryKind.FORMULATION, formulation_version=number) if any(
+                    dose.formulation_version == number for dose in self.given):
+                raise FormulationInUseError(f"live injections use formulation {number}")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
+from uuid import UUID
 
 from domain.errors import RuleViolation
 
@@ -20,9 +22,19 @@ class RetentionPeriodRunningError(RuleViolation):
     """Erasure is refused while the retention period of the records runs; the refusal
     itself is recorded."""
 
+    rule = "retention_period_running"
+
     def __init__(self, detail: str, position: int) -> None:
         super().__init__(detail)
         self.position = position
+
+
+class PatientActivity(Protocol):
+    """When a patient's records last changed (a view of the log knows; the use case asks)."""
+
+    def last_entry_at(self, patient_id: UUID) -> datetime | None:
+        """The last entry of the patient's record or any of their courses (a request to
+        erase does not count); None if there is none yet."""
 
 
 @dataclass(frozen=True)
@@ -31,12 +43,14 @@ class Retention:
 
     years: int = 10
 
-    def ends(self, last_entry_at: datetime) -> datetime:
-        """The same day `years` later (a 29 February entry runs to 1 March)."""
+    def ends(self, last_entry_at: datetime | None, now: datetime) -> datetime:
+        """The same day `years` after the last entry (a 29 February entry runs to 1 March);
+        a record with no entry yet is kept as if its last entry were now."""
+        last = last_entry_at or now
         try:
-            return last_entry_at.replace(year=last_entry_at.year + self.years)
+            return last.replace(year=last.year + self.years)
         except ValueError:
-            return last_entry_at.replace(year=last_entry_at.year + self.years, month=3, day=1)
+            return last.replace(year=last.year + self.years, month=3, day=1)
 
     def legal_basis(self, until: datetime) -> str:
         return (f"{LEGAL_BASIS} of {self.years} years after the last entry,"

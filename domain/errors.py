@@ -2,26 +2,42 @@
 
 from __future__ import annotations
 
-import re
+from typing import ClassVar
 
 
 class RuleViolation(Exception):
     """A rule of clinical practice refused the command; nothing was recorded.
 
-    Subclasses are named after the rule; their docstring is the rule in words, and
-    `rule` (derived from the class name) is the stable code a client can branch on.
+    Each refusal declares `rule`, the stable code a client can branch on (as an event
+    declares its TOPIC), next to its docstring, the rule in words. A refusal that declares
+    no code, or one another refusal has, is refused when its class is made.
     """
 
-    rule: str = "rule_violation"
+    rule: ClassVar[str]
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        name = cls.__name__.removesuffix("Error")
-        cls.rule = re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+        code = cls.__dict__.get("rule")
+        if not isinstance(code, str) or not code:
+            raise TypeError(f"{cls.__qualname__} declares no rule code (rule = \"...\")")
+        known = RULES.setdefault(code, cls)
+        if known.__qualname__ != cls.__qualname__ or known.__module__ != cls.__module__:
+            raise TypeError(f"{cls.__qualname__} and {known.__qualname__} both declare {code}")
+        RULES[code] = cls
 
     def __init__(self, detail: str):
         super().__init__(detail)
         self.detail = detail
+
+
+RULES: dict[str, type[RuleViolation]] = {}
+"""Every rule declared so far: its code → its refusal. The modules domain.application
+imports declare all of the domain's."""
+
+
+def rule_catalogue() -> dict[str, type[RuleViolation]]:
+    """Every declared rule, code → refusal, in code order."""
+    return dict(sorted(RULES.items()))
 
 
 class InvalidEntry(ValueError):
@@ -57,3 +73,5 @@ class RecordBusyError(Exception):
 
 class DuplicateMrnError(RuleViolation):
     """A medical record number is unique within a clinic."""
+
+    rule = "duplicate_mrn"

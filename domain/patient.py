@@ -2,100 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.consent import Consent, ConsentNotActiveError
 from domain.copying import CopiedPerCommand
 from domain.erasure import Retention
 from domain.errors import InvalidEntry, RuleViolation
 from domain.personal_data import PersonalDataErasedError
-from domain.screening import Screening, ScreeningAnswers, assess
+from domain.screening import OverrideNeedsClinicianError, Screening, ScreeningAnswers, assess
+from domain.standing import PatientStanding, normalise_substance
 from domain.values import Actor, age_on, require_member, require_text
 from domain.vocabulary import CONSENT_SCOPES
-
-
-class ConsentNotActiveError(RuleViolation):
-    """Only an active consent can be withdrawn."""
-
-
-class OverrideNeedsClinicianError(RuleViolation):
-    """Only a clinician may override a relative contraindication."""
 
 
 class ConditionNotRecordedError(RuleViolation):
     """Only a condition that is recorded and unresolved can be resolved."""
 
-
-class NoScreeningError(RuleViolation):
-    """Treatment needs a screening on record."""
-
-
-class ScreeningOutdatedError(RuleViolation):
-    """The latest screening is older than the clinic's validity window."""
-
-
-class NotEligibleError(RuleViolation):
-    """The latest screening found the patient ineligible for treatment."""
-
-
-class ConditionSinceScreeningError(RuleViolation):
-    """A condition was recorded after the latest screening; the patient must be re-screened."""
-
-
-class NoTreatmentConsentError(RuleViolation):
-    """Injections need an active consent to treatment."""
-
-
-@dataclass(frozen=True)
-class Consent:
-    scope: str
-    form_version: str
-    document_sha256: str
-    signed_at: datetime
-
-    def __post_init__(self) -> None:
-        require_member("scope", self.scope, CONSENT_SCOPES)
-        require_text("form_version", self.form_version, max_length=50)
-        digest = self.document_sha256
-        if not (isinstance(digest, str) and len(digest) == 64
-                and all(c in "0123456789abcdef" for c in digest)):
-            raise InvalidEntry("document_sha256", "must be 64 lower-case hex digits")
-        if not isinstance(self.signed_at, datetime) or self.signed_at.tzinfo is None:
-            raise InvalidEntry("signed_at", "must be a date-time with a time zone")
-
-
-@dataclass(frozen=True)
-class PatientStanding:
-    """What a course needs to know about its patient at one instant."""
-
-    consented_scopes: frozenset[str]
-    screening: Screening | None
-    screened_at: datetime | None
-    conditions_since_screening: tuple[str, ...]
-    allergies: tuple[str, ...]
-
-    def require_current_eligible_screening(self, on: datetime, validity_days: int) -> None:
-        if self.screening is None or self.screened_at is None:
-            raise NoScreeningError("the patient has not been screened")
-        if on - self.screened_at > timedelta(days=validity_days):
-            raise ScreeningOutdatedError(
-                f"screened on {self.screened_at.date()}, more than {validity_days} days ago")
-        if not self.screening.eligible:
-            raise NotEligibleError(f"ineligible: {', '.join(self.screening.reasons)}")
-        if self.conditions_since_screening:
-            raise ConditionSinceScreeningError(
-                f"recorded since screening: {', '.join(self.conditions_since_screening)}")
-
-    def require_treatment_consent(self) -> None:
-        if "treatment" not in self.consented_scopes:
-            raise NoTreatmentConsentError("no active consent to treatment")
-
-
-def normalise_substance(substance: str) -> str:
-    return " ".join(substance.lower().split())
+    rule = "condition_not_recorded"
 
 
 class Patient(CopiedPerCommand, Aggregate):
@@ -237,13 +163,13 @@ class Patient(CopiedPerCommand, Aggregate):
             raise ConditionNotRecordedError(f"no unresolved condition {condition!r}")
         self._condition_resolved(condition, reason, actor, at)
 
-    def request_erasure(self, reason: str, last_entry_at: datetime, retention: Retention,
-                        actor: Actor, at: datetime) -> datetime | None:
+    def request_erasure(self, reason: str, last_entry_at: datetime | None,
+                        retention: Retention, actor: Actor, at: datetime) -> datetime | None:
         """Erase, or record the refusal while retention runs (return when it ends)."""
         require_text("reason", reason, max_length=2000)
         if self.erased:
             raise PersonalDataErasedError("the patient's personal data is already erased")
-        until = retention.ends(last_entry_at)
+        until = retention.ends(last_entry_at, at)
         if at < until:
             self._erasure_refused(reason, retention.legal_basis(until), until, actor, at)
             return until
@@ -251,7 +177,10 @@ class Patient(CopiedPerCommand, Aggregate):
         return None
 
     def standing(self) -> PatientStanding:
+        """What a course needs to know about this patient, as of this version."""
         return PatientStanding(
+            patient_id=self.id,
+            version=self.version,
             consented_scopes=frozenset(self.consents),
             screening=self.screening,
             screened_at=self.screened_at,

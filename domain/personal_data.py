@@ -27,6 +27,8 @@ ERASED = "[erased]"
 class PersonalDataErasedError(RuleViolation):
     """The patient's personal data was erased; it cannot be read or used any more."""
 
+    rule = "personal_data_erased"
+
 
 @dataclass(frozen=True)
 class PersonalData:

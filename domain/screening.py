@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from domain.errors import InvalidEntry
+from domain.errors import InvalidEntry, RuleViolation
 from domain.values import require_member, require_text
 from domain.vocabulary import (
     ABSOLUTE,
@@ -13,6 +13,13 @@ from domain.vocabulary import (
     INDICATIONS,
     UNDER_18,
 )
+
+
+class OverrideNeedsClinicianError(RuleViolation):
+    """Only a clinician may override a relative contraindication."""
+
+    rule = "override_needs_clinician"
+
 
 ELIGIBLE = "eligible"
 INELIGIBLE = "ineligible"

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import typing
-from collections.abc import Callable
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from typing import Any
 
-from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscoder, Transcoding
+from eventsourcing.persistence import JSONTranscoder, Transcoding
 
+from domain.course_state import GivenDose, LiveFormulation
 from domain.entries import AdverseEventReport, CoursePlan, Dose, Outcome
 from domain.formulation import Formula, Ingredient, Vehicle
 from domain.patient import Consent
@@ -19,7 +18,7 @@ from domain.values import Actor, Site
 
 VALUE_OBJECTS = (
     Actor, Site, Consent, ScreeningAnswers, Screening, CoursePlan, Ingredient, Vehicle,
-    Formula, Dose, Outcome, AdverseEventReport,
+    Formula, Dose, Outcome, AdverseEventReport, LiveFormulation, GivenDose,
 )
 
 
@@ -79,33 +78,6 @@ def _default_of(field: dataclasses.Field) -> Any:
     if field.default_factory is not dataclasses.MISSING:
         return field.default_factory()
     return field.default
-
-
-class RecordTranscoder(JSONTranscoder):
-    """The library's JSON transcoder, reading a little faster: its hook runs for every JSON
-    object in a stored event (a dozen per injection), and most are not transcoded values;
-    decimals and date-times are made by their types directly, without a call between."""
-
-    def __init__(self) -> None:
-        self.decoders: dict[str, Callable[[Any], Any]] = {}
-        super().__init__()
-
-    def register(self, transcoding: Transcoding) -> None:
-        super().register(transcoding)
-        self.decoders[transcoding.name] = MADE_DIRECTLY.get(type(transcoding),
-                                                            transcoding.decode)
-
-    def _decode_obj(self, d: dict[str, Any]) -> Any:
-        if len(d) == 2 and "_type_" in d and "_data_" in d:
-            try:
-                return self.decoders[d["_type_"]](d["_data_"])
-            except KeyError:
-                return super()._decode_obj(d)  # names the unknown type
-        return d
-
-
-MADE_DIRECTLY: dict[type, Callable[[Any], Any]] = {
-    DecimalAsStr: Decimal, DatetimeAsISO: datetime.fromisoformat}
 
 
 def register_transcodings(transcoder: JSONTranscoder) -> None:

@@ -1,15 +1,16 @@
-"""Wiring: ClinicalRecords on the configured database, with its key vault."""
+"""Wiring: ClinicalRecords on the configured database, with its key vault, as the server
+runs them (infra/served_records.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
 
-from domain.application import ClinicalRecords
 from infra.collector import collect_less_often
 from infra.database import Database
 from infra.key_vault import SqlKeyVault
 from infra.outages import reconnect_every_second
+from infra.served_records import ServedRecords
 from infra.settings import Settings
 from infra.table_setup import creating_tables
 
@@ -32,7 +33,7 @@ def library_env(settings: Settings) -> dict[str, str]:
 
 
 def open_records(settings: Settings, clock: Callable[[], datetime] | None = None
-                 ) -> ClinicalRecords:
+                 ) -> ServedRecords:
     """The clinic's records on the configured database (created on first use). Tunes the
     process that opens them, too: pools reconnect once a second, and the cycle collector
     runs less often (infra/collector.py)."""
@@ -42,5 +43,5 @@ def open_records(settings: Settings, clock: Callable[[], datetime] | None = None
     options = {"clock": clock} if clock else {}
     with creating_tables(Database(settings.database_url)):
         vault = SqlKeyVault(Database(settings.key_vault_url or settings.database_url))
-        return ClinicalRecords(env, vault=vault, policy=settings.policy,
-                               snapshot_interval=settings.snapshot_interval, **options)
+        return ServedRecords(env, vault=vault, policy=settings.policy,
+                             snapshot_interval=settings.snapshot_interval, **options)

@@ -7,10 +7,12 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from uuid import UUID
 
 from domain.application import ClinicalRecords
 from infra.idempotency import IdempotencyKeys
 from infra.integrity import Integrity, load_signing_key
+from infra.owners import Owners
 from infra.projecting import open_runner
 from infra.records import open_records
 from infra.runner import CatchUpRunner
@@ -18,6 +20,7 @@ from infra.settings import Settings
 from infra.table_setup import creating_tables
 from infra.tokens import TokenKeys
 from projections.access_log import AccessEntry, AccessLog
+from projections.history import last_entry_at
 
 
 class ViewsBehindError(Exception):
@@ -33,6 +36,7 @@ class Services:
     idempotency: IdempotencyKeys
     tokens: TokenKeys
     clock: Callable[[], datetime]
+    owners: Owners
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
@@ -57,6 +61,13 @@ class Services:
     def wait_for_log(self) -> None:
         """Return once every view includes everything recorded so far."""
         self.wait_for_views(self.log_position())
+
+    def last_entry_at(self, patient_id: UUID) -> datetime | None:
+        """When the patient's records last changed (the records' PatientActivity, asked for
+        an erasure): from the audit trail, once it includes everything recorded so far."""
+        self.wait_for_log()
+        with self.views.transaction(write=False) as tx:
+            return last_entry_at(tx, str(patient_id))
 
     def settle_views(self, timeout: float = 10.0) -> bool:
         """Bring every view to the end of the log: catch up here under the runner lock if
@@ -113,5 +124,7 @@ def open_services(settings: Settings, clock: Callable[[], datetime] | None = Non
             AccessLog.create(tx, postgres=runner.views.is_postgres)
         integrity, idempotency = (Integrity(runner, load_signing_key(settings.signing_key_path)),
                                   IdempotencyKeys(runner.views))
-    return Services(settings, records, runner, integrity, idempotency,
-                    TokenKeys.from_settings(settings), now)
+    services = Services(settings, records, runner, integrity, idempotency,
+                        TokenKeys.from_settings(settings), now, Owners(records))
+    records.activity = services
+    return services

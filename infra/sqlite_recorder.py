@@ -1,9 +1,10 @@
 """The event store on SQLite: the eventsourcing library's recorder, plus two things in each
 save's transaction. It marks the idempotent request the save is made for (infra/requests.py).
 And it saves only if the records the save relies on are unchanged (`unchanged`: record id →
-the version its decision read; see ClinicalRecords._update_on_standing), checked after the
-insert, which holds the write lock and so reads the newest saves, against what was stored
-before this save's own events (as on PostgreSQL, which checks before inserting).
+the version its decision read; see RecordKeeping._save in domain/record_keeping.py),
+checked after the insert, which holds the write lock and so reads the newest saves, against
+what was stored before this save's own events (as on PostgreSQL, which checks before
+inserting).
 """
 
 from __future__ import annotations

@@ -18,12 +18,12 @@ from typing import Any, NamedTuple
 
 from eventsourcing.application import LRUCache
 
-from domain.course_rules import ACTIVE
+from domain.vocabulary import CourseStatus
 from projections.area_tally import CourseTally, Entry
 from projections.base import Change, ViewTransaction, rows_in
 
 COURSE_TOPIC = "mesoledger.TreatmentCourse."
-STATUSES = {"Suspended": "suspended", "Resumed": ACTIVE, "Completed": "completed",
+STATUSES = {"Suspended": "suspended", "Resumed": CourseStatus.ACTIVE, "Completed": "completed",
             "Discontinued": "discontinued"}
 TABLES = {  # name → (columns, primary key); the course's own state is one JSON document
     "progress_courses": ("course_id TEXT NOT NULL, course TEXT NOT NULL", "course_id"),
@@ -125,7 +125,7 @@ class AreaProgress:
                 "course_id": change.record_id, "patient_id": str(event.patient_id),
                 "clinic": event.clinic, "indication": event.plan.indication,
                 "planned_at": event.occurred_at.astimezone(UTC).isoformat(),
-                "status": ACTIVE, **_plan(event.plan)}
+                "status": CourseStatus.ACTIVE, **_plan(event.plan)}
         elif kind == "PlanAmended":
             what = "amended", _plan(event.plan)
         elif kind in STATUSES:

@@ -14,9 +14,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
-from domain.course_rules import ACTIVE
 from domain.values import Site
-from domain.vocabulary import SCALES
+from domain.vocabulary import SCALES, CourseStatus
 
 
 class Entry(NamedTuple):
@@ -148,7 +147,7 @@ def _rows_for(site: AreaKey, planned: list[AreaKey]) -> list[AreaKey]:
 def _area_row(course: dict, key: AreaKey, tally: Tally, adverse_events: int) -> tuple:
     sessions, interval = course["sessions_planned"], course["interval_days"]
     due = None
-    if (tally.planned and course["status"] == ACTIVE and tally.last_on
+    if (tally.planned and course["status"] == CourseStatus.ACTIVE and tally.last_on
             and len(tally.sessions) < sessions):
         due = (tally.last_on + timedelta(days=interval)).isoformat()
     return (course["course_id"], *key, course["patient_id"], course["clinic"],

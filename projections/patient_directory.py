@@ -12,9 +12,9 @@ from collections.abc import Callable
 from uuid import UUID
 
 from domain.course import TreatmentCourse
-from domain.course_rules import ACTIVE, COMPLETED, DISCONTINUED, SUSPENDED
 from domain.patient import Patient
 from domain.personal_data import ERASED, KeyVault, PersonalData, PersonalDataErasedError, unseal
+from domain.vocabulary import CourseStatus
 from projections.base import Change, Insert, Statement, ViewTransaction, write_all
 
 Unseal = Callable[[UUID, str], PersonalData | None]
@@ -22,9 +22,10 @@ Unseal = Callable[[UUID, str], PersonalData | None]
 
 UNSCREENED = "unscreened"
 COLUMNS = ("patient_id", "clinic", "mrn", "name", "status", "active_courses")
-COURSE_STATUS = {TreatmentCourse.Suspended: SUSPENDED, TreatmentCourse.Resumed: ACTIVE,
-                 TreatmentCourse.Completed: COMPLETED,
-                 TreatmentCourse.Discontinued: DISCONTINUED}
+COURSE_STATUS = {TreatmentCourse.Suspended: CourseStatus.SUSPENDED,
+                 TreatmentCourse.Resumed: CourseStatus.ACTIVE,
+                 TreatmentCourse.Completed: CourseStatus.COMPLETED,
+                 TreatmentCourse.Discontinued: CourseStatus.DISCONTINUED}
 
 # One write per statement per batch, in this order. Rows of one statement keep log order;
 # the statements commute otherwise: they set different columns, counts are sums, and a
@@ -66,13 +67,13 @@ def _screened(patient_id: str, event: Patient.Screened) -> list[tuple[str, tuple
 
 def _planned(course_id: str, event: TreatmentCourse.Planned) -> list[tuple[str, tuple]]:
     patient_id = str(event.patient_id)
-    return [("plan", (course_id, patient_id, ACTIVE)), ("open_course", (patient_id,))]
+    return [("plan", (course_id, patient_id, CourseStatus.ACTIVE)), ("open_course", (patient_id,))]
 
 
 def _status_changed(course_id: str, event: TreatmentCourse.StatusChanged
                     ) -> list[tuple[str, tuple]]:
     status = COURSE_STATUS[type(event)]
-    closing = [("close_course", (course_id,))] if status in (COMPLETED, DISCONTINUED) else []
+    closing = [("close_course", (course_id,))] if not status.is_open else []
     return [*closing, ("set_status", (status, course_id))]
 
 

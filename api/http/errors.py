@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+import domain.application  # noqa: F401  (its modules declare every rule of the domain)
 from domain.erasure import RetentionPeriodRunningError
 from domain.errors import (
     InvalidEntry,
@@ -22,6 +23,7 @@ from domain.errors import (
     RecordBusyError,
     RuleViolation,
     StaleVersionError,
+    rule_catalogue,
 )
 from infra.exports import UnknownCheckpointError
 from infra.outages import DATABASE_UNAVAILABLE
@@ -48,9 +50,18 @@ PROBLEM_SCHEMA = {
                    "status": {"type": "integer"}, "detail": {"type": "string"},
                    "rule": {"type": "string", "description": "The domain rule that refused it"},
                    "field": {"type": "string", "description": "The malformed field"}}}
+
+
+def rules_in_words() -> str:
+    """The 409 answer's description: every rule code a client can branch on, in words."""
+    return "\n".join(["A rule of the domain refused it (`rule` names it):", ""] + [
+        f"- `{code}`: {' '.join((refusal.__doc__ or '').split())}"
+        for code, refusal in rule_catalogue().items()])
+
+
 MEANINGS = {401: "No token, or a bad one", 403: "The caller's role may not do this",
             404: "No such record in the caller's clinic",
-            409: "A rule of the domain refused it (`rule` names it)",
+            409: rules_in_words(),
             412: "If-Match names a version the record has moved on from",
             422: "Malformed input (`field` names it)",
             503: "The store is away or the views are catching up; retry after Retry-After"}

@@ -14,19 +14,18 @@ from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
 from api.http.auth import caller_in
-from domain.application import ClinicalRecords, Owned
 from domain.course import TreatmentCourse
 from domain.errors import NotFoundError
 from domain.patient import Patient
+from infra.owners import Owned, Owners
 
 
 async def _visible(kind: type[Patient | TreatmentCourse], record_id: UUID,
                    request: Request) -> Owned:
     caller = caller_in(request)
-    records: ClinicalRecords = request.app.state.services.records
+    owners: Owners = request.app.state.services.owners
     request.state.subjects = [(str(record_id), None)] if kind is Patient else None
-    owned = (records.known_owner(kind, record_id)
-             or await run_in_threadpool(records.owned, kind, record_id))
+    owned = owners.known(kind, record_id) or await run_in_threadpool(owners.of, kind, record_id)
     request.state.subjects = [(str(owned.patient_id), owned.clinic)]
     if not caller.sees(owned.clinic):
         raise NotFoundError(f"no {kind.__name__} {record_id}")

@@ -5,7 +5,7 @@ from copy import deepcopy
 
 from eventsourcing.application import project_aggregate
 
-from domain.course_rules import VolumeLimitExceededError
+from domain.course_refusals import VolumeLimitExceededError
 from tests.clinic import CLINICIAN, LEFT_THIGH, dose, treatment_consent
 
 

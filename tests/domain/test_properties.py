@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 
 from domain.course import TreatmentCourse
 from domain.errors import InvalidEntry, RuleViolation
-from domain.patient import Patient, PatientStanding
+from domain.patient import Patient
 from domain.screening import ELIGIBLE, INELIGIBLE, Screening
+from domain.standing import PatientStanding
 from domain.transcodings import register_transcodings
 from domain.values import ClinicPolicy
 from domain.vocabulary import SCALES
@@ -36,8 +37,8 @@ from tests.clinic import (
 )
 
 START = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
-STANDING = PatientStanding(frozenset({"treatment"}), Screening(answers(), 41, ELIGIBLE),
-                           START, (), ())
+STANDING = PatientStanding(uuid4(), 3, frozenset({"treatment"}),
+                           Screening(answers(), 41, ELIGIBLE), START, (), ())
 
 
 def stored_and_loaded(events) -> list:

@@ -47,7 +47,7 @@ def test_whole_course_is_recorded_and_a_fresh_application_replays_it(records, cl
     course = records.course(course_id)
     assert course.status == "completed"
     assert course.sessions_done == 3
-    assert len(course.injections) == 6 and len(course.voided) == 1
+    assert len(course.given) == 6 and len(course.voided) == 1
 
     fresh = open_records(settings, clock=clock)
     try:

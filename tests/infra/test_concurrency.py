@@ -8,7 +8,7 @@ import pytest
 
 from domain.course import TreatmentCourse
 from domain.errors import RecordBusyError, StaleVersionError
-from domain.patient import ConditionSinceScreeningError, NoTreatmentConsentError
+from domain.standing import ConditionSinceScreeningError, NoTreatmentConsentError
 from infra.records import open_records
 from tests.clinic import ABDOMEN, CLINICIAN, LEFT_THIGH, RECEPTIONIST, THIGHS, dose, plan
 
@@ -35,7 +35,7 @@ def test_two_writers_on_one_course_both_injections_are_recorded(clinic, records)
              lambda: records.inject(course_id, dose(1, ABDOMEN, volume="1"), CLINICIAN))
     injected = [e for e in records.events.get(course_id) if type(e).__name__ == "Injected"]
     assert len(injected) == 10
-    assert len(records.course(course_id).injections) == 10
+    assert len(records.course(course_id).given) == 10
 
 
 def test_two_writers_expecting_one_version_exactly_one_wins(clinic, records):
@@ -124,13 +124,14 @@ def test_an_injection_on_a_remembered_standing_does_not_read_the_patient(clinic,
                                                                         monkeypatch):
     course_id = clinic.formulated_course(LEFT_THIGH)
     records.inject(course_id, dose(1, LEFT_THIGH), CLINICIAN)
-    read, kinds_read = records._get, []
+    patient_id = records.course(course_id).patient_id
+    read, records_read = records.recorder.select_events, []
 
-    def counted(kind, *args, **kwargs):
-        kinds_read.append(kind.__name__)
-        return read(kind, *args, **kwargs)
+    def counted(originator_id, **options):
+        records_read.append(originator_id)
+        return read(originator_id, **options)
 
-    monkeypatch.setattr(records, "_get", counted)
+    monkeypatch.setattr(records.recorder, "select_events", counted)
     records.inject(course_id, dose(2, LEFT_THIGH), CLINICIAN)
 
-    assert kinds_read == ["TreatmentCourse"]
+    assert course_id in records_read and patient_id not in records_read

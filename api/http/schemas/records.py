@@ -10,6 +10,7 @@ from uuid import UUID
 from pydantic import BaseModel
 
 from domain.course import TreatmentCourse
+from domain.course_state import LiveEntry
 from domain.formulation import Formula
 from domain.patient import Patient
 from domain.personal_data import PersonalData
@@ -121,5 +122,12 @@ class CourseOut(BaseModel):
             areas=[SiteOut(area=s.area, laterality=s.laterality) for s in plan.sites],
             sessions_planned=plan.sessions, interval_days=plan.interval_days,
             efficacy_note=course.efficacy_note, sessions_done=course.sessions_done,
-            formulations=[FormulationOut.of(int(v), f) for v, f in course.formulas.items()],
-            live_entries={int(v): kind for v, kind in course.live_entries.items()})
+            formulations=[FormulationOut.of(f.version, f.formula) for f in course.formulations],
+            live_entries={e.version: _shown(e) for e in course.live_entries})
+
+
+def _shown(entry: LiveEntry) -> str:
+    """A live entry as the API has always shown it: its kind ("formulation:2" for a mix)."""
+    if entry.formulation_version is None:
+        return entry.kind.value
+    return f"{entry.kind.value}:{entry.formulation_version}"

@@ -1,19 +1,18 @@
-"""Registration, consent and screening rules, on a real SQLite file and real PostgreSQL."""
+"""The patient's use cases through ClinicalRecords, on a real SQLite file and real
+PostgreSQL: personal data sealed and read back, MRNs unique per clinic, screening on the
+unsealed date of birth, a refusal recording nothing. Each rule itself is tested in memory
+(test_patient.py)."""
 
 from datetime import date, timedelta
 
 import pytest
 
+from domain.consent import ConsentNotActiveError
+from domain.erasure import RetentionPeriodRunningError
 from domain.errors import DuplicateMrnError, InvalidEntry
-from domain.patient import (
-    ConditionNotRecordedError,
-    ConsentNotActiveError,
-    NoScreeningError,
-    NotEligibleError,
-    OverrideNeedsClinicianError,
-)
 from domain.personal_data import PersonalDataErasedError
-from tests.clinic import CLINICIAN, NURSE, PERSON, RECEPTIONIST, answers, person_born, plan
+from domain.standing import NoScreeningError, NotEligibleError
+from tests.clinic import CLINICIAN, PERSON, RECEPTIONIST, answers, person_born, plan
 
 
 def test_registered_patient_reads_back_their_personal_data(clinic, records):
@@ -57,52 +56,12 @@ def test_amended_personal_data_keeps_the_old_values_in_history(clinic, records):
     assert before.sealed_personal_data != records.patient(patient_id).sealed_personal_data
 
 
-@pytest.mark.parametrize("present", ["pregnancy", "breastfeeding", "allergy_to_ingredient",
-                                     "active_cancer",
-                                     "active_infection_or_skin_disease_in_area"])
-def test_absolute_contraindication_makes_screening_ineligible(clinic, records, present):
-    patient_id = clinic.patient()
-    screening = records.screen(patient_id, answers(present, justification="insist"),
-                               CLINICIAN)
-    assert (screening.result, screening.reasons) == ("ineligible", (present,))
-
-
-def test_relative_contraindication_without_override_is_ineligible(clinic, records):
-    patient_id = clinic.patient()
-    screening = records.screen(patient_id, answers("autoimmune_disease"), CLINICIAN)
-    assert screening.result == "ineligible"
-    assert "autoimmune_disease" in screening.reasons[0]
-
-
-@pytest.mark.parametrize("present", ["autoimmune_disease", "uncontrolled_diabetes",
-                                     "anticoagulant_or_antiplatelet_therapy"])
-def test_relative_contraindication_with_justified_override_is_eligible(clinic, records,
-                                                                       present):
-    patient_id = clinic.patient()
-    screening = records.screen(patient_id, answers(present, justification="stable, agreed"),
-                               CLINICIAN)
-    assert (screening.result, screening.reasons) == ("eligible_with_override", (present,))
-
-
-def test_only_a_clinician_may_override(clinic, records):
-    patient_id = clinic.patient()
-    with clinic.refuses(OverrideNeedsClinicianError):
-        records.screen(patient_id, answers("autoimmune_disease", justification="ok"), NURSE)
-
-
-def test_under_18_on_the_screening_day_is_ineligible(clinic, records, clock):
+def test_screening_judges_age_on_the_unsealed_date_of_birth(clinic, records, clock):
     today = clock().date()
     patient_id = clinic.patient(person_born(today.replace(year=today.year - 17)))
     screening = records.screen(patient_id, answers(), CLINICIAN)
     assert (screening.result, screening.reasons) == ("ineligible", ("under_18",))
-
-
-def test_unanswered_contraindication_is_refused_naming_the_items(clinic):
-    checklist = answers().contraindications
-    del checklist["pregnancy"]
-    with pytest.raises(InvalidEntry) as refusal:
-        answers().__class__(("cellulite",), checklist, "III")
-    assert "pregnancy" in refusal.value.problem
+    assert records.patient(patient_id).version == screening.version == 2
 
 
 def test_no_course_without_a_screening(clinic, records):
@@ -117,12 +76,6 @@ def test_no_course_after_an_ineligible_screening(clinic, records):
         records.plan_course(patient_id, plan(), CLINICIAN)
 
 
-def test_resolving_an_unrecorded_condition_is_refused(clinic, records):
-    patient_id = clinic.patient()
-    with clinic.refuses(ConditionNotRecordedError):
-        records.resolve_condition(patient_id, "shingles", "healed", CLINICIAN)
-
-
 def test_amending_an_erased_patient_is_refused(clinic, records):
     patient_id = clinic.patient()
     records.vault.destroy_key(patient_id)
@@ -130,3 +83,31 @@ def test_amending_an_erased_patient_is_refused(clinic, records):
         records.amend_personal_data(patient_id, PERSON, "new phone", RECEPTIONIST)
     with clinic.refuses(PersonalDataErasedError):
         records.screen(patient_id, answers(), CLINICIAN)
+
+
+class LastEntry:
+    """The patient's last entry as a view would tell it (the PatientActivity port)."""
+
+    def __init__(self, at) -> None:
+        self.at = at
+
+    def last_entry_at(self, patient_id):
+        return self.at
+
+
+def test_erasure_is_refused_and_recorded_while_retention_runs(clinic, records, clock):
+    patient_id = clinic.patient()
+    records.activity = LastEntry(clock())
+    with pytest.raises(RetentionPeriodRunningError) as refusal:
+        records.request_erasure(patient_id, "patient's request", CLINICIAN)
+    assert refusal.value.position == clinic.log_position()
+    assert records.personal_data(patient_id) == PERSON
+
+
+def test_erasure_after_retention_destroys_the_patients_key(clinic, records, clock):
+    patient_id = clinic.patient()
+    clock.advance(days=366 * 10)
+    records.activity = LastEntry(clock() - timedelta(days=366 * 10))
+    assert records.request_erasure(patient_id, "patient's request", CLINICIAN).version == 2
+    with pytest.raises(PersonalDataErasedError):
+        records.personal_data(patient_id)

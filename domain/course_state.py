@@ -1,0 +1,121 @@
+"""What a treatment course remembers of its entries that are live (recorded, not voided).
+
+Enough to enforce its rules (volume per area and session, sessions given, mixes in use) and
+to undo a void; the entries themselves stay in the course's history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from eventsourcing.domain import Snapshot
+
+from domain.formulation import Formula
+from domain.values import Site
+from domain.vocabulary import CourseStatus
+
+
+class EntryKind(StrEnum):
+    """What a course entry records; each can be voided by its version."""
+
+    FORMULATION = "formulation"
+    INJECTION = "injection"
+    OUTCOME = "outcome"
+    ADVERSE_EVENT = "adverse_event"
+
+
+@dataclass(frozen=True)
+class LiveEntry:
+    """An entry of the course that is not voided: its version in the course's history, what
+    it records, and for a formulation, the mix's version number."""
+
+    version: int
+    kind: EntryKind
+    formulation_version: int | None = None
+
+
+@dataclass(frozen=True)
+class LiveFormulation:
+    """A version of the course's mix that is not voided, and the entry that recorded it."""
+
+    entry_version: int
+    version: int
+    formula: Formula
+
+
+@dataclass(frozen=True)
+class GivenDose:
+    """A live injection, as far as the course's limits go: when, where, how much, which mix."""
+
+    entry_version: int
+    session: int
+    site: Site
+    volume_ml: Decimal
+    formulation_version: int
+
+
+class LiveEntries:
+    """Reads over a course's live entries (mixed into TreatmentCourse, which records them)."""
+
+    formulations: list[LiveFormulation]
+    given: list[GivenDose]
+    assessed: list[int]  # the versions of live outcome entries
+    reported: list[int]  # the versions of live adverse-event entries
+
+    @property
+    def live_entries(self) -> list[LiveEntry]:
+        """Every entry not voided, oldest first."""
+        entries = [LiveEntry(f.entry_version, EntryKind.FORMULATION, f.version)
+                   for f in self.formulations]
+        entries += [LiveEntry(dose.entry_version, EntryKind.INJECTION) for dose in self.given]
+        entries += [LiveEntry(v, EntryKind.OUTCOME) for v in self.assessed]
+        entries += [LiveEntry(v, EntryKind.ADVERSE_EVENT) for v in self.reported]
+        return sorted(entries, key=lambda entry: entry.version)
+
+    def live_entry(self, version: int) -> LiveEntry | None:
+        return next((entry for entry in self.live_entries if entry.version == version), None)
+
+    def formula(self, version: int) -> Formula | None:
+        """The mix of that version, unless it was voided (or never recorded)."""
+        return next((f.formula for f in self.formulations if f.version == version), None)
+
+    @property
+    def sessions_done(self) -> int:
+        return max((dose.session for dose in self.given), default=0)
+
+    def volume_given(self, session: int, site: Site) -> Decimal:
+        """The volume given into this area and side in this session."""
+        area, side = site.area, site.laterality
+        return sum((dose.volume_ml for dose in self.given if dose.session == session
+                    and dose.site.area == area and dose.site.laterality == side), Decimal(0))
+
+
+class CourseSnapshot(Snapshot):
+    """A course at one version. JSON keeps only the value of the course's status: it is
+    read back as the CourseStatus it was."""
+
+    def mutate(self, _: None) -> Any:
+        course = super().mutate(_)
+        course.status = CourseStatus(course.status)
+        return course
+
+
+def upcast_v1_v2(state: dict[str, Any]) -> None:
+    """A course snapshot of version 1 held its live entries as text keyed by their version
+    as text ("formulation:2", "injection") and each dose as a list; read it as version 2."""
+    kinds = {int(version): kind for version, kind in state.pop("live_entries").items()}
+    formulas = state.pop("formulas")
+    state["status"] = CourseStatus(state["status"])
+    state["formulations"] = [
+        LiveFormulation(version, int(number), formulas[number])
+        for version, kind in kinds.items() if kind.startswith("formulation:")
+        for number in [kind.removeprefix("formulation:")]]
+    state["given"] = [
+        GivenDose(int(version), session, Site(area, side), Decimal(volume), formulation)
+        for version, (session, area, side, volume, formulation)
+        in state.pop("injections").items()]
+    state["assessed"] = [version for version, kind in kinds.items() if kind == "outcome"]
+    state["reported"] = [version for version, kind in kinds.items() if kind == "adverse_event"]

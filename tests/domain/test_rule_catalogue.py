@@ -1,0 +1,83 @@
+"""Rule codes are a contract: a client branches on them, so renaming a class changes none."""
+
+import pytest
+
+import api.http.app  # noqa: F401  (every module that may declare a rule)
+from api.http.errors import WRITE_PROBLEMS
+from domain.errors import RuleViolation, rule_catalogue
+
+CATALOGUE = {
+    "allergen_in_formulation": "AllergenInFormulationError",
+    "already_voided": "AlreadyVoidedError",
+    "area_not_planned": "AreaNotPlannedError",
+    "condition_not_recorded": "ConditionNotRecordedError",
+    "condition_since_screening": "ConditionSinceScreeningError",
+    "consent_not_active": "ConsentNotActiveError",
+    "course_closed": "CourseClosedError",
+    "course_not_active": "CourseNotActiveError",
+    "course_status_transition": "CourseStatusTransitionError",
+    "depth_out_of_range": "DepthOutOfRangeError",
+    "duplicate_mrn": "DuplicateMrnError",
+    "entry_not_voidable": "EntryNotVoidableError",
+    "formulation_in_use": "FormulationInUseError",
+    "formulation_missing": "FormulationMissingError",
+    "indication_changed": "IndicationChangedError",
+    "indication_not_screened": "IndicationNotScreenedError",
+    "lot_expired": "LotExpiredError",
+    "lot_not_in_formulation": "LotNotInFormulationError",
+    "no_screening": "NoScreeningError",
+    "no_treatment_consent": "NoTreatmentConsentError",
+    "non_aqueous_vehicle": "NonAqueousVehicleError",
+    "not_eligible": "NotEligibleError",
+    "onset_in_future": "OnsetInFutureError",
+    "override_needs_clinician": "OverrideNeedsClinicianError",
+    "personal_data_erased": "PersonalDataErasedError",
+    "retention_period_running": "RetentionPeriodRunningError",
+    "screening_outdated": "ScreeningOutdatedError",
+    "session_count_exceeded": "SessionCountExceededError",
+    "session_out_of_sequence": "SessionOutOfSequenceError",
+    "sessions_below_done": "SessionsBelowDoneError",
+    "supervision_required": "SupervisionRequiredError",
+    "volume_limit_exceeded": "VolumeLimitExceededError",
+}
+
+
+def every_refusal(kind: type = RuleViolation) -> set[type]:
+    found = set()
+    for refusal in kind.__subclasses__():
+        found |= {refusal, *every_refusal(refusal)}
+    return found
+
+
+def test_every_rule_code_is_the_one_clients_know():
+    assert {code: cls.__name__ for code, cls in rule_catalogue().items()} == CATALOGUE
+
+
+def test_every_refusal_in_the_tree_is_in_the_catalogue():
+    assert every_refusal() == set(rule_catalogue().values())
+
+
+def test_every_refusal_declares_its_code_and_its_rule_in_words():
+    for code, refusal in rule_catalogue().items():
+        assert refusal.__dict__["rule"] == code
+        assert refusal.__doc__ and refusal.__doc__.strip()
+
+
+def test_a_refusal_without_a_code_is_refused_when_declared():
+    with pytest.raises(TypeError, match="declares no rule code"):
+        class ForgotItsCodeError(RuleViolation):
+            """A refusal someone forgot to give a code."""
+
+
+def test_a_refusal_taking_another_ones_code_is_refused_when_declared():
+    with pytest.raises(TypeError, match="both declare lot_expired"):
+        class ExpiredAgainError(RuleViolation):
+            """A second refusal claiming an existing code."""
+
+            rule = "lot_expired"
+
+
+def test_the_409_answer_lists_every_rule_in_words():
+    described = WRITE_PROBLEMS[409]["description"]
+    for code, refusal in rule_catalogue().items():
+        assert f"- `{code}`: {' '.join(refusal.__doc__.split())}" in described
