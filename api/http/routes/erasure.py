@@ -11,7 +11,7 @@ from api.http.schemas.common import PatientRecorded
 from api.http.schemas.patients import ErasureIn
 from api.http.scope import PatientInScope
 from api.http.services import ExpectedVersion, ServicesDep
-from projections.history import last_entry_at
+from projections.audit_trail import AuditTrail
 
 router = APIRouter(prefix="/v1/patients/{patient_id}", tags=["erasure"],
                    route_class=ClinicRoute)
@@ -25,6 +25,6 @@ def erase(patient: PatientInScope, body: ErasureIn, caller: Eraser, services: Se
     409 (rule retention_period_running) — and the refused request is recorded."""
     services.wait_for_log()
     with services.views.transaction(write=False) as tx:
-        last = last_entry_at(tx, str(patient.id))
+        last = AuditTrail.last_entry_at(tx, str(patient.id))
     return patient_recorded(response, services.records.request_erasure(
         patient.id, body.reason, last or services.clock(), caller.actor, expected))
