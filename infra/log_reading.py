@@ -5,8 +5,9 @@ A catch-up far behind the log reads in a helper process. Decoding stored events 
 part of a catch-up's Python work, and one process runs Python on one core at a time, so the
 helper decodes the next batch on another core while this process writes the current one.
 What crosses between them is small: the views' facts, a few plain values per event, not the
-events. The helper only reads (one connection, no key vault), lives for one catch-up, and ends
-when its parent does, even a killed one (its end of the pipe closes).
+events (and as plain tuples: see `_flat`). The helper only reads (one connection, no key
+vault), lives for one catch-up, and ends when its parent does, even a killed one (its end of
+the pipe closes).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -160,7 +161,7 @@ class Helper:
 
     def take(self) -> Batch | None:
         answer = None if self._failed else self._answer()
-        return answer if isinstance(answer, Batch) else None
+        return _whole(answer) if isinstance(answer, Batch) else None
 
     def _answer(self) -> Any:
         deadline = time.monotonic() + self.answer_within
@@ -196,6 +197,24 @@ class Helper:
             self._process.wait()
 
 
+def _flat(batch: Batch) -> Batch:
+    """The batch with each fact that is a named tuple as a plain tuple beside its class: a
+    named tuple pickles and unpickles several times slower than a plain one (through its
+    Python-level `__getnewargs__` and `__new__`), a cost paid for every event."""
+    return replace(batch, facts={name: [(position, type(fact), tuple(fact))
+                                        if isinstance(fact, tuple) else (position, None, fact)
+                                        for position, fact in facts]
+                                 for name, facts in batch.facts.items()})
+
+
+def _whole(batch: Batch) -> Batch:
+    """The batch `_flat` made, its facts whole again."""
+    new = tuple.__new__
+    return replace(batch, facts={name: [(position, fact if kind is None else new(kind, fact))
+                                        for position, kind, fact in facts]
+                                 for name, facts in batch.facts.items()})
+
+
 def _help(pipe: Connection) -> None:
     """The helper's life: set up as told, then answer each start position with the batch
     read from there, until the runner closes its end (or dies)."""
@@ -213,7 +232,7 @@ def _help(pipe: Connection) -> None:
         except EOFError:
             return
         try:
-            answer = read_batch(records, extractors, after, start, size)
+            answer = _flat(read_batch(records, extractors, after, start, size))
         except Exception as error:  # noqa: BLE001 - the runner reads it again, and sees why
             answer = f"{error!r}"
         try:

@@ -2,7 +2,7 @@
 
 An injection into a left or right side rolls up under a planned bilateral site; an entry
 into an area no longer planned keeps its own row (`planned` false), so nothing given is
-hidden. The area_progress view stores the entries and writes the rows made here. Entries
+hidden. The view (view.py) stores the entries and writes the rows made here. Entries
 count in clinical order; a tally takes later entries on at its end, so a course being
 treated is not added up again from its first entry at every session.
 """
@@ -14,28 +14,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
-from domain.course_rules import ACTIVE
 from domain.values import Site
-from domain.vocabulary import SCALES
-
-
-class Entry(NamedTuple):
-    """One clinical fact of a course, as stored in `progress_entries`."""
-
-    course_id: str
-    version: int
-    kind: str
-    occurred_at: str
-    area: str | None = None
-    laterality: str | None = None
-    session: int | None = None
-    volume_ml: str | None = None
-    points: int | None = None
-    formulation_version: int | None = None
-    ratio: str | None = None
-    scale: str | None = None
-    score: str | None = None
-    outcome_kind: str | None = None
+from domain.vocabulary import SCALES, CourseStatus
+from projections.area_progress.facts import Entry
 
 
 class AreaKey(NamedTuple):
@@ -148,7 +129,7 @@ def _rows_for(site: AreaKey, planned: list[AreaKey]) -> list[AreaKey]:
 def _area_row(course: dict, key: AreaKey, tally: Tally, adverse_events: int) -> tuple:
     sessions, interval = course["sessions_planned"], course["interval_days"]
     due = None
-    if (tally.planned and course["status"] == ACTIVE and tally.last_on
+    if (tally.planned and course["status"] == CourseStatus.ACTIVE and tally.last_on
             and len(tally.sessions) < sessions):
         due = (tally.last_on + timedelta(days=interval)).isoformat()
     return (course["course_id"], *key, course["patient_id"], course["clinic"],
