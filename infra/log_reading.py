@@ -5,7 +5,7 @@ A catch-up far behind the log reads in a helper process. Decoding stored events 
 part of a catch-up's Python work, and one process runs Python on one core at a time, so the
 helper decodes the next batch on another core while this process writes the current one.
 What crosses between them is small: the views' facts, a few plain values per event, not the
-events (and as plain tuples: see `_flat`). The helper only reads (one connection, no key
+events (and as plain tuples: infra/fact_passing.py). The helper only reads (one connection, no key
 vault), lives for one catch-up, and ends when its parent does, even a killed one (its end of
 the pipe closes).
 """
@@ -20,14 +20,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
-from itertools import repeat
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from domain.application import ClinicalRecords
 from infra.collector import collect_less_often
+from infra.fact_passing import apart, whole
 from projections.base import Change
 
 log = logging.getLogger(__name__)
@@ -162,7 +162,7 @@ class Helper:
 
     def take(self) -> Batch | None:
         answer = None if self._failed else self._answer()
-        return _whole(answer) if isinstance(answer, Batch) else None
+        return whole(answer) if isinstance(answer, Batch) else None
 
     def _answer(self) -> Any:
         deadline = time.monotonic() + self.answer_within
@@ -198,26 +198,6 @@ class Helper:
             self._process.wait()
 
 
-def _flat(batch: Batch) -> Batch:
-    """The batch with each view's facts as positions, classes and plain tuples, made and undone
-    by builtins: a named tuple pickles and unpickles several times slower than a plain one."""
-    return replace(batch, facts={name: _apart(facts) for name, facts in batch.facts.items()})
-
-
-def _apart(facts: list[tuple[int, Any]]) -> tuple:
-    positions, taken = zip(*facts, strict=True) if facts else ((), ())
-    if not all(map(isinstance, taken, repeat(tuple))):
-        return positions, None, taken
-    return positions, list(map(type, taken)), list(map(tuple, taken))
-
-
-def _whole(batch: Batch) -> Batch:
-    """The batch `_flat` made, its facts whole again."""
-    return replace(batch, facts={name: list(zip(positions, taken if kinds is None else map(
-        tuple.__new__, kinds, taken), strict=True)) for name, (positions, kinds, taken)
-        in batch.facts.items()})
-
-
 def _help(pipe: Connection) -> None:
     """The helper's life: set up as told, then answer each start position with the batch
     read from there, until the runner closes its end (or dies)."""
@@ -235,7 +215,7 @@ def _help(pipe: Connection) -> None:
         except EOFError:
             return
         try:
-            answer = _flat(read_batch(records, extractors, after, start, size))
+            answer = apart(read_batch(records, extractors, after, start, size))
         except Exception as error:  # noqa: BLE001 - the runner reads it again, and sees why
             answer = f"{error!r}"
         try:

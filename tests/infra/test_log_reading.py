@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import infra.log_reading
+from infra.fact_passing import apart, whole
 from infra.projecting import open_runner
 from infra.records import open_records
 from infra.settings import Settings
@@ -26,6 +27,7 @@ from tests.projections.test_exactly_once import busy_course, view_rows, wait_unt
 KILLED_RUNNER = """
 import sys, time
 import infra.log_reading
+from infra.fact_passing import apart, whole
 from infra.projecting import open_runner
 from infra.records import open_records
 from infra.settings import Settings
@@ -104,9 +106,9 @@ def test_facts_cross_from_a_helper_as_the_named_tuples_they_were():
                                          "abdomen", "midline", 1, "2", 20, 1)),
                                (8, Void("c-1", 5, 4))],
              "a view of plain values": [(8, {"course": "c-1"})]}
-    sent = infra.log_reading._flat(infra.log_reading.Batch(2, 8, facts, {}))
+    sent = apart(infra.log_reading.Batch(2, 8, facts, {}))
 
-    received = infra.log_reading._whole(pickle.loads(pickle.dumps(sent)))
+    received = whole(pickle.loads(pickle.dumps(sent)))
 
     assert received.facts == facts
     assert [type(fact) for _, fact in received.facts["area_progress"]] == [Entry, Void]
