@@ -12,7 +12,7 @@ import base64
 from datetime import UTC, datetime
 from uuid import UUID
 
-from infra.integrity import Checkpoint, Integrity, public_key_pem
+from infra.integrity import Integrity, public_key_pem
 from projections.history import patient_history, plain
 from projections.merkle_log import MerkleLog
 
@@ -29,8 +29,8 @@ def export_patient(integrity: Integrity, patient_id: UUID,
     checkpoint = integrity.sign()
     records, log = integrity.runner.records, MerkleLog()
     with integrity.runner.views.transaction(write=False) as tx:
-        history = patient_history(tx, records, str(patient_id), up_to=_last_position(tx,
-                                                                                     checkpoint))
+        covered = log.last_position(tx, checkpoint.size)
+        history = patient_history(tx, records, str(patient_id), up_to=covered)
         events = _proven(tx, log, history, _stored_events(records, history), checkpoint.size)
         consistency = since_checkpoint is not None and _consistency(
             tx, log, since_checkpoint, checkpoint.size)
@@ -39,12 +39,6 @@ def export_patient(integrity: Integrity, patient_id: UUID,
             "checkpoint": vars(checkpoint), "public_key": public_key_pem(integrity.key),
             "consistency": consistency or None, "events": events,
             "history": [plain(entry) for entry in history]}
-
-
-def _last_position(tx, checkpoint: Checkpoint) -> int:
-    if checkpoint.size == 0:
-        return 0
-    return tx.one("SELECT position FROM merkle_leaves WHERE idx = ?", (checkpoint.size - 1,))[0]
 
 
 def _stored_events(records, history: list[dict]) -> dict[tuple[str, int], object]:
@@ -74,9 +68,8 @@ def _event(stored, position: int, index: int, proof: list[bytes]) -> dict:
 
 
 def _consistency(tx, log: MerkleLog, old_size: int, new_size: int) -> dict:
-    old = tx.one("SELECT size, root, signed_at, signature FROM checkpoints WHERE size = ?",
-                 (old_size,))
+    old = Integrity.signed_at_size(tx, old_size)
     if old is None or old_size > new_size:
         raise UnknownCheckpointError(f"no signed checkpoint of size {old_size}")
-    return {"from": vars(Checkpoint(*old)),
+    return {"from": vars(old),
             "proof": [h.hex() for h in log.consistency_proof(tx, old_size, new_size)]}

@@ -97,6 +97,13 @@ class Integrity:
         return Checkpoint(*row) if row else None
 
     @staticmethod
+    def signed_at_size(tx, size: int) -> Checkpoint | None:
+        """The checkpoint signed over the tree of `size` leaves, if one was."""
+        row = tx.one("SELECT size, root, signed_at, signature FROM checkpoints WHERE size = ?",
+                     (size,))
+        return Checkpoint(*row) if row else None
+
+    @staticmethod
     def all_checkpoints(tx) -> list[Checkpoint]:
         rows = tx.rows("SELECT size, root, signed_at, signature FROM checkpoints ORDER BY size")
         return [Checkpoint(*row) for row in rows]

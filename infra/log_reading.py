@@ -5,8 +5,9 @@ A catch-up far behind the log reads in a helper process. Decoding stored events 
 part of a catch-up's Python work, and one process runs Python on one core at a time, so the
 helper decodes the next batch on another core while this process writes the current one.
 What crosses between them is small: the views' facts, a few plain values per event, not the
-events. The helper only reads (one connection, no key vault), lives for one catch-up, and ends
-when its parent does, even a killed one (its end of the pipe closes).
+events (and as plain tuples: infra/fact_passing.py). The helper only reads (one connection, no key
+vault), lives for one catch-up, and ends when its parent does, even a killed one (its end of
+the pipe closes).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any
 
 from domain.application import ClinicalRecords
 from infra.collector import collect_less_often
+from infra.fact_passing import apart, whole
 from projections.base import Change
 
 log = logging.getLogger(__name__)
@@ -160,7 +162,7 @@ class Helper:
 
     def take(self) -> Batch | None:
         answer = None if self._failed else self._answer()
-        return answer if isinstance(answer, Batch) else None
+        return whole(answer) if isinstance(answer, Batch) else None
 
     def _answer(self) -> Any:
         deadline = time.monotonic() + self.answer_within
@@ -213,7 +215,7 @@ def _help(pipe: Connection) -> None:
         except EOFError:
             return
         try:
-            answer = read_batch(records, extractors, after, start, size)
+            answer = apart(read_batch(records, extractors, after, start, size))
         except Exception as error:  # noqa: BLE001 - the runner reads it again, and sees why
             answer = f"{error!r}"
         try:

@@ -20,7 +20,7 @@ from infra.settings import Settings
 from infra.table_setup import creating_tables
 from infra.tokens import TokenKeys
 from projections.access_log import AccessEntry, AccessLog
-from projections.history import last_entry_at
+from projections.audit_trail import AuditTrail
 
 
 class ViewsBehindError(Exception):
@@ -67,7 +67,7 @@ class Services:
         an erasure): from the audit trail, once it includes everything recorded so far."""
         self.wait_for_log()
         with self.views.transaction(write=False) as tx:
-            return last_entry_at(tx, str(patient_id))
+            return AuditTrail.last_entry_at(tx, str(patient_id))
 
     def settle_views(self, timeout: float = 10.0) -> bool:
         """Bring every view to the end of the log: catch up here under the runner lock if

@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from domain.ledger import event_leaf_hash
 from infra.integrity import Frontier, Integrity
+from projections.merkle_log import MerkleLog
 
 BATCH = 5000
 
@@ -64,8 +65,7 @@ def _leaves(integrity: Integrity) -> Iterator[tuple[int, str]]:
     after = -1
     while True:
         with integrity.runner.views.transaction(write=False) as tx:
-            rows = tx.rows("SELECT idx, position, hash FROM merkle_leaves WHERE idx > ?"
-                           " ORDER BY idx LIMIT ?", (after, BATCH))
+            rows = MerkleLog.leaves_after(tx, after, BATCH)
         if not rows:
             return
         yield from ((position, value) for _, position, value in rows)

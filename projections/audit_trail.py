@@ -6,48 +6,114 @@ ties each entry to the integrity log (the same hash the Merkle tree is built fro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import NamedTuple
 
 from eventsourcing.application import LRUCache
 
+from domain.course import TreatmentCourse
+from domain.mrn_index import MrnIndex
+from domain.patient import Patient
 from projections.base import Change, ViewTransaction
 from projections.paging import Where
 from projections.paging import page as paged
 
-VOID = {"EntryVoided"}
-AMEND = {"PersonalDataAmended", "PlanAmended", "ConsentWithdrawn", "ConditionResolved",
-         "Suspended", "Resumed", "Completed", "Discontinued"}
+
+class Whose(NamedTuple):
+    """Whose record an event says it is: the patient, and the clinic (None: the patient's)."""
+
+    patient_id: str
+    clinic: str | None
+
+
+class Entry(NamedTuple):
+    """One stored event's entry, less whose record it is, which comes from the record's
+    first entry; `whose` is what the event itself tells of that (None: nothing)."""
+
+    position: int
+    recorded_at: str
+    actor_id: str | None
+    actor_role: str | None
+    action: str
+    aggregate_type: str
+    aggregate_id: str
+    version: int
+    event_type: str
+    leaf_hash: str
+    whose: Whose | None = None
+
+
+def _entry(change: Change, action: str, whose: Whose | None = None) -> Entry:
+    aggregate_type, event_type = kind_of(change.stored.topic)
+    actor = getattr(change.event, "actor", None)
+    return Entry(change.position, change.event.timestamp.isoformat(), actor and actor.id,
+                 actor and actor.role, action, aggregate_type, change.record_id,
+                 change.stored.originator_version, event_type, change.leaf_hash.hex(), whose)
+
+
+def _created(change: Change) -> Entry:
+    return _entry(change, "create")
+
+
+def _amended(change: Change) -> Entry:
+    return _entry(change, "amend")
+
+
+def _voided(change: Change) -> Entry:
+    return _entry(change, "void")
+
+
+def _registered(change: Change) -> Entry:
+    return _entry(change, "create", Whose(change.record_id, change.event.clinic))
+
+
+def _planned(change: Change) -> Entry:
+    return _entry(change, "create", Whose(str(change.event.patient_id), change.event.clinic))
+
+
+def _claimed(change: Change) -> Entry:  # an MRN claimed: the clinic is its patient's
+    return _entry(change, "create", Whose(str(change.event.patient_id), None))
+
+
+FACTS: dict[type, Callable[[Change], Entry]] = {
+    Patient.Registered: _registered,
+    TreatmentCourse.Planned: _planned,
+    MrnIndex.Claimed: _claimed,
+    TreatmentCourse.EntryVoided: _voided,
+    **dict.fromkeys((Patient.PersonalDataAmended, Patient.ConsentWithdrawn,
+                     Patient.ConditionResolved, TreatmentCourse.PlanAmended,
+                     TreatmentCourse.Suspended, TreatmentCourse.Resumed,
+                     TreatmentCourse.Completed, TreatmentCourse.Discontinued), _amended),
+}
+"""Which events say more than that they happened, and what each contributes; EVERY_OTHER
+event contributes an entry of action "create", whose record it does not say."""
+EVERY_OTHER = _created
 
 COLUMNS = ("position", "recorded_at", "actor_id", "actor_role", "action", "aggregate_type",
            "aggregate_id", "version", "patient_id", "clinic", "event_type", "leaf_hash")
-ENTRY_COLUMNS = tuple(column for column in COLUMNS if column not in ("patient_id", "clinic"))
+ENTRY_COLUMNS = Entry._fields[:-1]
 """What an event tells of its entry; whose record it is comes from the record's first entry."""
-RECORD = ENTRY_COLUMNS.index("aggregate_id")
-
-Told = tuple[str, str | None] | None
-"""Whose record an event says it is: (patient, clinic); (patient, None) when the clinic is
-that patient's; None when it does not say."""
-
-
-def _told(event, aggregate_type: str, record_id: str) -> Told:
-    if aggregate_type == "MrnIndex":
-        return str(event.patient_id), None
-    if hasattr(event, "clinic"):
-        return (record_id if aggregate_type == "Patient" else str(event.patient_id)), event.clinic
-    return None
-
-
-def action_of(event_type: str) -> str:
-    return "void" if event_type in VOID else "amend" if event_type in AMEND else "create"
 
 
 @cache
-def kind_of(topic: str) -> tuple[str, str, str]:
-    """Record type, event type and action of a topic such as `mesoledger.Patient.Screened`."""
+def kind_of(topic: str) -> tuple[str, str]:
+    """Record type and event type of a topic such as `mesoledger.Patient.Screened`."""
     _, aggregate_type, event_type = topic.split(".")
-    return aggregate_type, event_type, action_of(event_type)
+    return aggregate_type, event_type
+
+
+class RecordEntry(NamedTuple):
+    """An entry of a patient's record, as the audit trail knows it."""
+
+    position: int
+    recorded_at: str
+    record_type: str
+    record_id: str
+    version: int
+    event_type: str
 
 
 @dataclass(frozen=True)
@@ -84,25 +150,18 @@ class AuditTrail:
                    " ON audit_trail (aggregate_id) WHERE version = 1")
 
     @staticmethod
-    def facts(change: Change) -> tuple[tuple, Told]:
-        """The entry, less whose record it is (ENTRY_COLUMNS), and what the event itself
-        tells of that."""
-        aggregate_type, event_type, action = kind_of(change.stored.topic)
-        event, record_id = change.event, change.record_id
-        actor = getattr(event, "actor", None)
-        entry = (change.position, event.timestamp.isoformat(), actor and actor.id,
-                 actor and actor.role, action, aggregate_type, record_id,
-                 change.stored.originator_version, event_type, change.leaf_hash.hex())
-        return entry, _told(event, aggregate_type, record_id)
+    def facts(change: Change) -> Entry:
+        """What the event contributes, by FACTS: every event has an entry."""
+        return FACTS.get(type(change.event), EVERY_OTHER)(change)
 
-    def apply(self, tx: ViewTransaction, facts: list[tuple[tuple, Told]]) -> None:
+    def apply(self, tx: ViewTransaction, facts: list[Entry]) -> None:
         owners: dict[str, tuple[str | None, str | None]] = {}
-        for entry, told in facts:
-            self._owner(tx, entry[RECORD], told, owners)
+        for entry in facts:
+            self._owner(tx, entry.aggregate_id, entry.whose, owners)
         tx.insert("audit_trail", (*ENTRY_COLUMNS, "patient_id", "clinic"),
-                  [entry + owners[entry[RECORD]] for entry, _ in facts])
+                  [entry[:-1] + owners[entry.aggregate_id] for entry in facts])
 
-    def _owner(self, tx, record_id: str, told: Told, owners: dict) -> tuple:
+    def _owner(self, tx, record_id: str, told: Whose | None, owners: dict) -> tuple:
         """Which patient and clinic a record belongs to (from its record's first entry)."""
         if record_id not in owners:
             if told is None:
@@ -110,8 +169,8 @@ class AuditTrail:
             elif told[1] is None:  # an MRN index entry: the clinic is its patient's
                 owners[record_id] = (told[0], self._owner(tx, told[0], None, owners)[1])
             else:
-                owners[record_id] = told
-                self._owners.put(record_id, told)
+                owners[record_id] = tuple(told)
+                self._owners.put(record_id, owners[record_id])
         return owners[record_id]
 
     def _first_entry_owner(self, tx, record_id: str) -> tuple[str | None, str | None]:
@@ -135,3 +194,20 @@ class AuditTrail:
             clinic=where.clinic, patient_id=where.patient_id, actor_id=where.actor_id,
             event_type=where.event_type).within("recorded_at", where.since, where.until)
         return paged(tx, "audit_trail", COLUMNS, conditions, limit)
+
+    @staticmethod
+    def entries_of_patient(tx: ViewTransaction, patient_id: str,
+                           up_to: int | None = None) -> list[RecordEntry]:
+        """Every entry of the patient's records (their own and their courses', and the MRN
+        they claimed), oldest first; up to a log position, if given."""
+        rows = tx.rows("SELECT position, recorded_at, aggregate_type, aggregate_id, version,"
+                       " event_type FROM audit_trail WHERE patient_id = ? AND position <= ?"
+                       " ORDER BY position", (patient_id, 2**62 if up_to is None else up_to))
+        return [RecordEntry._make(row) for row in rows]
+
+    @staticmethod
+    def last_entry_at(tx: ViewTransaction, patient_id: str) -> datetime | None:
+        """When the patient's record last changed (requests to erase it do not count)."""
+        row = tx.one("SELECT MAX(recorded_at) FROM audit_trail WHERE patient_id = ?"
+                     " AND event_type <> 'ErasureRefused'", (patient_id,))
+        return datetime.fromisoformat(row[0]) if row and row[0] else None

@@ -53,7 +53,9 @@ class ViewTransaction(Protocol):
 class Projection(Protocol):
     """A read model, in two steps. `facts` takes what the view needs from one stored event,
     or None when it needs nothing: a pure static function of the event, so it may run in the
-    process that reads the log (infra/log_reading.py), and its result must pickle. `apply`
+    process that reads the log (infra/log_reading.py), and its result must pickle. Each view
+    says at its top which event classes it takes and what each contributes (`FACTS`, a table
+    from event class to a function), and declares its facts there as named tuples. `apply`
     writes the facts of a batch, in log order, inside the transaction that also moves the
     view's position."""
 

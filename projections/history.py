@@ -15,6 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.application import ClinicalRecords
+from projections.audit_trail import AuditTrail, RecordEntry
 from projections.base import ViewTransaction
 
 CLINICAL_RECORDS = ("Patient", "TreatmentCourse")
@@ -25,31 +26,20 @@ SEALED = "sealed_personal_data"
 def patient_history(tx: ViewTransaction, records: ClinicalRecords, patient_id: str,
                     up_to: int | None = None) -> list[dict]:
     """Every entry of the patient, oldest first (up to a log position, if given)."""
-    rows = tx.rows("SELECT position, recorded_at, aggregate_type, aggregate_id, version,"
-                   " event_type FROM audit_trail WHERE patient_id = ? AND position <= ?"
-                   " ORDER BY position", (patient_id, up_to or 2**62))
-    rows = [row for row in rows if row[2] in CLINICAL_RECORDS]
+    rows = [row for row in AuditTrail.entries_of_patient(tx, patient_id, up_to)
+            if row.record_type in CLINICAL_RECORDS]
     events = {}
-    for record_id in dict.fromkeys(row[3] for row in rows):
+    for record_id in dict.fromkeys(row.record_id for row in rows):
         for event in records.events.get(UUID(record_id)):
             events[(record_id, event.originator_version)] = event
-    entries = [_entry(row, events[(row[3], row[4])]) for row in rows]
+    entries = [_entry(row, events[(row.record_id, row.version)]) for row in rows]
     _mark_voids(entries)
     return entries
 
 
-def last_entry_at(tx: ViewTransaction, patient_id: str) -> datetime | None:
-    """When the patient's record last changed (requests to erase it do not count)."""
-    row = tx.one("SELECT MAX(recorded_at) FROM audit_trail WHERE patient_id = ?"
-                 " AND event_type <> 'ErasureRefused'", (patient_id,))
-    return datetime.fromisoformat(row[0]) if row and row[0] else None
-
-
-def _entry(row: tuple, event: Any) -> dict:
-    position, recorded_at, record_type, record_id, version, event_type = row
+def _entry(row: RecordEntry, event: Any) -> dict:
     actor = getattr(event, "actor", None)
-    return {"position": position, "recorded_at": recorded_at, "record_type": record_type,
-            "record_id": record_id, "version": version, "event_type": event_type,
+    return {**row._asdict(),
             "actor": actor and {"id": actor.id, "name": actor.name, "role": actor.role},
             "occurred_at": getattr(event, "occurred_at", None),
             "details": details_of(event), "voided_by": None}

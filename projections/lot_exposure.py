@@ -6,10 +6,65 @@ voided later stays here, marked voided, and leaves the recall unless asked for.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import NamedTuple
+
 from eventsourcing.application import LRUCache
 
 from domain.course import TreatmentCourse
 from projections.base import Change, Insert, ViewTransaction, rows_in, write_all
+
+
+class CourseOwner(NamedTuple):
+    """Whose a course is: a `lot_courses` row."""
+
+    course_id: str
+    patient_id: str
+    clinic: str
+
+
+class Injection(NamedTuple):
+    """An injection and the lots it used (each once)."""
+
+    course_id: str
+    version: int
+    area: str
+    laterality: str
+    session: int
+    injected_on: str
+    lots: tuple[str, ...]
+
+
+class Void(NamedTuple):
+    """An entry of a course voided: if it was an injection, it leaves the recall."""
+
+    course_id: str
+    version: int
+
+
+def _planned(change: Change) -> CourseOwner:
+    event = change.event
+    return CourseOwner(change.record_id, str(event.patient_id), event.clinic)
+
+
+def _injected(change: Change) -> Injection:
+    event = change.event
+    dose = event.dose
+    return Injection(change.record_id, event.originator_version, dose.site.area,
+                     dose.site.laterality, dose.session, event.occurred_at.date().isoformat(),
+                     tuple(dict.fromkeys(dose.lots)))
+
+
+def _voided(change: Change) -> Void:
+    return Void(change.record_id, change.event.entry_version)
+
+
+FACTS: dict[type, Callable[[Change], CourseOwner | Injection | Void]] = {
+    TreatmentCourse.Planned: _planned,
+    TreatmentCourse.Injected: _injected,
+    TreatmentCourse.EntryVoided: _voided,
+}
+"""Which events this view takes, and what each contributes."""
 
 COLUMNS = ("lot", "patient_id", "clinic", "course_id", "injection_version", "area",
            "laterality", "session", "injected_on", "voided")
@@ -17,7 +72,7 @@ KEYS = (*COLUMNS[:-2], "date", "voided")
 
 # One write per statement per batch, in this order: a course is planned before it is
 # injected into, and an injection is recorded before it is voided.
-PLAN = Insert("lot_courses", ("course_id", "patient_id", "clinic"))
+PLAN = Insert("lot_courses", CourseOwner._fields)
 INJECT = Insert("lot_exposure", COLUMNS)
 VOID = "UPDATE lot_exposure SET voided = 1 WHERE course_id = ? AND injection_version = ?"
 
@@ -47,26 +102,16 @@ class LotExposure:
                    " ON lot_exposure (lot, injected_on, patient_id)")
 
     @staticmethod
-    def facts(change: Change) -> tuple[str, tuple] | None:
-        """A course's owner when it is planned, the lots an injection used, a void."""
-        event = change.event
-        if isinstance(event, TreatmentCourse.Injected):
-            dose = event.dose
-            return "inject", (change.record_id, event.originator_version, dose.site.area,
-                              dose.site.laterality, dose.session,
-                              event.occurred_at.date().isoformat(),
-                              tuple(dict.fromkeys(dose.lots)))
-        if isinstance(event, TreatmentCourse.EntryVoided):
-            return "void", (change.record_id, event.entry_version)
-        if isinstance(event, TreatmentCourse.Planned):
-            return "plan", (change.record_id, str(event.patient_id), event.clinic)
-        return None
+    def facts(change: Change) -> CourseOwner | Injection | Void | None:
+        """What the event contributes, by FACTS (None: nothing)."""
+        take = FACTS.get(type(change.event))
+        return None if take is None else take(change)
 
-    def apply(self, tx: ViewTransaction, facts: list[tuple[str, tuple]]) -> None:
+    def apply(self, tx: ViewTransaction, facts: list[CourseOwner | Injection | Void]) -> None:
         planned, injections, voids = [], [], []
-        kinds = {"plan": planned, "inject": injections, "void": voids}
-        for kind, row in facts:
-            kinds[kind].append(row)
+        of_kind = {CourseOwner: planned, Injection: injections, Void: voids}
+        for fact in facts:
+            of_kind[type(fact)].append(fact)
         owners = self._owners(tx, planned, injections)
         exposures = []
         for course_id, version, area, laterality, session, injected_on, lots in injections:
@@ -76,15 +121,15 @@ class LotExposure:
                                injected_on, 0) for lot in lots]
         write_all(tx, {PLAN: planned, INJECT: exposures, VOID: voids})
 
-    def _owners(self, tx: ViewTransaction, planned: list[tuple],
-                injections: list[tuple]) -> dict[str, tuple[str, str]]:
+    def _owners(self, tx: ViewTransaction, planned: list[CourseOwner],
+                injections: list[Injection]) -> dict[str, tuple[str, str]]:
         """Patient and clinic of each injected course: planned in this batch, remembered,
         or read."""
         owners = {course_id: (patient_id, clinic) for course_id, patient_id, clinic in planned}
         for course_id, owner in owners.items():
             self._remembered.put(course_id, owner)
         unknown = set()
-        for course_id in {injection[0] for injection in injections} - owners.keys():
+        for course_id in {injection.course_id for injection in injections} - owners.keys():
             try:
                 owners[course_id] = self._remembered.get(course_id)
             except KeyError:

@@ -7,10 +7,20 @@ a few dozen rows, and the proofs of a thousand leaves (an export) one read of al
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from domain import ledger as merkle
 from projections.base import Change, ViewTransaction
 
 CHUNK = 1000  # values per read: well inside SQLite's and PostgreSQL's parameter limits
+
+
+class Leaf(NamedTuple):
+    """What every stored event contributes, whatever its class (so there is no table by
+    event class here): one leaf, at its log position."""
+
+    position: int
+    hash: bytes
 
 
 class MerkleLog:
@@ -24,16 +34,16 @@ class MerkleLog:
                    " idx BIGINT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (level, idx))")
 
     @staticmethod
-    def facts(change: Change) -> tuple[int, bytes]:
+    def facts(change: Change) -> Leaf:
         """Every stored event is a leaf: its log position and leaf hash."""
-        return change.position, change.leaf_hash
+        return Leaf(change.position, change.leaf_hash)
 
     def __init__(self) -> None:
         self._edge: tuple[int, dict] = (0, {})
         """The right edge of the tree this view last grew, and its size then. A tree of
         that size stored has that edge (its leaves are the log's first events, in order)."""
 
-    def apply(self, tx: ViewTransaction, leaves: list[tuple[int, bytes]]) -> None:
+    def apply(self, tx: ViewTransaction, leaves: list[Leaf]) -> None:
         size = self.size(tx)
         # The tree's right edge: the only stored subtrees a new leaf can complete.
         edge = set(_blocks(0, size))
@@ -57,6 +67,20 @@ class MerkleLog:
     def leaf_index(tx: ViewTransaction, position: int) -> int | None:
         row = tx.one("SELECT idx FROM merkle_leaves WHERE position = ?", (position,))
         return row[0] if row else None
+
+    @staticmethod
+    def last_position(tx: ViewTransaction, size: int) -> int:
+        """The log position of the last leaf of the tree of `size` leaves (0 if empty)."""
+        if size == 0:
+            return 0
+        return tx.one("SELECT position FROM merkle_leaves WHERE idx = ?", (size - 1,))[0]
+
+    @staticmethod
+    def leaves_after(tx: ViewTransaction, index: int, limit: int) -> list[tuple[int, int, str]]:
+        """(index, log position, hex leaf hash) of up to `limit` leaves after `index`, in
+        order."""
+        return tx.rows("SELECT idx, position, hash FROM merkle_leaves WHERE idx > ?"
+                       " ORDER BY idx LIMIT ?", (index, limit))
 
     @staticmethod
     def leaf_indices(tx: ViewTransaction, positions: list[int]) -> dict[int, int]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
+from typing import NamedTuple
 from uuid import UUID
 
 from domain.course import TreatmentCourse
@@ -20,12 +21,75 @@ from projections.base import Change, Insert, Statement, ViewTransaction, write_a
 Unseal = Callable[[UUID, str], PersonalData | None]
 """Opens a patient's sealed personal data; None (or PersonalDataErasedError) once erased."""
 
+
+class Registered(NamedTuple):
+    """A new patient; the name comes sealed, and is opened where the view is written."""
+
+    patient_id: str
+    sealed: str
+    clinic: str
+    mrn: str
+
+
+class Renamed(NamedTuple):
+    """The patient's personal data amended (sealed): perhaps a new name."""
+
+    patient_id: str
+    sealed: str
+
+
+class Erased(NamedTuple):
+    """The patient's personal data erased: the name goes."""
+
+    patient_id: str
+
+
+class Screened(NamedTuple):
+    """The result of the patient's latest screening."""
+
+    patient_id: str
+    result: str
+
+
+class CoursePlanned(NamedTuple):
+    """A course opened for the patient."""
+
+    course_id: str
+    patient_id: str
+
+
+class CourseStatusChanged(NamedTuple):
+    """A course suspended, resumed, completed or discontinued."""
+
+    course_id: str
+    status: CourseStatus
+
+
+Fact = Registered | Renamed | Erased | Screened | CoursePlanned | CourseStatusChanged
+
+STATUS_AFTER = {TreatmentCourse.Suspended: CourseStatus.SUSPENDED,
+                TreatmentCourse.Resumed: CourseStatus.ACTIVE,
+                TreatmentCourse.Completed: CourseStatus.COMPLETED,
+                TreatmentCourse.Discontinued: CourseStatus.DISCONTINUED}
+
+FACTS: dict[type, Callable[[Change], Fact]] = {
+    Patient.Registered: lambda change: Registered(
+        change.record_id, change.event.sealed_personal_data, change.event.clinic,
+        change.event.mrn),
+    Patient.PersonalDataAmended: lambda change: Renamed(
+        change.record_id, change.event.sealed_personal_data),
+    Patient.PersonalDataErased: lambda change: Erased(change.record_id),
+    Patient.Screened: lambda change: Screened(change.record_id,
+                                              change.event.screening.result),
+    TreatmentCourse.Planned: lambda change: CoursePlanned(change.record_id,
+                                                          str(change.event.patient_id)),
+    **dict.fromkeys(STATUS_AFTER, lambda change: CourseStatusChanged(
+        change.record_id, STATUS_AFTER[type(change.event)])),
+}
+"""Which events this view takes, and what each contributes."""
+
 UNSCREENED = "unscreened"
 COLUMNS = ("patient_id", "clinic", "mrn", "name", "status", "active_courses")
-COURSE_STATUS = {TreatmentCourse.Suspended: CourseStatus.SUSPENDED,
-                 TreatmentCourse.Resumed: CourseStatus.ACTIVE,
-                 TreatmentCourse.Completed: CourseStatus.COMPLETED,
-                 TreatmentCourse.Discontinued: CourseStatus.DISCONTINUED}
 
 # One write per statement per batch, in this order. Rows of one statement keep log order;
 # the statements commute otherwise: they set different columns, counts are sums, and a
@@ -42,45 +106,6 @@ CLOSE_COURSE = ("UPDATE patient_directory SET active_courses = active_courses - 
                 " WHERE course_id = ? AND status IN ('active', 'suspended'))")
 SET_STATUS = "UPDATE directory_courses SET status = ? WHERE course_id = ?"
 STATEMENTS = (REGISTER, RENAME, SCREEN, PLAN, OPEN_COURSE, CLOSE_COURSE, SET_STATUS)
-NAMED: dict[str, Statement] = {
-    "register": REGISTER, "rename": RENAME, "erase": RENAME, "screen": SCREEN, "plan": PLAN,
-    "open_course": OPEN_COURSE, "close_course": CLOSE_COURSE, "set_status": SET_STATUS}
-"""The statements by the names events' facts give them (a name the facts cannot hold: they
-are made where the log is read, and a statement object would travel with each row)."""
-
-
-def _registered(patient_id: str, event: Patient.Registered) -> list[tuple[str, tuple]]:
-    return [("register", (patient_id, event.sealed_personal_data, event.clinic, event.mrn))]
-
-
-def _amended(patient_id: str, event: Patient.PersonalDataAmended) -> list[tuple[str, tuple]]:
-    return [("rename", (patient_id, event.sealed_personal_data))]
-
-
-def _erased(patient_id: str, _: Patient.PersonalDataErased) -> list[tuple[str, tuple]]:
-    return [("erase", (ERASED, "", patient_id))]
-
-
-def _screened(patient_id: str, event: Patient.Screened) -> list[tuple[str, tuple]]:
-    return [("screen", (event.screening.result, patient_id))]
-
-
-def _planned(course_id: str, event: TreatmentCourse.Planned) -> list[tuple[str, tuple]]:
-    patient_id = str(event.patient_id)
-    return [("plan", (course_id, patient_id, CourseStatus.ACTIVE)), ("open_course", (patient_id,))]
-
-
-def _status_changed(course_id: str, event: TreatmentCourse.StatusChanged
-                    ) -> list[tuple[str, tuple]]:
-    status = COURSE_STATUS[type(event)]
-    closing = [("close_course", (course_id,))] if not status.is_open else []
-    return [*closing, ("set_status", (status, course_id))]
-
-
-WRITES = {Patient.Registered: _registered, Patient.PersonalDataAmended: _amended,
-          Patient.PersonalDataErased: _erased, Patient.Screened: _screened,
-          TreatmentCourse.Planned: _planned, **dict.fromkeys(COURSE_STATUS, _status_changed)}
-"""What each kind of event writes to the directory."""
 
 
 def unsealer(vault: KeyVault) -> Unseal:
@@ -124,21 +149,37 @@ class PatientDirectory:
                    " patient_id TEXT NOT NULL, status TEXT NOT NULL)")
 
     @staticmethod
-    def facts(change: Change) -> list[tuple[str, tuple]] | None:
-        """The writes an event makes, each as (statement name, row); a name comes sealed."""
-        writes = WRITES.get(type(change.event))
-        return None if writes is None else writes(change.record_id, change.event)
+    def facts(change: Change) -> Fact | None:
+        """What the event contributes, by FACTS (None: nothing)."""
+        take = FACTS.get(type(change.event))
+        return None if take is None else take(change)
 
-    def apply(self, tx: ViewTransaction, facts: list[list[tuple[str, tuple]]]) -> None:
+    def apply(self, tx: ViewTransaction, facts: list[Fact]) -> None:
         writes: dict[Statement, list[tuple]] = {statement: [] for statement in STATEMENTS}
-        for writes_of_one_event in facts:
-            for statement, row in writes_of_one_event:
-                if statement == "register":  # (patient id, sealed, clinic, mrn)
-                    row = (row[0], row[2], row[3], *self._name(row[0], row[1]), UNSCREENED, 0)
-                elif statement == "rename":  # (patient id, sealed)
-                    row = (*self._name(row[0], row[1]), row[0])
-                writes[NAMED[statement]].append(row)
+        for fact in facts:
+            for statement, row in self._writes(fact):
+                writes[statement].append(row)
         write_all(tx, writes)
+
+    def _writes(self, fact: Fact) -> list[tuple[Statement, tuple]]:
+        """The rows one fact writes, each with its statement."""
+        match fact:
+            case Registered(patient_id, sealed, clinic, mrn):
+                name = self._name(patient_id, sealed)
+                return [(REGISTER, (patient_id, clinic, mrn, *name, UNSCREENED, 0))]
+            case Renamed(patient_id, sealed):
+                return [(RENAME, (*self._name(patient_id, sealed), patient_id))]
+            case Erased(patient_id):
+                return [(RENAME, (ERASED, "", patient_id))]
+            case Screened(patient_id, result):
+                return [(SCREEN, (result, patient_id))]
+            case CoursePlanned(course_id, patient_id):
+                return [(PLAN, (course_id, patient_id, CourseStatus.ACTIVE)),
+                        (OPEN_COURSE, (patient_id,))]
+            case CourseStatusChanged(course_id, status):
+                closing = [] if status.is_open else [(CLOSE_COURSE, (course_id,))]
+                return [*closing, (SET_STATUS, (status, course_id))]
+        raise TypeError(f"not a fact of the patient directory: {fact!r}")
 
     def _name(self, patient_id: str, sealed: str) -> tuple[str, str]:
         """The name and its search key; "[erased]" (found by no name) once the key is gone."""

@@ -3,6 +3,7 @@ a helper that fails leaves the reading to the runner, and a helper ends with its
 
 import logging
 import os
+import pickle
 import select
 import signal
 import subprocess
@@ -14,15 +15,19 @@ from pathlib import Path
 import pytest
 
 import infra.log_reading
+from infra.fact_passing import apart, whole
 from infra.projecting import open_runner
 from infra.records import open_records
 from infra.settings import Settings
+from projections.area_progress.facts import Entry, Void
+from projections.merkle_log import Leaf
 from tests.clinic import Clinic
 from tests.projections.test_exactly_once import busy_course, view_rows, wait_until
 
 KILLED_RUNNER = """
 import sys, time
 import infra.log_reading
+from infra.fact_passing import apart, whole
 from infra.projecting import open_runner
 from infra.records import open_records
 from infra.settings import Settings
@@ -96,6 +101,22 @@ def test_views_read_by_a_helper_equal_views_read_here(clinic, records, far_behin
     assert [batch for batch in helped if batch is not None], "no batch came from a helper"
     assert None not in helped
     assert view_rows(far_behind) == read_here_views(far_behind)
+
+
+def test_facts_cross_from_a_helper_as_the_named_tuples_they_were():
+    facts = {"merkle_log": [(7, Leaf(7, b"\x01" * 32))],
+             "area_progress": [(7, Entry("c-1", 4, "injection", "2026-01-05T10:00:00+00:00",
+                                         "abdomen", "midline", 1, "2", 20, 1)),
+                               (8, Void("c-1", 5, 4))],
+             "a view of plain values": [(8, {"course": "c-1"})]}
+    sent = apart(infra.log_reading.Batch(2, 8, facts, {}))
+
+    received = whole(pickle.loads(pickle.dumps(sent)))
+
+    assert received.facts == facts
+    assert [type(fact) for _, fact in received.facts["area_progress"]] == [Entry, Void]
+    _, classes, values = sent.facts["area_progress"]
+    assert classes == [Entry, Void] and {type(fact) for fact in values} == {tuple}
 
 
 def test_a_helper_that_fails_leaves_the_reading_to_the_runner(clinic, records, far_behind,

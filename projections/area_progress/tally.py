@@ -2,7 +2,7 @@
 
 An injection into a left or right side rolls up under a planned bilateral site; an entry
 into an area no longer planned keeps its own row (`planned` false), so nothing given is
-hidden. The area_progress view stores the entries and writes the rows made here. Entries
+hidden. The view (view.py) stores the entries and writes the rows made here. Entries
 count in clinical order; a tally takes later entries on at its end, so a course being
 treated is not added up again from its first entry at every session.
 """
@@ -16,25 +16,7 @@ from typing import NamedTuple
 
 from domain.values import Site
 from domain.vocabulary import SCALES, CourseStatus
-
-
-class Entry(NamedTuple):
-    """One clinical fact of a course, as stored in `progress_entries`."""
-
-    course_id: str
-    version: int
-    kind: str
-    occurred_at: str
-    area: str | None = None
-    laterality: str | None = None
-    session: int | None = None
-    volume_ml: str | None = None
-    points: int | None = None
-    formulation_version: int | None = None
-    ratio: str | None = None
-    scale: str | None = None
-    score: str | None = None
-    outcome_kind: str | None = None
+from projections.area_progress.facts import Entry
 
 
 class AreaKey(NamedTuple):
