@@ -1,9 +1,11 @@
-"""The `mesoledger` command line: serve, worker, token, demo, verify, projections rebuild."""
+"""The `mesoledger` command line: serve, worker, token, demo, verify, witness, projections
+rebuild."""
 
 from __future__ import annotations
 
 import threading
 from datetime import timedelta
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -148,6 +150,28 @@ def recall(lot: Annotated[str, typer.Argument(help="The lot number")],
     writer = csv.DictWriter(sys.stdout, fieldnames=KEYS)
     writer.writeheader()
     writer.writerows(exposures)
+
+
+@app.command()
+def witness(log: Annotated[list[str], typer.Option(
+                help="A log's verifier key (name+id+key) whose checkpoints to cosign; repeat")],
+            key: Annotated[Path, typer.Option(help="This witness's Ed25519 key (PEM; made "
+                                                   "when missing)")] = Path("var/witness.key"),
+            data: Annotated[Path, typer.Option(help="Where it remembers what it cosigned")]
+            = Path("var/witness"),
+            name: Annotated[str, typer.Option(help="Its key name")] = "",
+            host: str = "127.0.0.1", port: int = 8700) -> None:
+    """Run a checkpoint witness: cosign only checkpoints that extend the last one cosigned."""
+    import uvicorn
+
+    from api.witness.server import open_witness
+
+    witness = open_witness(key, data, log, name)
+    typer.echo(f"witness {witness.signer.verifier.vkey}\n  http://{host}:{port}/add-checkpoint")
+    try:
+        uvicorn.run(witness.app(), host=host, port=port, log_level="warning")
+    finally:
+        witness.store.close()
 
 
 @projections.command("rebuild")
