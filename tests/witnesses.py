@@ -13,9 +13,9 @@ from pathlib import Path
 import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from domain.ledger import AppendOnlyTree, leaf_hash
 from domain.ledger.checkpoint_text import CheckpointText
 from domain.ledger.signed_note import NoteSigner
-from domain.merkle import AppendOnlyTree, leaf_hash
 from tests.api.test_server import MESOLEDGER, free_port
 
 

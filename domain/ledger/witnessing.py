@@ -8,9 +8,9 @@ import base64
 import binascii
 from dataclasses import dataclass
 
+from domain.ledger import EMPTY_ROOT, verify_consistency
 from domain.ledger.checkpoint_text import CheckpointText
 from domain.ledger.signed_note import NoteError, NoteVerifier, split_note, verified_signers
-from domain.merkle import EMPTY_ROOT, verify_consistency
 
 MAX_PROOF_LINES = 63
 

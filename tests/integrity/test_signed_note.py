@@ -8,6 +8,7 @@ import base64
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from domain.ledger import EMPTY_ROOT
 from domain.ledger.checkpoint_text import CheckpointText
 from domain.ledger.signed_note import (
     COSIGNATURE,
@@ -18,7 +19,6 @@ from domain.ledger.signed_note import (
     split_note,
     verified_signers,
 )
-from domain.merkle import EMPTY_ROOT
 
 SPEC_VKEY = "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k"
 SPEC_NOTE = ("This is an example message.\n\n\u2014 example.com/foo Uw2QOkn8srV1yJGh2VYRlL1Tnag"
