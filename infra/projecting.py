@@ -11,12 +11,13 @@ from projections.area_progress import AreaProgress
 from projections.audit_trail import AuditTrail
 from projections.lot_exposure import LotExposure
 from projections.merkle_log import MerkleLog
+from projections.patient_chains import PatientChains
 from projections.patient_directory import PatientDirectory, unsealer
 
 
 def all_projections(records: ClinicalRecords) -> list:
     return [AuditTrail(), MerkleLog(), PatientDirectory(unsealer(records.vault)),
-            LotExposure(), AreaProgress()]
+            LotExposure(), AreaProgress(), PatientChains()]
 
 
 def open_runner(records: ClinicalRecords, settings: Settings) -> CatchUpRunner:
