@@ -76,8 +76,9 @@ def demo() -> None:
         for line in load_demo_clinic(services.records):
             typer.echo(line)
         _settle(services)
-        checkpoint = services.integrity.sign()
-        typer.echo(f"checkpoint signed over {checkpoint.size} events, root {checkpoint.root}")
+        signed = services.integrity.sign()
+        typer.echo(f"checkpoint signed over {signed.size} events by the log key"
+                   f" {services.integrity.verifier.vkey}")
     finally:
         services.close()
 
@@ -91,21 +92,38 @@ def _settle(services) -> None:
 
 @app.command()
 def verify() -> None:
-    """Check every stored event against the Merkle log and its signed checkpoints."""
+    """Check every stored event against every checkpoint kept outside the database and its
+    witnesses' cosignatures, trusting no view; then sign a checkpoint over the rest.
+    Exit 0 ok, 1 tampering found (naming the first bad position), 2 could not run."""
+    from infra.integrity import ViewsDisagreeError
+    from infra.outages import DATABASE_UNAVAILABLE
     from infra.services import open_services
     from infra.verification import verify as verify_store
 
-    services = open_services(Settings())
+    settings = Settings()
     try:
+        services = open_services(settings)
+    except DATABASE_UNAVAILABLE as error:
+        typer.echo(f"could not run: the store is unreachable ({error})", err=True)
+        raise typer.Exit(2) from None
+    try:
+        verdict = verify_store(services.integrity, settings.witnesses_needed)
+        if not verdict.ok:
+            typer.echo(f"FAILED at log position {verdict.first_bad_position}:"
+                       f" {verdict.problem}", err=True)
+            raise typer.Exit(1)
         _settle(services)
-        verdict = verify_store(services.integrity, services.integrity.key.public_key())
+        signed = services.integrity.sign()
+    except ViewsDisagreeError as error:
+        typer.echo(f"FAILED: {error}", err=True)
+        raise typer.Exit(1) from None
+    except DATABASE_UNAVAILABLE as error:
+        typer.echo(f"could not run: the store went away ({error})", err=True)
+        raise typer.Exit(2) from None
     finally:
         services.close()
-    if not verdict.ok:
-        typer.echo(f"FAILED at log position {verdict.first_bad_position}: {verdict.problem}",
-                   err=True)
-        raise typer.Exit(1)
-    typer.echo(f"ok: {verdict.events_checked} events verified")
+    typer.echo(f"ok: {verdict.events_checked} events verified against"
+               f" {verdict.checkpoints_checked} checkpoints; signed at size {signed.size}")
 
 
 @app.command()

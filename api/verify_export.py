@@ -1,33 +1,48 @@
-"""Check a mesoledger patient export offline: no database, no mesoledger code needed.
+"""Check a mesoledger export offline: no database, no mesoledger code, one file to copy.
 
-    python -m api.verify_export EXPORT.json        (or: python verify_export.py EXPORT.json)
+    python -m api.verify_export EXPORT [--log-key FILE] [--witness-key FILE ...]
+        [--witnesses-needed N] [--trusted-checkpoint FILE] [--trust-on-first-use]
 
-Needs only the Python standard library and `cryptography` (for Ed25519). It checks
-1. the checkpoint's Ed25519 signature with the public key in the export (compare that key
-   with the one the clinic published!), and the earlier checkpoint's, if one is given;
-2. every event's leaf hash (RFC 6962) and its inclusion proof against the signed root;
-3. the consistency proof from the earlier checkpoint to this one;
-4. that the events are exactly the entries of the history shown, and that every value the
-   history shows is in the event's stored bytes.
-Exit status 0 when all hold; otherwise 1, naming the first part that failed.
+EXPORT is a patient's export (JSON) or a whole clinic's (NDJSON, read one line at a time).
+Needs only the Python standard library and `cryptography`. It checks that the checkpoint is
+signed by the pinned log key (a C2SP signed note) and cosigned by the pinned witnesses; that
+it extends your own earlier checkpoint (`--trusted-checkpoint`, as the clinic handed it to
+you before); that every event is in the signed tree; and that the events are every entry
+the patient had up to that checkpoint (the patients' root the checkpoint carries). Then it
+prints the history as the proven event bytes say it: author, role, clinical and recorded
+time, values, voids, late entries, signatures; the history the export also shows in clear
+must say the same, or the check fails. Key files hold a verifier key (`name+id+key`, as the
+clinic and the witnesses publish it). Exit 0 ok; 1 a check failed (named); 2 the file is
+not an export; 3 no log key pinned (its fingerprint is printed; pin it, or pass
+--trust-on-first-use).
 """
 
 from __future__ import annotations
 
+import argparse
 import base64
+import binascii
 import hashlib
 import json
+import struct
 import sys
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.serialization import load_pem_public_key
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 
-class ExportInvalid(Exception):
-    """Names the part of the export that failed."""
+class Failed(Exception):
+    """A check failed: names what."""
 
 
-# The hashes, the leaf of an event and the two proof checks below repeat domain/ledger/ on
+class Malformed(Exception):
+    """Not an export this verifier reads."""
+
+
+# The hashes, the leaf of an event and the proof checks below repeat domain/ledger/ on
 # purpose: a regulator copies this one file and runs it without mesoledger, so it imports
 # none of it. tests/integrity/test_export_verifier.py holds both to the same answers on
 # random trees and tampered proofs: change one, and that test says where the other differs.
@@ -51,23 +66,26 @@ def event_leaf(event: dict) -> bytes:
     return leaf_hash(json.dumps(fields, separators=(",", ":")).encode())
 
 
-def inclusion_holds(leaf: bytes, index: int, size: int, proof: list[bytes],
-                    root: bytes) -> bool:
-    """RFC 9162 §2.1.3.2."""
-    if not 0 <= index < size:
-        return False
-    fn, sn, r = index, size - 1, leaf
-    for p in proof:
+def _walk(fn: int, sn: int, first: bytes, path: list[bytes], both: bool):
+    fr = sr = first
+    for p in path:
         if sn == 0:
-            return False
+            return None
         if fn & 1 or fn == sn:
-            r = node_hash(p, r)
+            fr, sr = (node_hash(p, fr) if both else fr), node_hash(p, sr)
             while fn & 1 == 0 and fn != 0:
                 fn, sn = fn >> 1, sn >> 1
         else:
-            r = node_hash(r, p)
+            sr = node_hash(sr, p)
         fn, sn = fn >> 1, sn >> 1
-    return sn == 0 and r == root
+    return (fr, sr) if sn == 0 else None
+
+
+def inclusion_holds(leaf: bytes, index: int, size: int, proof: list[bytes],
+                    root: bytes) -> bool:
+    """RFC 9162 §2.1.3.2."""
+    walked = 0 <= index < size and _walk(index, size - 1, leaf, proof, False)
+    return bool(walked) and walked[1] == root
 
 
 def consistency_holds(old_size: int, new_size: int, old_root: bytes, new_root: bytes,
@@ -85,121 +103,258 @@ def consistency_holds(old_size: int, new_size: int, old_root: bytes, new_root: b
     fn, sn = old_size - 1, new_size - 1
     while fn & 1:
         fn, sn = fn >> 1, sn >> 1
-    fr = sr = path[0]
-    for c in path[1:]:
-        if sn == 0:
-            return False
-        if fn & 1 or fn == sn:
-            fr, sr = node_hash(c, fr), node_hash(c, sr)
-            while fn & 1 == 0 and fn != 0:
-                fn, sn = fn >> 1, sn >> 1
-        else:
-            sr = node_hash(sr, c)
-        fn, sn = fn >> 1, sn >> 1
-    return sn == 0 and fr == old_root and sr == new_root
+    return _walk(fn, sn, path[0], path[1:], True) == (old_root, new_root)
 
 
-def check_signature(checkpoint: dict, public_key_pem: str, part: str) -> None:
-    message = (f"mesoledger checkpoint\n{checkpoint['size']}\n{checkpoint['root']}\n"
-               f"{checkpoint['signed_at']}\n").encode()
-    try:
-        key = load_pem_public_key(public_key_pem.encode())
-        key.verify(base64.b64decode(checkpoint["signature"], validate=True), message)
-    except (InvalidSignature, ValueError, TypeError) as error:
-        raise ExportInvalid(
-            f"{part}: the signature does not verify ({error or 'invalid'})") from None
+# Signed notes (c2sp.org/signed-note, tlog-cosignature), as domain/ledger/signed_note.py.
+
+class Key:
+    def __init__(self, vkey: str) -> None:
+        name, key_id, material = vkey.strip().split("+", 2)
+        raw = base64.b64decode(material, validate=True)
+        self.name, self.kind, self.vkey = name, raw[0], vkey.strip()
+        self.public = Ed25519PublicKey.from_public_bytes(raw[1:])
+        self.key_id = hashlib.sha256(name.encode() + b"\n" + raw).digest()[:4]
+        if self.key_id.hex() != key_id or self.kind not in (1, 4):
+            raise ValueError(f"not an Ed25519 verifier key: {vkey.strip()}")
+
+    def signed(self, note: str) -> int | None:
+        """When this key signed the note (0 for the log's plain signature); None if it
+        did not; Failed if a signature under its name and id does not verify."""
+        text, _, lines = note.rpartition("\n\n")
+        text += "\n"
+        for line in lines.splitlines():
+            name, _, blob = line.removeprefix("\u2014 ").partition(" ")
+            raw = base64.b64decode(blob, validate=True)
+            if name != self.name or raw[:4] != self.key_id:
+                continue
+            when, message, signature = 0, text.encode(), raw[4:]
+            if self.kind == 4:
+                (when,), signature = struct.unpack(">Q", raw[4:12]), raw[12:]
+                message = f"cosignature/v1\ntime {when}\n{text}".encode()
+            try:
+                self.public.verify(signature, message)
+            except InvalidSignature:
+                raise Failed(f"the signature of {self.name} on the checkpoint does not"
+                             " verify") from None
+            return when
+        return None
 
 
-def check_events(export: dict) -> None:
-    checkpoint = export["checkpoint"]
-    root = bytes.fromhex(checkpoint["root"])
-    for event in export["events"]:
-        proof = [bytes.fromhex(h) for h in event["inclusion_proof"]]
-        if not inclusion_holds(event_leaf(event), event["leaf_index"], checkpoint["size"],
-                               proof, root):
-            raise ExportInvalid(f"event at position {event['position']}: its inclusion proof"
-                                " does not lead to the signed root")
+def checkpoint_of(note: str) -> tuple[str, int, bytes, dict[str, str]]:
+    """Origin, size, root and extension lines (by their first word) of a checkpoint."""
+    origin, size, root, *extensions = note.rpartition("\n\n")[0].split("\n")
+    if not size.isdigit():
+        raise ValueError(f"checkpoint size {size!r}")
+    return origin, int(size), base64.b64decode(root, validate=True), dict(
+        line.split(" ", 1) for line in extensions)
 
 
-def check_consistency(export: dict) -> None:
-    consistency = export.get("consistency")
-    if not consistency:
-        return
-    old, new = consistency["from"], export["checkpoint"]
-    check_signature(old, export["public_key"], "earlier checkpoint")
-    proof = [bytes.fromhex(h) for h in consistency["proof"]]
-    if not consistency_holds(old["size"], new["size"], bytes.fromhex(old["root"]),
-                             bytes.fromhex(new["root"]), proof):
-        raise ExportInvalid(f"consistency proof: the tree of size {new['size']} does not"
-                            f" extend the earlier checkpoint of size {old['size']}")
+# Proving an export.
+
+def check_checkpoint(header: dict, pins: argparse.Namespace) -> tuple[int, bytes, bytes]:
+    """The checkpoint's size, root and patients' root, once it is signed, cosigned and
+    consistent with the regulator's own earlier copy."""
+    note = header["checkpoint"]
+    _, size, root, extensions = checkpoint_of(note)
+    if pins.log_key.signed(note) is None:
+        raise Failed("checkpoint: not signed by the pinned log key")
+    cosigned = [w.name for w in pins.witness_keys if w.signed(note) is not None]
+    if len(cosigned) < pins.witnesses_needed:
+        raise Failed(f"checkpoint: cosigned by {len(cosigned)} of the pinned witnesses,"
+                     f" {pins.witnesses_needed} needed")
+    if pins.trusted is not None:
+        check_extends(pins, header.get("consistency"), size, root)
+    return size, root, base64.b64decode(extensions["mesoledger-patients"], validate=True)
 
 
-def check_history(export: dict) -> None:
-    events = {event["position"]: event for event in export["events"]}
-    shown = {entry["position"]: entry for entry in export["history"]}
-    if events.keys() != shown.keys():
-        odd = sorted(events.keys() ^ shown.keys())
-        raise ExportInvalid(f"history: entries and events differ at positions {odd}")
-    for position, entry in shown.items():
-        event = events[position]
-        same = (entry["record_id"] == event["originator_id"]
-                and entry["version"] == event["version"]
-                and event["topic"].endswith("." + entry["event_type"]))
-        if not same or not _values_stored(entry, event):
-            raise ExportInvalid(f"history entry at position {position}: it does not show"
-                                " what the stored event says")
+def check_extends(pins, consistency: dict | None, size: int, root: bytes) -> None:
+    _, old_size, old_root, _ = checkpoint_of(pins.trusted)
+    if pins.log_key.signed(pins.trusted) is None:
+        raise Failed("trusted checkpoint: not signed by the pinned log key")
+    if consistency is None and old_size != size:
+        raise Failed(f"consistency: the export proves nothing about your trusted checkpoint"
+                     f" of size {old_size} (ask for ?since_checkpoint={old_size})")
+    proof = [] if old_size == size else [base64.b64decode(h, validate=True)
+                                         for h in consistency["proof"]]
+    if not consistency_holds(old_size, size, old_root, root, proof) or (
+            consistency and consistency["old_size"] != old_size):
+        raise Failed(f"consistency: the checkpoint of size {size} does not extend your"
+                     f" trusted checkpoint of size {old_size}")
 
 
-def _values_stored(entry: dict, event: dict) -> bool:
-    """Every value the entry shows appears in the stored state (when it is readable JSON)."""
-    try:
-        stored = json.loads(base64.b64decode(event["state"]))
-    except (ValueError, UnicodeDecodeError):
-        return True  # encrypted or compressed at rest: its hash is what proves it
-    values = set(_leaves(stored))
-    shown = _leaves({k: v for k, v in entry["details"].items() if k != "sealed_personal_data"})
-    return all(value in values for value in shown)
+def check_patient(document: dict, size: int, root: bytes, patients_root: bytes) -> list:
+    """Every event in the tree, and all of the patient's: their proven events in order."""
+    patient, events = uuid.UUID(document["patient_id"]), document["events"]
+    digest, last = bytes(32), -1
+    for event in sorted(events, key=lambda e: e["leaf_index"]):
+        leaf, index = event_leaf(event), event["leaf_index"]
+        proof = [base64.b64decode(h, validate=True) for h in event["inclusion_proof"]]
+        if index <= last or not inclusion_holds(leaf, index, size, proof, root):
+            raise Failed(f"event at position {event['position']}: not in the signed tree")
+        digest, last = hashlib.sha256(digest + leaf).digest(), index
+    proof = document["completeness"]
+    chain = leaf_hash(b"patient\x00" + patient.bytes + len(events).to_bytes(8, "big") + digest)
+    path = [base64.b64decode(h, validate=True) for h in proof["path"]]
+    if not inclusion_holds(chain, proof["index"], proof["patients"], path, patients_root):
+        raise Failed(f"patient {patient}: the export is not every entry the checkpoint"
+                     f" holds of them ({len(events)} shown)")
+    return sorted(events, key=lambda e: e["leaf_index"])
 
 
-def _leaves(value) -> list[str]:
+def plain(value):
+    """A stored value as JSON shows it, transcodings unwrapped."""
     if isinstance(value, dict):
-        return [leaf for v in value.values() for leaf in _leaves(v)]
-    if isinstance(value, list):
-        return [leaf for v in value for leaf in _leaves(v)]
-    return [] if value is None else [_canonical(str(value))]
+        if value.keys() == {"_type_", "_data_"}:
+            return plain(value["_data_"])
+        return {k: plain(v) for k, v in value.items()}
+    return [plain(v) for v in value] if isinstance(value, list) else value
 
 
-def _canonical(text: str) -> str:
-    """Record ids are shown with dashes and stored as bare hex."""
-    if len(text) == 36 and text.count("-") == 4:
-        return text.replace("-", "")
-    return text
+def states_of(events: list[dict]) -> list[dict]:
+    """Each event's stored state as JSON (empty when encrypted at rest: its hash is proven,
+    its content cannot be shown)."""
+    states = []
+    for event in events:
+        try:
+            states.append(plain(json.loads(base64.b64decode(event["state"]))))
+        except (ValueError, UnicodeDecodeError):
+            states.append({})
+    return states
 
 
-def check(export: dict) -> str:
-    """Raise ExportInvalid naming the first failure; otherwise a one-line summary."""
-    try:
-        check_signature(export["checkpoint"], export["public_key"], "checkpoint")
-        check_events(export)
-        check_consistency(export)
-        check_history(export)
-    except (KeyError, TypeError, ValueError) as error:
-        raise ExportInvalid(f"export is malformed: {error!r}") from None
-    return (f"ok: {len(export['events'])} events of patient {export['patient_id']} proven"
-            f" against the checkpoint of size {export['checkpoint']['size']}")
+def check_shown(document: dict, events: list[dict], states: list[dict]) -> None:
+    """The history the export shows in clear says what the proven events say, or fails."""
+    shown = {entry["position"]: entry for entry in document.get("history", [])}
+    if shown and shown.keys() != {event["position"] for event in events}:
+        raise Failed("history: it shows other entries than the proven events")
+    voids = {(e["originator_id"], s.get("entry_version"))
+             for e, s in zip(events, states, strict=True) if e["topic"].endswith(".EntryVoided")}
+    for event, state in zip(events, states, strict=True):
+        entry = shown.get(event["position"])
+        if entry is None or not state:
+            continue
+        where = f"history entry at position {event['position']}"
+        if entry["actor"] != state.get("actor"):
+            raise Failed(f"{where}: its author is not the proven one")
+        if not _same_time(entry["occurred_at"], state.get("occurred_at")):
+            raise Failed(f"{where}: its clinical time is not the proven one")
+        if not _same_time(entry["recorded_at"], state.get("timestamp")):
+            raise Failed(f"{where}: its recorded time is not the proven one")
+        if (entry["voided_by"] is not None) != ((event["originator_id"], event["version"])
+                                                in voids):
+            raise Failed(f"{where}: its void mark is not what the proven events say")
+
+
+def _same_time(shown: str | None, proven: str | None) -> bool:
+    if shown is None or proven is None:
+        return shown == proven
+    return datetime.fromisoformat(shown) == datetime.fromisoformat(proven)
+
+
+def history(events: list[dict]) -> list[str]:
+    """The entries as their proven bytes say them."""
+    states, voided = states_of(events), {}
+    for event, state in zip(events, states, strict=True):
+        if event["topic"].endswith(".EntryVoided"):
+            voided[(event["originator_id"], state.get("entry_version"))] = state
+    lines = []
+    for event, state in zip(events, states, strict=True):
+        actor = state.get("actor") or {}
+        kind = event["topic"].removeprefix("mesoledger.")
+        values = {k: v for k, v in state.items() if k not in ("actor", "timestamp",
+                                                              "occurred_at")}
+        void = voided.get((event["originator_id"], event["version"]))
+        marks = [f"VOIDED by {void['actor']['name']}: {void['reason']}" if void else "",
+                 "LATE ENTRY" if state.get("late_entry_reason") else ""]
+        lines.append(f"{event['position']:>8} {kind} by {actor.get('name')} ({actor.get('id')},"
+                     f" {actor.get('role')}) clinical {state.get('occurred_at')} recorded"
+                     f" {state.get('timestamp')} {' '.join(m for m in marks if m)}\n"
+                     f"{'':>9}{json.dumps(values, sort_keys=True)}")
+    return lines
+
+
+def proven(header: dict, documents, pins: argparse.Namespace) -> Iterator[str]:
+    """The checkpoint, then each patient's history as proven, then a summary line: each
+    yielded once its checks hold (Failed at the first that does not)."""
+    size, root, patients_root = check_checkpoint(header, pins)
+    witnesses = [w.name for w in pins.witness_keys if w.signed(header["checkpoint"]) is not None]
+    yield (f"checkpoint {header['checkpoint'].split(chr(10))[0]} size {size} root"
+           f" {base64.b64encode(root).decode()}, cosigned by {', '.join(witnesses) or 'none'}")
+    patients = entries = 0
+    for document in documents:
+        events = check_patient(document, size, root, patients_root)
+        check_shown(document, events, states_of(events))
+        yield from history(events)
+        patients, entries = patients + 1, entries + len(events)
+    yield (f"ok: {entries} entries of {patients} patient(s), each proven complete at the"
+           f" checkpoint of size {size}")
+
+
+def check(export: dict, log_key: str, *, witness_keys: tuple[str, ...] = (),
+          witnesses_needed: int | None = None, trusted: str | None = None) -> str:
+    """Check a patient's export (as parsed JSON) against pinned keys: its summary line, or
+    Failed naming what does not hold."""
+    pins = argparse.Namespace(
+        log_key=Key(log_key), witness_keys=[Key(k) for k in witness_keys], trusted=trusted,
+        witnesses_needed=len(witness_keys) if witnesses_needed is None else witnesses_needed)
+    return list(proven(export, [export], pins))[-1]
+
+
+def read(path: str, pins: argparse.Namespace) -> Iterator[str]:
+    """A patient's export or a clinic's (read a line at a time), proven line by line."""
+    with open(path, encoding="utf-8") as file:
+        first = file.readline()
+        try:
+            header = json.loads(first)  # a clinic's first line, or a one-line export
+        except ValueError:
+            header = json.loads(first + file.read())
+        fmt = header.get("format") if isinstance(header, dict) else None
+        if fmt not in ("mesoledger-export/2", "mesoledger-clinic-export/2"):
+            raise Malformed(f"format {fmt!r} is not one this verifier reads")
+        if pins.log_key is None:
+            pins.log_key = _first_use(header["log_key"], pins)
+        documents = (json.loads(line) for line in file) if "clinic" in fmt else [header]
+        yield from proven(header, documents, pins)
+
+
+def _first_use(vkey: str, pins) -> Key:
+    key = Key(vkey)
+    print(f"the export names the log key {key.vkey}", file=sys.stderr)
+    if not pins.trust_on_first_use:
+        raise SystemExit(3)
+    return key
+
+
+def _key_file(path: str) -> Key:
+    with open(path, encoding="utf-8") as file:
+        return Key(file.read())
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 1:
-        print("usage: python -m api.verify_export EXPORT.json", file=sys.stderr)
-        return 2
+    parser = argparse.ArgumentParser(prog="verify_export", description=__doc__.split("\n")[0])
+    parser.add_argument("export")
+    parser.add_argument("--log-key", type=_key_file)
+    parser.add_argument("--witness-key", type=_key_file, action="append", default=[],
+                        dest="witness_keys")
+    parser.add_argument("--witnesses-needed", type=int)
+    parser.add_argument("--trusted-checkpoint", dest="trusted",
+                        type=lambda p: open(p, encoding="utf-8").read())
+    parser.add_argument("--trust-on-first-use", action="store_true")
     try:
-        with open(argv[0], encoding="utf-8") as file:
-            print(check(json.load(file)))
+        pins = parser.parse_args(argv)
+        if pins.witnesses_needed is None:
+            pins.witnesses_needed = len(pins.witness_keys)
+        for line in read(pins.export, pins):
+            print(line)
         return 0
-    except (ExportInvalid, OSError, ValueError) as error:
-        print(f"FAILED: {error}", file=sys.stderr)
+    except Failed as failure:
+        print(f"FAILED: {failure}", file=sys.stderr)
         return 1
+    except (Malformed, OSError, KeyError, TypeError, ValueError, IndexError, AttributeError,
+            binascii.Error, struct.error) as error:
+        print(f"not a mesoledger export: {type(error).__name__}: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -1,44 +1,88 @@
-"""A regulator's copy of one patient's history, provable without the database (DESIGN §5.2).
+"""A regulator's copy of a patient's history, provable without the database (DESIGN §5.2),
+and a whole clinic's, one patient a line, under one checkpoint.
 
-The patient's events exactly as stored, each with its inclusion proof against a signed
-checkpoint; the checkpoint and the public key; optionally a consistency proof from an
-earlier checkpoint the regulator already holds; and the history rendered from the same
-events. Everything comes from one snapshot of the log: the events up to the checkpoint.
+Each carries the patient's events exactly as stored, each with its inclusion proof against a
+checkpoint held outside the database (a C2SP signed note with the witnesses' cosignatures),
+the proof that the events are all of the patient's up to that checkpoint, and the log's and
+witnesses' verifier keys; optionally a consistency proof from an earlier checkpoint the
+regulator holds. `api/verify_export.py` checks all of it offline. The history rendered from
+the same events rides along for the human-readable copies; the verifier ignores it.
 """
 
 from __future__ import annotations
 
 import base64
+import json
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from uuid import UUID
 
-from infra.integrity import Integrity, public_key_pem
+from infra.integrity import Integrity, SignedTree
 from projections.history import patient_history, plain
 from projections.merkle_log import MerkleLog
+from projections.patient_chains import PatientChains
 
-FORMAT = "mesoledger-export/1"
+FORMAT = "mesoledger-export/2"
+CLINIC_FORMAT = "mesoledger-clinic-export/2"
 
 
 class UnknownCheckpointError(LookupError):
-    """No signed checkpoint of that size to prove consistency from."""
+    """No checkpoint of that size is held to prove consistency from."""
+
+
+def b64(value: bytes) -> str:
+    return base64.b64encode(value).decode()
 
 
 def export_patient(integrity: Integrity, patient_id: UUID,
                    since_checkpoint: int | None = None) -> dict:
     """The export document (JSON-ready) of one patient, proven against a fresh checkpoint."""
-    checkpoint = integrity.sign()
-    records, log = integrity.runner.records, MerkleLog()
+    signed = integrity.sign()
+    consistency = None
+    if since_checkpoint is not None:
+        consistency = _consistency(integrity, since_checkpoint, signed.size)
+    return {"format": FORMAT, "exported_at": datetime.now(UTC).isoformat(),
+            **_proven_against(integrity, signed), "consistency": consistency,
+            **_patient(integrity, signed, patient_id)}
+
+
+def export_clinic(integrity: Integrity, clinic: str) -> Iterator[str]:
+    """NDJSON: a first line naming the checkpoint and keys, then one line per patient of the
+    clinic, each proven complete against that one checkpoint."""
+    signed = integrity.sign()
     with integrity.runner.views.transaction(write=False) as tx:
-        covered = log.last_position(tx, checkpoint.size)
-        history = patient_history(tx, records, str(patient_id), up_to=covered)
-        events = _proven(tx, log, history, _stored_events(records, history), checkpoint.size)
-        consistency = since_checkpoint is not None and _consistency(
-            tx, log, since_checkpoint, checkpoint.size)
-    return {"format": FORMAT, "patient_id": str(patient_id),
-            "exported_at": datetime.now(UTC).isoformat(),
-            "checkpoint": vars(checkpoint), "public_key": public_key_pem(integrity.key),
-            "consistency": consistency or None, "events": events,
-            "history": [plain(entry) for entry in history]}
+        patients = PatientChains.patients_of(tx, clinic)
+    yield json.dumps({"format": CLINIC_FORMAT, "clinic": clinic,
+                      "exported_at": datetime.now(UTC).isoformat(),
+                      **_proven_against(integrity, signed)}) + "\n"
+    for patient_id in patients:
+        if patient_id in signed.patients.index:  # registered after the checkpoint: next time
+            yield json.dumps(_patient(integrity, signed, patient_id, history=False)) + "\n"
+
+
+def _proven_against(integrity: Integrity, signed: SignedTree) -> dict:
+    held = signed.held
+    return {"checkpoint": held.note, "log_key": integrity.verifier.vkey,
+            "witnesses": [w.verifier.vkey for w in integrity.witnesses
+                          if held.signed_by(w.verifier) is not None]}
+
+
+def _patient(integrity: Integrity, signed: SignedTree, patient_id: UUID,
+             history: bool = True) -> dict:
+    """The patient's events up to the checkpoint, each with its inclusion proof, and the
+    proof that they are all of the patient's."""
+    records, log = integrity.runner.records, integrity.log
+    with integrity.runner.views.transaction(write=False) as tx:
+        entries = patient_history(tx, records, str(patient_id),
+                                  up_to=log.last_position(tx, signed.size))
+        events = _proven(tx, log, entries, _stored_events(records, entries), signed.size)
+    proof = signed.patients.proof(patient_id)
+    document = {"patient_id": str(patient_id), "events": events,
+                "completeness": {"index": proof.index, "patients": proof.patients,
+                                 "path": [b64(h) for h in proof.path]}}
+    if history:
+        document["history"] = [plain(entry) for entry in entries]
+    return document
 
 
 def _stored_events(records, history: list[dict]) -> dict[tuple[str, int], object]:
@@ -63,13 +107,14 @@ def _proven(tx, log: MerkleLog, history: list[dict], stored: dict, size: int) ->
 def _event(stored, position: int, index: int, proof: list[bytes]) -> dict:
     return {"position": position, "leaf_index": index,
             "originator_id": str(stored.originator_id), "version": stored.originator_version,
-            "topic": stored.topic, "state": base64.b64encode(stored.state).decode(),
-            "inclusion_proof": [h.hex() for h in proof]}
+            "topic": stored.topic, "state": b64(stored.state),
+            "inclusion_proof": [b64(h) for h in proof]}
 
 
-def _consistency(tx, log: MerkleLog, old_size: int, new_size: int) -> dict:
-    old = Integrity.signed_at_size(tx, old_size)
+def _consistency(integrity: Integrity, old_size: int, new_size: int) -> dict:
+    old = integrity.held_at(old_size)
     if old is None or old_size > new_size:
-        raise UnknownCheckpointError(f"no signed checkpoint of size {old_size}")
-    return {"from": vars(old),
-            "proof": [h.hex() for h in log.consistency_proof(tx, old_size, new_size)]}
+        raise UnknownCheckpointError(f"no checkpoint of size {old_size} is held")
+    with integrity.runner.views.transaction(write=False) as tx:
+        proof = integrity.log.consistency_proof(tx, old_size, new_size)
+    return {"old_size": old_size, "proof": [b64(h) for h in proof]}

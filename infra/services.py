@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from domain.application import ClinicalRecords
+from infra.checkpoint_cadence import CheckpointCadence
 from infra.idempotency import IdempotencyKeys
-from infra.integrity import Integrity, load_signing_key
+from infra.integrity import Integrity, open_integrity
 from infra.owners import Owners
 from infra.projecting import open_runner
 from infra.records import open_records
@@ -98,10 +99,13 @@ class Services:
             deadline.cancel()
 
     def start_projections(self) -> None:
-        """Run the catch-up runner in this process (it stands by if a worker holds the lock)."""
+        """Run the catch-up runner in this process (it stands by if a worker holds the lock),
+        and sign checkpoints on the settings' cadence."""
         self._thread = threading.Thread(target=self.runner.run, args=(self._stop,),
                                         name="projections", daemon=True)
         self._thread.start()
+        CheckpointCadence(self.integrity, self.settings.checkpoint_every_events,
+                          self.settings.checkpoint_every_seconds).start(self._stop)
 
     def stop_projections(self) -> None:
         """Stop the in-process runner (before a rebuild, which needs the runner lock)."""
@@ -122,8 +126,7 @@ def open_services(settings: Settings, clock: Callable[[], datetime] | None = Non
     with creating_tables(runner.views.database):
         with runner.views.transaction() as tx:
             AccessLog.create(tx, postgres=runner.views.is_postgres)
-        integrity, idempotency = (Integrity(runner, load_signing_key(settings.signing_key_path)),
-                                  IdempotencyKeys(runner.views))
+        integrity, idempotency = open_integrity(runner, settings), IdempotencyKeys(runner.views)
     services = Services(settings, records, runner, integrity, idempotency,
                         TokenKeys.from_settings(settings), now, Owners(records))
     records.activity = services

@@ -45,6 +45,22 @@ class Settings(BaseSettings):
         " provider instead of HS256.")
     read_wait_seconds: float = Field(
         default=5.0, gt=0, le=60, description="How long a read waits for ?min_position.")
+    log_origin: str | None = Field(
+        default=None, description="The origin line of this deployment's checkpoints (and"
+        " its log key's name); by default derived from the signing key.")
+    checkpoint_file: Path | None = Field(
+        default=None, description="Where checkpoints are kept outside the database;"
+        " by default checkpoints.ndjson beside the signing key.")
+    witnesses: list[str] = Field(
+        default_factory=list, description="The witnesses that cosign checkpoints, each"
+        " 'VKEY@URL' (as `mesoledger witness` prints it); a JSON list in the environment.")
+    witnesses_needed: int = Field(
+        default=0, ge=0, description="Cosignatures `verify` requires on the newest"
+        " checkpoint.")
+    checkpoint_every_events: int = Field(default=1000, ge=1, description="A checkpoint is"
+                                         " signed after this many new events ...")
+    checkpoint_every_seconds: float = Field(default=60.0, gt=0, description="... or this"
+                                            " long after the last, if anything was recorded.")
 
     @property
     def policy(self) -> ClinicPolicy:

@@ -1,18 +1,30 @@
-"""verify: recompute every leaf and signed root from the event store itself."""
+"""verify: hold the stored events to every checkpoint kept outside the database.
+
+Trusts no view and no table but the stored events: it reads them once, in log order,
+recomputes every leaf, the tree's root and every patient's chain, and at each checkpoint in
+the checkpoint file compares both roots with what the log signed and the witnesses
+cosigned. So a changed value, a deleted, inserted or reordered row, or a cut-off tail fails
+even when whoever did it also rebuilt every view and emptied every other table. The
+merkle_log view is consulted only to name the first bad position when it still can.
+"""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import zip_longest
+from uuid import UUID
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
-from domain.ledger import event_leaf_hash
-from infra.integrity import Frontier, Integrity
+from domain.ledger import Frontier, event_leaf_hash
+from domain.ledger.completeness import EXTENSION, PatientChain, PatientTree
+from domain.ledger.signed_note import NoteError
+from infra.checkpoint_file import HeldCheckpoint
+from infra.integrity import Integrity
 from projections.merkle_log import MerkleLog
 
 BATCH = 5000
+PATIENT_TOPIC, COURSE_TOPIC, PLANNED = ("mesoledger.Patient.", "mesoledger.TreatmentCourse.",
+                                        "mesoledger.TreatmentCourse.Planned")
 
 
 @dataclass(frozen=True)
@@ -21,52 +33,137 @@ class Verdict:
     events_checked: int
     first_bad_position: int | None = None
     problem: str = ""
+    checkpoints_checked: int = 0
 
 
-def verify(integrity: Integrity, public_key: Ed25519PublicKey) -> Verdict:
-    """Compare the store, event by event, with the Merkle log and its signed checkpoints.
-
-    Events recorded after the log's last leaf are not judged (the runner has not taken them
-    in yet); call `runner.catch_up()` first to cover everything.
-    """
-    with integrity.runner.views.transaction(write=False) as tx:
-        checkpoints = Integrity.all_checkpoints(tx)
-    for checkpoint in checkpoints:
-        if not checkpoint.signed_by(public_key):
-            return Verdict(False, 0, None, f"checkpoint at size {checkpoint.size}: bad signature")
-    roots = {checkpoint.size: checkpoint.root for checkpoint in checkpoints}
-    frontier, checked = Frontier(), 0
-    for stored, logged in zip_longest(_stored(integrity), _leaves(integrity)):
-        if logged is None:
-            break
-        position, expected = logged
-        if stored is None or stored.id > position:
-            return Verdict(False, checked, position, f"event at {position} was deleted")
-        if stored.id < position:
-            return Verdict(False, checked, stored.id, f"event at {stored.id} was inserted")
-        leaf = event_leaf_hash(stored)
-        if leaf.hex() != expected:
-            return Verdict(False, checked, position, f"event at {position} was changed")
-        frontier.append(leaf)
-        checked += 1
-        if checked in roots and frontier.root().hex() != roots[checked]:
-            return Verdict(False, checked, position, f"root at checkpoint {checked} differs")
-    return Verdict(True, checked)
+class Tampered(Exception):
+    def __init__(self, problem: str, position: int | None = None) -> None:
+        super().__init__(problem)
+        self.problem, self.position = problem, position
 
 
-def _stored(integrity: Integrity) -> Iterator:
-    recorder, start = integrity.runner.records.recorder, None
-    while notifications := recorder.select_notifications(start, BATCH):
-        yield from notifications
-        start = notifications[-1].id + 1
+def verify(integrity: Integrity, witnesses_needed: int = 0) -> Verdict:
+    """Check the stored events against every checkpoint held outside the database (its
+    log signature, its witnesses' cosignatures, its root and its patients' root)."""
+    walk = _Walk(integrity)
+    try:
+        held = _signed(integrity, witnesses_needed)
+        walk.through(held)
+    except Tampered as found:
+        return Verdict(False, walk.frontier.size, found.position, found.problem,
+                       walk.checkpoints_checked)
+    return Verdict(True, walk.frontier.size, checkpoints_checked=walk.checkpoints_checked)
 
 
-def _leaves(integrity: Integrity) -> Iterator[tuple[int, str]]:
-    after = -1
-    while True:
-        with integrity.runner.views.transaction(write=False) as tx:
-            rows = MerkleLog.leaves_after(tx, after, BATCH)
-        if not rows:
-            return
-        yield from ((position, value) for _, position, value in rows)
-        after = rows[-1][0]
+def _signed(integrity: Integrity, witnesses_needed: int) -> list[HeldCheckpoint]:
+    """Every held checkpoint, each signed by the log's key, each cosignature sound, and the
+    newest cosigned by as many witnesses as needed."""
+    try:
+        held = integrity.checkpoints.held()
+    except NoteError as error:
+        raise Tampered(f"the checkpoint file is damaged: {error}") from None
+    keys = [integrity.verifier, *(w.verifier for w in integrity.witnesses)]
+    signers: dict[str, int] = {}
+    for checkpoint in held:
+        size = checkpoint.checkpoint.size
+        try:
+            signers = checkpoint.signatures_by(keys)
+        except NoteError as error:
+            raise Tampered(f"the checkpoint of size {size}: {error}") from None
+        if integrity.verifier.vkey not in signers:
+            raise Tampered(f"the checkpoint of size {size} is not signed by the log's key")
+        if checkpoint.checkpoint.extension(EXTENSION) is None:
+            raise Tampered(f"the checkpoint of size {size} carries no patients' root")
+    cosigned = set(signers) - {integrity.verifier.vkey}  # of the newest
+    if len(cosigned) < witnesses_needed:
+        raise Tampered(f"the newest checkpoint has {len(cosigned)} of the {witnesses_needed}"
+                       " witness cosignatures needed")
+    return held
+
+
+class _Walk:
+    """One pass over the stored events, holding each checkpoint to what it recomputes."""
+
+    def __init__(self, integrity: Integrity) -> None:
+        self.integrity = integrity
+        self.frontier = Frontier()
+        self.chains: dict[UUID, PatientChain] = {}
+        self.owners: dict[UUID, UUID] = {}  # course → patient
+        self.since_checked: list[tuple[int, bytes]] = []  # (position, leaf) since the last
+        self.checkpoints_checked = 0
+
+    def through(self, held: list[HeldCheckpoint]) -> None:
+        due = {h.checkpoint.size: h for h in held}
+        if 0 in due:
+            self._hold_to(due[0])
+        for stored in self._stored():
+            leaf = event_leaf_hash(stored)
+            self.frontier.append(leaf)
+            self.since_checked.append((stored.id, leaf))
+            patient = self._patient_of(stored)
+            if patient is not None:
+                self.chains[patient] = self.chains.get(patient, PatientChain()).then(leaf)
+            if self.frontier.size in due:
+                self._hold_to(due[self.frontier.size])
+        newest = held[-1].checkpoint.size if held else 0
+        if newest > self.frontier.size:
+            raise Tampered(*self._named_difference(newest) or (
+                f"the log holds {self.frontier.size} entries, but the checkpoint of size"
+                f" {newest} was signed over more: its tail was cut off",))
+
+    def _hold_to(self, held: HeldCheckpoint) -> None:
+        checkpoint = held.checkpoint
+        if self.frontier.root() != checkpoint.root:
+            first = self.since_checked[0][0] if self.since_checked else None
+            raise Tampered(*self._named_difference(checkpoint.size) or (
+                f"the log's root at size {checkpoint.size} is not the one signed: an event at"
+                f" or after position {first} was changed, inserted, deleted or reordered",
+                first))
+        patients_root = base64.b64decode(checkpoint.extension(EXTENSION))
+        if PatientTree(self.chains).root != patients_root:
+            raise Tampered(f"the patients' entries differ from those the checkpoint of size"
+                           f" {checkpoint.size} was signed over",
+                           self.since_checked[0][0] if self.since_checked else None)
+        self.since_checked.clear()
+        self.checkpoints_checked += 1
+
+    def _named_difference(self, size: int) -> tuple[str, int] | None:
+        """Where the stored events since the last good checkpoint leave the tree of `size`
+        leaves, if the merkle_log view still holds them as they were logged (None when it
+        agrees with the store: it may have been rebuilt from it)."""
+        start = self.frontier.size - len(self.since_checked)
+        with self.integrity.runner.views.transaction(write=False) as tx:
+            logged = MerkleLog.leaves_after(tx, start - 1, size - start)
+        for (position, leaf), (_, logged_position, logged_leaf) in zip(
+                self.since_checked, logged, strict=False):
+            if position > logged_position:
+                return f"the event at position {logged_position} was deleted", logged_position
+            if position < logged_position:
+                return f"an event was inserted at position {position}", position
+            if leaf.hex() != logged_leaf:
+                return f"the event at position {position} was changed", position
+        if len(logged) > len(self.since_checked):
+            position = logged[len(self.since_checked)][1]
+            return f"the event at position {position} was deleted", position
+        return None
+
+    def _patient_of(self, stored) -> UUID | None:
+        topic = stored.topic
+        if topic.startswith(PATIENT_TOPIC):
+            return stored.originator_id
+        if topic == PLANNED:
+            try:
+                event = self.integrity.runner.records.mapper.to_domain_event(stored)
+                self.owners[stored.originator_id] = event.patient_id
+            except Exception as error:  # whatever the decoder raises, it does not decode
+                raise Tampered(f"the event at position {stored.id} no longer decodes:"
+                               f" {type(error).__name__}", stored.id) from None
+        if topic.startswith(COURSE_TOPIC):
+            return self.owners.get(stored.originator_id)
+        return None
+
+    def _stored(self) -> Iterator:
+        recorder, start = self.integrity.runner.records.recorder, None
+        while notifications := recorder.select_notifications(start, BATCH):
+            yield from notifications
+            start = notifications[-1].id + 1

@@ -95,12 +95,17 @@ class ViewDatabase:
                       if self.is_postgres else None)
 
     @contextmanager
-    def transaction(self, write: bool = True, durable: bool = True) -> Iterator[SqlTransaction]:
+    def transaction(self, write: bool = True, durable: bool = True,
+                    snapshot: bool = False) -> Iterator[SqlTransaction]:
         """One transaction. `durable=False` commits without waiting for the disk: a crash
         may then undo the whole transaction (never part of it), so use it only for work
-        that is redone when lost, such as a view batch together with its position."""
+        that is redone when lost, such as a view batch together with its position.
+        `snapshot`: every read sees the views as of the first (SQLite's read transactions
+        always do; PostgreSQL's only at REPEATABLE READ)."""
         if self.is_postgres:
             with self._borrowed() as conn, conn.transaction(), conn.cursor() as cursor:
+                if snapshot:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                 if not durable:
                     cursor.execute("SET LOCAL synchronous_commit = off")
                 yield SqlTransaction(cursor, postgres=True)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import signal
 import threading
 
+from infra.checkpoint_cadence import CheckpointCadence
+from infra.integrity import open_integrity
 from infra.projecting import open_runner
 from infra.records import open_records
 from infra.settings import Settings
@@ -18,7 +20,10 @@ from infra.settings import Settings
 def run_worker(settings: Settings, stop: threading.Event) -> None:
     records = open_records(settings)
     runner = open_runner(records, settings)
+    cadence = CheckpointCadence(open_integrity(runner, settings),
+                                settings.checkpoint_every_events, settings.checkpoint_every_seconds)
     try:
+        cadence.start(stop)
         runner.run(stop)
     finally:
         runner.views.close()

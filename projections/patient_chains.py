@@ -17,7 +17,7 @@ from eventsourcing.application import LRUCache
 from eventsourcing.domain import Aggregate
 
 from domain.course import TreatmentCourse
-from domain.ledger.completeness import PatientChain
+from domain.ledger.completeness import CHAIN_START, PatientChain
 from domain.patient import Patient
 from projections.base import Change, Insert, ViewTransaction, rows_in, write_all
 
@@ -26,6 +26,14 @@ class PatientEntry(NamedTuple):
     """An entry of the patient's own record."""
 
     patient_id: str
+    leaf: bytes
+
+
+class PatientRegistered(NamedTuple):
+    """The patient's first entry: it names their clinic."""
+
+    patient_id: str
+    clinic: str
     leaf: bytes
 
 
@@ -44,7 +52,7 @@ class CourseEntry(NamedTuple):
     leaf: bytes
 
 
-Fact = PatientEntry | CoursePlanned | CourseEntry
+Fact = PatientEntry | PatientRegistered | CoursePlanned | CourseEntry
 
 
 def events_of(record: type[Aggregate]) -> list[type]:
@@ -58,16 +66,19 @@ FACTS: dict[type, Callable[[Change], Fact]] = {
         change.record_id, change.leaf_hash)),
     **dict.fromkeys(events_of(TreatmentCourse), lambda change: CourseEntry(
         change.record_id, change.leaf_hash)),
+    Patient.Registered: lambda change: PatientRegistered(
+        change.record_id, change.event.clinic, change.leaf_hash),
     TreatmentCourse.Planned: lambda change: CoursePlanned(
         change.record_id, str(change.event.patient_id), change.leaf_hash),
 }
 """Which events this view takes (every entry of a patient or a course), and what each
 contributes."""
 
+# One write per statement per batch, in this order: a patient is registered (their row
+# made) before their chain moves.
+REGISTER = Insert("patient_chains", ("patient_id", "clinic", "entries", "digest"))
 OWNER = Insert("chain_courses", ("course_id", "patient_id"))
-CHAIN = ("INSERT INTO patient_chains (patient_id, entries, digest) VALUES (?, ?, ?)"
-         " ON CONFLICT (patient_id) DO UPDATE SET entries = excluded.entries,"
-         " digest = excluded.digest")
+CHAIN = "UPDATE patient_chains SET entries = ?, digest = ? WHERE patient_id = ?"
 
 
 class PatientChains:
@@ -81,7 +92,9 @@ class PatientChains:
     def create(self, tx: ViewTransaction) -> None:
         self._owners = LRUCache(self.owners_remembered)  # a rebuild starts afresh
         tx.execute("CREATE TABLE IF NOT EXISTS patient_chains (patient_id TEXT PRIMARY KEY,"
-                   " entries INTEGER NOT NULL, digest TEXT NOT NULL)")
+                   " clinic TEXT NOT NULL, entries INTEGER NOT NULL, digest TEXT NOT NULL)")
+        tx.execute("CREATE INDEX IF NOT EXISTS patient_chains_by_clinic"
+                   " ON patient_chains (clinic, patient_id)")
         tx.execute("CREATE TABLE IF NOT EXISTS chain_courses (course_id TEXT PRIMARY KEY,"
                    " patient_id TEXT NOT NULL)")
 
@@ -93,6 +106,8 @@ class PatientChains:
 
     def apply(self, tx: ViewTransaction, facts: list[Fact]) -> None:
         planned = [(f.course_id, f.patient_id) for f in facts if type(f) is CoursePlanned]
+        registered = [(f.patient_id, f.clinic, 0, CHAIN_START.hex()) for f in facts
+                      if type(f) is PatientRegistered]
         owners = self._owners_of(tx, planned, {f.course_id for f in facts
                                                if type(f) is CourseEntry})
         steps = [(f.patient_id if type(f) is not CourseEntry else owners.get(f.course_id),
@@ -101,8 +116,8 @@ class PatientChains:
         for patient, leaf in steps:
             if patient is not None:  # none for a course never planned
                 chains[patient] = chains[patient].then(leaf)
-        rows = [(patient, chain.entries, chain.digest.hex()) for patient, chain in chains.items()]
-        write_all(tx, {OWNER: planned, CHAIN: rows})
+        rows = [(chain.entries, chain.digest.hex(), patient) for patient, chain in chains.items()]
+        write_all(tx, {REGISTER: registered, OWNER: planned, CHAIN: rows})
 
     def _owners_of(self, tx: ViewTransaction, planned: list[tuple[str, str]],
                    courses: set[str]) -> dict[str, str]:
@@ -133,6 +148,13 @@ class PatientChains:
         return chains
 
     # --- queries ------------------------------------------------------------------------
+
+    @staticmethod
+    def patients_of(tx: ViewTransaction, clinic: str) -> list[UUID]:
+        """Every patient of the clinic, by id."""
+        return [UUID(patient_id) for patient_id, in tx.rows(
+            "SELECT patient_id FROM patient_chains WHERE clinic = ? ORDER BY patient_id",
+            (clinic,))]
 
     @staticmethod
     def all(tx: ViewTransaction) -> dict[UUID, PatientChain]:

@@ -82,8 +82,10 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def settings(database_url) -> Settings:
-    return Settings(database_url=database_url)
+def settings(database_url, tmp_path) -> Settings:
+    """The store under test, with its keys and checkpoint file in this test's own folder."""
+    return Settings(database_url=database_url, var_dir=tmp_path / "var",
+                    signing_key_path=tmp_path / "keys" / "checkpoint-signing.key")
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import re
 from datetime import UTC, datetime
 from html import escape
 
+from api.formats.proof import proven_against
 from domain.personal_data import ERASED, PersonalData
 from domain.vocabulary import AREAS
 
@@ -77,14 +78,16 @@ def _patient(export: dict, registered: dict, person: PersonalData | None) -> str
 
 
 def _checkpoint(export: dict) -> str:
-    checkpoint = export["checkpoint"]
+    checkpoint = proven_against(export)
     return _fields("section", "proof", {
-        "Log size": text(checkpoint["size"]), "Merkle root": f"<code>{text(checkpoint['root'])}"
-        "</code>", "Signed at": when(checkpoint["signed_at"]),
+        "Log": text(checkpoint["origin"]), "Log size": text(checkpoint["size"]),
+        "Merkle root": f"<code>{text(checkpoint['root'])}</code>",
+        "Witnessed by": text(", ".join(checkpoint["witnesses"]) or "no witness"),
         "Exported at": when(export["exported_at"]),
-        "How to check": "every entry's inclusion proof and this checkpoint's signature are in "
-                        "the JSON export (format=json): <code>python -m api.verify_export "
-                        "EXPORT.json</code>"},
+        "How to check": "every entry's inclusion proof, the proof that none is left out and "
+                        "the signed checkpoint are in the JSON export (format=json): "
+                        "<code>python -m api.verify_export EXPORT.json --log-key LOG.vkey"
+                        "</code>"},
         heading="<h2>Proven against the signed checkpoint</h2>")
 
 

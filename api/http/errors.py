@@ -26,6 +26,7 @@ from domain.errors import (
     rule_catalogue,
 )
 from infra.exports import UnknownCheckpointError
+from infra.integrity import ViewsDisagreeError
 from infra.outages import DATABASE_UNAVAILABLE
 from infra.services import ViewsBehindError
 from infra.tokens import InvalidTokenError
@@ -98,6 +99,8 @@ def problem_of(error: Exception) -> Problem:
             return Problem(422, "unknown_checkpoint", str(error), field="since_checkpoint")
         case NotFoundError():
             return Problem(404, "not_found", "no such record in your clinic")
+        case ViewsDisagreeError():
+            return Problem(503, "checkpoint_refused", str(error), {"Retry-After": "5"})
         case ViewsBehindError():
             return Problem(503, "view_catching_up", str(error), {"Retry-After": "1"})
         case RecordBusyError():

@@ -24,6 +24,7 @@ class Permission(StrEnum):
     READ_INTEGRITY = "read checkpoints and the public key"
     VERIFY = "verify the whole store"
     EXPORT = "export a patient's history with its proofs"
+    EXPORT_CLINIC = "export a whole clinic for an inspection"
     ERASE = "erase a patient's personal data after the retention period"
 
 
@@ -40,6 +41,7 @@ GRANTS: dict[Permission, frozenset[str]] = {
     Permission.READ_INTEGRITY: EVERYONE,
     Permission.VERIFY: OVERSIGHT,
     Permission.EXPORT: OVERSIGHT | {"clinician"},
+    Permission.EXPORT_CLINIC: OVERSIGHT,
     Permission.ERASE: frozenset({"clinician"}),
 }
 

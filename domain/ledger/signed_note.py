@@ -167,10 +167,11 @@ def split_note(note: str) -> tuple[str, list[SignatureLine]]:
     return text, [SignatureLine.parse(line) for line in lines]
 
 
-def verified_signers(note: str, verifiers: list[NoteVerifier]) -> tuple[str, dict[str, int]]:
+def verified_signers(note: str, verifiers: list[NoteVerifier], *, require_one: bool = True
+                     ) -> tuple[str, dict[str, int]]:
     """The note's text and, for each known key that signed it, the time it says it signed
     (0 for plain signatures). Unknown keys are ignored; a known key whose signature fails
-    makes the whole note fail, and so does a note no known key signed."""
+    makes the whole note fail, and so does a note no known key signed (`require_one`)."""
     text, lines = split_note(note)
     known = {(v.name, v.key_id): v for v in verifiers}
     signed: dict[str, int] = {}
@@ -182,6 +183,6 @@ def verified_signers(note: str, verifiers: list[NoteVerifier]) -> tuple[str, dic
         if timestamp is None:
             raise NoteError(f"the signature of {line.name} does not verify")
         signed[verifier.vkey] = timestamp
-    if not signed:
+    if not signed and require_one:
         raise NoteError("no known key signed this note")
     return text, signed

@@ -134,7 +134,8 @@ def test_verify_names_the_position_of_a_flipped_byte(store):
     tamper(store, "UPDATE {table} SET state = ? WHERE {id} = ?", (bytes(state), position))
     result = run("verify")
     assert result.exit_code == 1
-    assert f"FAILED at log position {position}: event at {position} was changed" in result.stderr
+    assert (f"FAILED at log position {position}: the event at position {position} was changed"
+            in result.stderr)
 
 
 # --- token ----------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from api.formats.fhir.codes import BASE_URL
 from api.formats.fhir.draft import Draft
 from api.formats.fhir.provenance import provenance
 from api.formats.fhir.terminology import code_systems
+from api.formats.proof import proven_against
 from domain.personal_data import PersonalData
 
 FHIR_JSON = "application/fhir+json"
@@ -51,11 +52,13 @@ def fhir_bundle(export: dict, person: PersonalData | None) -> Bundle:
         provenance(draft, entry, made)
     resources = {**draft.resources, **code_systems(draft.resources)}
     check(resources)
-    checkpoint = export["checkpoint"]
+    checkpoint = proven_against(export)
     return Bundle.model_validate({
         "resourceType": "Bundle", "type": "collection", "timestamp": export["exported_at"],
-        "identifier": {"system": f"{BASE_URL}/export",
-                       "value": f"{export['patient_id']}/checkpoint/{checkpoint['size']}"},
+        "identifier": {"system": f"{BASE_URL}/checkpoint/{checkpoint['origin']}",
+                       "value": f"{checkpoint['size']}/{checkpoint['root']}"},
+        "meta": {"tag": [{"system": f"{BASE_URL}/witness", "code": name}
+                         for name in checkpoint["witnesses"]]},
         "entry": [{"fullUrl": url, "resource": resource}
                   for url, resource in resources.items()]})
 

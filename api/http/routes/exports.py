@@ -33,3 +33,4 @@ def export(patient: PatientInScope, caller: Exporter, services: ServicesDep,
     services.wait_for_log()
     document = export_patient(services.integrity, patient.id, since_checkpoint)
     return rendered(format, document, services.records)
+

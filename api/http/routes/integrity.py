@@ -16,21 +16,23 @@ router = APIRouter(prefix="/v1/integrity", tags=["integrity"], route_class=Probl
 
 @router.get("/checkpoint")
 def read_checkpoint(caller: IntegrityReader, services: ServicesDep) -> CheckpointOut:
-    """Sign the Merkle tree over every event recorded so far (or return the last signature
-    if nothing was recorded since)."""
+    """The checkpoint over every event recorded so far, as a C2SP signed note with the
+    witnesses' cosignatures (signed now unless the newest checkpoint already covers it)."""
     services.wait_for_log()
-    return CheckpointOut(**vars(services.integrity.sign()))
+    integrity = services.integrity
+    return CheckpointOut.of(integrity.sign().held, integrity.verifier.vkey, integrity.witnesses)
 
 
 @router.get("/public-key")
 def read_public_key(caller: IntegrityReader, services: ServicesDep) -> PublicKeyOut:
     """The Ed25519 public key that checkpoint signatures verify against."""
-    return PublicKeyOut(pem=public_key_pem(services.integrity.key))
+    return PublicKeyOut(pem=public_key_pem(services.integrity.key),
+                        vkey=services.integrity.verifier.vkey)
 
 
 @router.get("/verify")
 def verify_store(caller: Verifier, services: ServicesDep) -> VerdictOut:
-    """Recompute every leaf and signed root from the event store; name the first bad
-    position if anything was changed, deleted, inserted or reordered."""
-    services.wait_for_log()
-    return VerdictOut(**vars(verify(services.integrity, services.integrity.key.public_key())))
+    """Hold every stored event to every checkpoint kept outside the database and its
+    witnesses' cosignatures, trusting no view; name the first bad position if anything was
+    changed, deleted, inserted, reordered or cut off."""
+    return VerdictOut(**vars(verify(services.integrity, services.settings.witnesses_needed)))

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import base64
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from pydantic import BaseModel, Field
+
+from domain.ledger.completeness import EXTENSION
+from infra.checkpoint_file import HeldCheckpoint
+from infra.witness_client import WitnessAddress
 
 
 class DirectoryEntry(BaseModel):
@@ -126,16 +132,43 @@ class ExposureOut(BaseModel):
     voided: bool
 
 
+class WitnessOut(BaseModel):
+    vkey: str = Field(description="The witness's verifier key (C2SP signed-note)")
+    url: str
+    cosigned_at: datetime | None = Field(description="When it cosigned this checkpoint;"
+                                         " null if it has not")
+
+
 class CheckpointOut(BaseModel):
+    origin: str
     size: int
-    root: str
-    signed_at: datetime
-    signature: str
+    root: str = Field(description="RFC 6962 root hash, base64")
+    patients_root: str = Field(description="Root of every patient's chain of entries, base64")
+    note: str = Field(description="The checkpoint as a C2SP signed note, with the log's"
+                      " signature and every witness cosignature held")
+    log_key: str = Field(description="The log's verifier key: pin it to check notes")
+    witnesses: list[WitnessOut]
+
+    @classmethod
+    def of(cls, held: HeldCheckpoint, log_key: str,
+           witnesses: Sequence[WitnessAddress]) -> CheckpointOut:
+        checkpoint = held.checkpoint
+        return cls(origin=checkpoint.origin, size=checkpoint.size,
+                   root=base64.b64encode(checkpoint.root).decode(),
+                   patients_root=checkpoint.extension(EXTENSION) or "", note=held.note,
+                   log_key=log_key, witnesses=[WitnessOut(
+                       vkey=w.verifier.vkey, url=w.url, cosigned_at=_when(
+                           held.signed_by(w.verifier))) for w in witnesses])
+
+
+def _when(timestamp: int | None) -> datetime | None:
+    return None if timestamp is None else datetime.fromtimestamp(timestamp, UTC)
 
 
 class PublicKeyOut(BaseModel):
     algorithm: str = "Ed25519"
     pem: str
+    vkey: str = Field(description="The same key as a C2SP verifier key")
 
 
 class VerdictOut(BaseModel):
@@ -143,3 +176,4 @@ class VerdictOut(BaseModel):
     events_checked: int
     first_bad_position: int | None
     problem: str
+    checkpoints_checked: int
