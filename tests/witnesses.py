@@ -47,10 +47,11 @@ class Log:
 
 
 class WitnessProcess:
-    """`mesoledger witness` following `logs`, keeping its key and memory under `folder`."""
+    """`mesoledger witness` following the logs of these verifier keys, keeping its key and
+    memory under `folder`."""
 
-    def __init__(self, folder: Path, *logs: Log) -> None:
-        self.folder, self.logs = folder, logs
+    def __init__(self, folder: Path, *log_keys: str) -> None:
+        self.folder, self.log_keys = folder, log_keys
         self.process: subprocess.Popen | None = None
         self.url = ""
 
@@ -58,8 +59,8 @@ class WitnessProcess:
         port = free_port()
         args = [MESOLEDGER, "witness", "--port", str(port), "--key", str(self.folder / "key"),
                 "--data", str(self.folder / "data")]
-        for log in self.logs:
-            args += ["--log", log.signer.verifier.vkey]
+        for vkey in self.log_keys:
+            args += ["--log", vkey]
         self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                         text=True)
         self.url = f"http://127.0.0.1:{port}"

@@ -17,7 +17,7 @@ def log() -> Log:
 
 @pytest.fixture
 def witness(tmp_path, log):
-    process = WitnessProcess(tmp_path, log).start()
+    process = WitnessProcess(tmp_path, log.signer.verifier.vkey).start()
     yield process
     process.stop()
 
@@ -60,7 +60,7 @@ def test_a_submission_from_a_stale_size_is_answered_with_the_witnessed_size(witn
 
 
 def test_the_witness_remembers_what_it_cosigned_across_a_kill(tmp_path, log):
-    witness = WitnessProcess(tmp_path, log).start()
+    witness = WitnessProcess(tmp_path, log.signer.verifier.vkey).start()
     cosigned(witness, log, 0, 5)
     witness.kill()
     witness.start()
