@@ -40,7 +40,7 @@ from bench.figures import Figure, show  # noqa: E402
 from bench.filling import Filler  # noqa: E402
 from bench.stores import BACKENDS  # noqa: E402
 from infra.exports import export_patient  # noqa: E402
-from infra.integrity import Integrity, load_signing_key  # noqa: E402
+from infra.integrity import Integrity, open_integrity  # noqa: E402
 from infra.projecting import open_runner  # noqa: E402
 from infra.records import open_records  # noqa: E402
 from infra.settings import Settings  # noqa: E402
@@ -200,7 +200,7 @@ def describe_subject(backend: str, document: dict, n: int) -> None:
     records = len({e["originator_id"] for e in events})
     print(f"{backend:8} subject patient: {len(events):,} entries in {records} records, "
           f"positions {positions[0]:,}..{positions[-1]:,} (per third of the log: {thirds}); "
-          f"checkpoint size {document['checkpoint']['size']:,}; "
+          f"checkpoint size {int(document['checkpoint'].split(chr(10))[1]):,}; "
           f"proofs of {min(len(e['inclusion_proof']) for e in events)}-"
           f"{max(len(e['inclusion_proof']) for e in events)} hashes", flush=True)
 
@@ -212,7 +212,7 @@ def bench(backend: str, url: str, n: int, entries: int, profile: bool, http: boo
         subject, total = fill_store(backend, Filler(records), n, entries)
         runner = open_runner(records, settings)
         catch_up(backend, runner, total)
-        integrity = Integrity(runner, load_signing_key(settings.signing_key_path))
+        integrity = open_integrity(runner, settings)
         builds, totals, document = export_times(integrity, subject)
         assert len(document["events"]) >= entries, len(document["events"])
         describe_subject(backend, document, n)

@@ -43,7 +43,7 @@ from bench.stores import BACKENDS  # noqa: E402
 from domain.application import ClinicalRecords  # noqa: E402
 from infra.collector import YOUNG_OBJECTS  # noqa: E402
 from infra.database import Database  # noqa: E402
-from infra.integrity import Integrity, load_signing_key  # noqa: E402
+from infra.integrity import open_integrity  # noqa: E402
 from infra.projecting import open_runner  # noqa: E402
 from infra.records import open_records  # noqa: E402
 from infra.settings import Settings  # noqa: E402
@@ -208,10 +208,10 @@ def bench(backend: str, url: str, n: int, profile: bool) -> None:
             except Exception as error:  # noqa: BLE001 - report and carry on
                 print(f"{backend:8} library ProjectionRunner skipped: {error!r}")
 
-        integrity = Integrity(runner, load_signing_key(settings.signing_key_path))
+        integrity = open_integrity(runner, settings)
         checkpoint = integrity.checkpoint()
         started = time.perf_counter()
-        verdict = verify(integrity, integrity.key.public_key())
+        verdict = verify(integrity)  # the stored events against the checkpoint file only
         verify_rate = verdict.events_checked / (time.perf_counter() - started)
         assert verdict.ok and verdict.events_checked == checkpoint.size == total, verdict
         show(Figure("projections", backend, "verify", verify_rate, "events/s", "vs raw scan",

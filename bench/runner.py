@@ -49,6 +49,8 @@ BENCHMARKS = (
               ("--leaves", "20000", "--proofs", "100")),
     Benchmark("export", "export.py", ("--events", "1000000"),
               ("--events", "3000", "--entries", "100")),
+    Benchmark("checkpoints", "checkpoints.py", ("--patients", "20000"),
+              ("--patients", "2000", "--rounds", "5")),
     Benchmark("HTTP API", "http_api.py", ("--clients", "8"),
               ("--clients", "2", "--seconds", "1")),
     Benchmark("process memory", "process_memory.py", ("--events", "100000"),

@@ -85,6 +85,7 @@ class Integrity:
         self.witnesses = tuple(witnesses)
         self.log = MerkleLog()
         self._signing = threading.Lock()
+        self._leaves: dict[UUID, tuple[PatientChain, bytes]] = {}  # as of the last signing
         self.last_answers: dict[str, WitnessAnswer] = {}
 
     @property
@@ -106,7 +107,7 @@ class Integrity:
         it; keep it in the checkpoint file; ask each witness that has not cosigned it."""
         with self._signing:
             size, root, chains = self._tree(self.checkpoints.latest())
-            patients = PatientTree(chains)
+            patients = self._patients(chains)
             text = CheckpointText(self.signer.name, size, root,
                                   (f"{EXTENSION} {base64.b64encode(patients.root).decode()}",))
             held = self.held_at(size)
@@ -120,6 +121,14 @@ class Integrity:
 
     def latest(self) -> HeldCheckpoint | None:
         return self.checkpoints.latest()
+
+    def _patients(self, chains: dict[UUID, PatientChain]) -> PatientTree:
+        """The patients' tree, recomputing only the leaves of chains that moved."""
+        for patient, chain in chains.items():
+            known = self._leaves.get(patient)
+            if known is None or known[0] != chain:
+                self._leaves[patient] = (chain, chain.leaf(patient))
+        return PatientTree.of_leaves({p: self._leaves[p][1] for p in chains})
 
     def _tree(self, latest: HeldCheckpoint | None
               ) -> tuple[int, bytes, dict[UUID, PatientChain]]:

@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     witnesses_needed: int = Field(
         default=0, ge=0, description="Cosignatures `verify` requires on the newest"
         " checkpoint.")
-    checkpoint_every_events: int = Field(default=1000, ge=1, description="A checkpoint is"
+    checkpoint_every_events: int = Field(default=10_000, ge=1, description="A checkpoint is"
                                          " signed after this many new events ...")
     checkpoint_every_seconds: float = Field(default=60.0, gt=0, description="... or this"
                                             " long after the last, if anything was recorded.")

@@ -88,6 +88,8 @@ class _Walk:
         self.integrity = integrity
         self.frontier = Frontier()
         self.chains: dict[UUID, PatientChain] = {}
+        self.leaves: dict[UUID, bytes] = {}  # each patient's chain leaf at the last checkpoint
+        self.moved: set[UUID] = set()  # patients whose chain moved since
         self.owners: dict[UUID, UUID] = {}  # course → patient
         self.since_checked: list[tuple[int, bytes]] = []  # (position, leaf) since the last
         self.checkpoints_checked = 0
@@ -103,6 +105,7 @@ class _Walk:
             patient = self._patient_of(stored)
             if patient is not None:
                 self.chains[patient] = self.chains.get(patient, PatientChain()).then(leaf)
+                self.moved.add(patient)
             if self.frontier.size in due:
                 self._hold_to(due[self.frontier.size])
         newest = held[-1].checkpoint.size if held else 0
@@ -120,7 +123,9 @@ class _Walk:
                 f" or after position {first} was changed, inserted, deleted or reordered",
                 first))
         patients_root = base64.b64decode(checkpoint.extension(EXTENSION))
-        if PatientTree(self.chains).root != patients_root:
+        self.leaves.update((patient, self.chains[patient].leaf(patient)) for patient in self.moved)
+        self.moved.clear()
+        if PatientTree.of_leaves(self.leaves).root != patients_root:
             raise Tampered(f"the patients' entries differ from those the checkpoint of size"
                            f" {checkpoint.size} was signed over",
                            self.since_checked[0][0] if self.since_checked else None)
