@@ -39,7 +39,7 @@ class Scene:
         spare = template.endswith(("/status", "/voids"))  # these would close the main course
         return template.format(patient_id=self.patient, scope="photography",
                                course_id=self.spare_course if spare else self.course,
-                               condition="migraine", lot="CAF-001")
+                               condition="migraine", lot="CAF-001", clinic="clinic-a")
 
 
 TABLE: dict[tuple[str, str], frozenset[str]] = {  # (method, path) → who may
@@ -65,6 +65,7 @@ TABLE: dict[tuple[str, str], frozenset[str]] = {  # (method, path) → who may
     ("GET", "/v1/patients/{patient_id}/progress"): CLINICAL_READERS,
     ("GET", "/v1/patients/{patient_id}/history"): CLINICAL_READERS,
     ("GET", "/v1/patients/{patient_id}/export"): EXPORTERS,
+    ("GET", "/v1/clinics/{clinic}/export"): OVERSIGHT,
     ("POST", "/v1/patients/{patient_id}/erasure"): CLINICIAN,
     ("GET", "/v1/lots/{lot}/exposures"): LOT_TRACERS,
     ("GET", "/v1/audit"): OVERSIGHT,
