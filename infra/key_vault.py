@@ -81,6 +81,16 @@ class SqlKeyVault:
         self._execute(INSERT, (str(patient_id), wrapped, kek_id))
         return key
 
+    def create_keys(self, patient_ids: Iterable[UUID]) -> dict[UUID, bytes]:
+        """New keys for many patients at once, in one transaction (an import)."""
+        keys = {patient_id: os.urandom(32) for patient_id in patient_ids}
+        with self._transaction() as conn:
+            for patient_id, key in keys.items():
+                kek_id, wrapped = self.ring.wrap(key, patient_id)
+                conn.execute(INSERT.format(p=self.placeholder), (str(patient_id), wrapped,
+                                                                  kek_id))
+        return keys
+
     def key_for(self, patient_id: UUID) -> bytes | None:
         return self.keys_for([patient_id]).get(patient_id)
 
