@@ -159,3 +159,20 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def test_without_its_index_key_the_directory_refuses_to_open(keyed):
+    from infra.keys import index_key_source
+    from infra.projecting import open_runner
+    records = open_records(keyed)
+    try:
+        open_runner(records, keyed).views.close()
+        index_key_source(keyed).path.unlink()
+        with pytest.raises(KeyMissingError, match="directory's index key is missing"):
+            open_runner(records, keyed)
+        assert not index_key_source(keyed).path.exists()
+        other = keyed.model_copy(update={"index_key": "x" * 43 + "="})
+        with pytest.raises(KeyMissingError, match="indexed under index key"):
+            open_runner(records, other)
+    finally:
+        records.close()

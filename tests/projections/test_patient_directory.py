@@ -156,3 +156,29 @@ def test_rebuilt_directory_equals_live_directory(clinic, records, runner, views,
     assert views(lambda tx: tx.rows("SELECT * FROM directory_words ORDER BY 1, 2")) == \
         live_words
     assert (live["status"], live["active_courses"]) == ("eligible", 0)
+
+
+def test_a_directory_an_earlier_version_kept_in_clear_is_rebuilt_sealed(clinic, records,
+                                                                        settings, runner,
+                                                                        views, entry):
+    patient_id = clinic.patient()
+    views(entry, patient_id)
+    with runner.views.transaction() as tx:  # as the earlier version left it: names in clear
+        for table in ("directory_search_key", "directory_words", "patient_directory"):
+            tx.execute(f"DROP TABLE {table}")
+        tx.execute("CREATE TABLE patient_directory (patient_id TEXT PRIMARY KEY, clinic TEXT,"
+                   " mrn TEXT, name TEXT, search_name TEXT, status TEXT, active_courses INT)")
+        tx.execute("INSERT INTO patient_directory VALUES (?, 'clinic-a', 'MRN-0001', ?, ?,"
+                   " 'unscreened', 0)", (str(patient_id), PERSON.name, PERSON.name.lower()))
+    from infra.projecting import open_runner
+    again = open_runner(records, settings)
+    try:
+        again.catch_up()
+        directory = again.projections["patient_directory"]
+        with again.views.transaction(write=False) as tx:
+            assert [e["patient_id"] for e in directory.search(tx, "clinic-a", name="hart")] \
+                == [str(patient_id)]
+            stored = repr(tx.rows("SELECT * FROM patient_directory"))
+    finally:
+        again.views.close()
+    assert "Genevieve" not in stored and str(patient_id) in stored
