@@ -68,6 +68,11 @@ class IndexKeyChangedError(Exception):
 
 
 UNSCREENED = "unscreened"
+COUNT_WORD = ("SELECT count(*) FROM (SELECT 1 FROM directory_words WHERE word = ?"
+              " LIMIT ?) AS found")
+JOIN_WORD = " JOIN directory_words w ON w.patient_id = d.patient_id AND w.word = ?"
+HAS_WORD = ("EXISTS (SELECT 1 FROM directory_words x WHERE x.word = ?"
+            " AND x.patient_id = d.patient_id)")
 
 
 def unsealer(vault: KeyVault) -> OpenSealed:
@@ -93,6 +98,8 @@ class PatientDirectory:
 
     name = "patient_directory"
     tables = TABLES
+    common_word = 2000
+    """Patients sharing a searched word beyond which the search walks the MRN order."""
 
     def __init__(self, open_sealed: OpenSealed, hash_word: WordHasher) -> None:
         self.open_sealed = open_sealed
@@ -164,7 +171,7 @@ class PatientDirectory:
         """One clinic's (None: every clinic's) patients, in MRN order: with this MRN (as
         normalised) and/or whose name has every word of `name` (any case or accents) as a
         word or the start of one. A `name` with no word in it finds nobody."""
-        clauses, params, joined = ["1 = 1"], [], ""
+        clauses, params, joined, first = ["1 = 1"], [], "", []
         if clinic is not None:
             clauses.append("d.clinic = ?")
             params.append(clinic)
@@ -172,17 +179,22 @@ class PatientDirectory:
             clauses.append("d.mrn_key = ?")
             params.append(mrn_key(mrn))
         if name is not None:
-            first, *rest = query_words(name) or [None]
-            if first is None:
+            hashes = [self.hash_word(word) for word in query_words(name)]
+            if not hashes:
                 return []
-            joined = " JOIN directory_words w ON w.patient_id = d.patient_id AND w.word = ?"
-            clauses += ["EXISTS (SELECT 1 FROM directory_words x WHERE x.word = ?"
-                        " AND x.patient_id = d.patient_id)"] * len(rest)
-            params = [self.hash_word(first), *params, *map(self.hash_word, rest)]
+            if not self._common(tx, hashes[0]):  # start from the few patients it finds
+                joined, first, hashes = JOIN_WORD, hashes[:1], hashes[1:]
+            clauses += [HAS_WORD] * len(hashes)  # else walk the MRN order: matches come soon
+            params += hashes
         rows = tx.rows(f"SELECT {', '.join('d.' + c for c in COLUMNS)} FROM patient_directory"
                        f" d{joined} WHERE {' AND '.join(clauses)}"
-                       " ORDER BY d.mrn, d.patient_id LIMIT ?", (*params, limit))
+                       " ORDER BY d.mrn, d.patient_id LIMIT ?", (*first, *params, limit))
         return self._shown(rows)
+
+    def _common(self, tx: ViewTransaction, word: str) -> bool:
+        """Whether so many patients have this word that walking the directory in MRN order
+        meets a page of them sooner than gathering and sorting them all."""
+        return tx.one(COUNT_WORD, (word, self.common_word + 1))[0] > self.common_word
 
     def entry(self, tx: ViewTransaction, patient_id: UUID | str) -> dict | None:
         """One patient's directory entry, or None if no such patient is registered."""

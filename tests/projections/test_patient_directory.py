@@ -182,3 +182,12 @@ def test_a_directory_an_earlier_version_kept_in_clear_is_rebuilt_sealed(clinic, 
     finally:
         again.views.close()
     assert "Genevieve" not in stored and str(patient_id) in stored
+
+
+def test_a_word_many_patients_share_finds_the_same_patients_walking_the_mrn_order(
+        clinic, views, directory, search):
+    named(clinic, "Maria Silva", "Mario Costa", "Ana Silva", "Marta Silva")
+    by_few = {q: found(views, search, q) for q in ("mar", "silva ma", "ana")}
+    directory.common_word = 1  # every word counts as common now
+    assert {q: found(views, search, q) for q in by_few} == by_few
+    assert by_few["mar"] == ["Maria Silva", "Mario Costa", "Marta Silva"]  # in MRN order
