@@ -19,7 +19,8 @@ CREATE = (
     " patient_id TEXT NOT NULL, status TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS directory_words (word TEXT NOT NULL,"
     " patient_id TEXT NOT NULL, PRIMARY KEY (word, patient_id))",
-    "CREATE INDEX IF NOT EXISTS directory_words_of ON directory_words (patient_id)",
+    "CREATE INDEX IF NOT EXISTS directory_words_by_patient"
+    " ON directory_words (patient_id, word)",
 )
 SEARCH_KEY = ("CREATE TABLE IF NOT EXISTS directory_search_key (one INTEGER PRIMARY KEY,"
               " key_id TEXT NOT NULL)")
