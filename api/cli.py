@@ -1,5 +1,5 @@
 """The `mesoledger` command line: serve, worker, token, demo, verify, witness, projections
-rebuild."""
+rebuild, keys rotate."""
 
 from __future__ import annotations
 
@@ -16,6 +16,9 @@ app = typer.Typer(help="mesoledger: clinical records for mesotherapy clinics.",
                   no_args_is_help=True, add_completion=False)
 projections = typer.Typer(help="Look after the read views.", no_args_is_help=True)
 app.add_typer(projections, name="projections")
+keys = typer.Typer(help="Look after the keys that keep personal data unreadable in a copy"
+                   " of the database.", no_args_is_help=True)
+app.add_typer(keys, name="keys")
 
 
 @app.command()
@@ -214,5 +217,23 @@ def rebuild(name: Annotated[str | None, typer.Argument(help="One view; all when 
         services.close()
 
 
+@keys.command("rotate")
+def rotate_keys(batch: Annotated[int, typer.Option(min=1, help="Patient keys rewrapped per"
+                                                   " transaction")] = 500) -> None:
+    """Rewrap every patient key under a new key-encryption key, touching no event. Stop
+    servers and workers first; if interrupted, run it again to finish."""
+    from infra.key_rotation import rotate
+
+    rotation = rotate(Settings(), batch)
+    typer.echo(f"{rotation.rewrapped} patient keys rewrapped: every key is now under"
+               f" key-encryption key {rotation.key_id}")
+
+
 def main() -> None:
-    app()
+    from infra.key_files import KeyMissingError
+
+    try:
+        app()
+    except KeyMissingError as refusal:
+        typer.echo(f"mesoledger: {refusal}", err=True)
+        raise SystemExit(2) from None

@@ -53,6 +53,8 @@ BENCHMARKS = (
               ("--patients", "2000", "--rounds", "5")),
     Benchmark("HTTP API", "http_api.py", ("--clients", "8"),
               ("--clients", "2", "--seconds", "1")),
+    Benchmark("patient directory", "directory.py", ("--patients", "100000"),
+              ("--patients", "2000", "--runs", "10")),
     Benchmark("process memory", "process_memory.py", ("--events", "100000"),
               ("--events", "3000", "--seconds", "2", "--clients", "2")),
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -58,12 +59,16 @@ class PersonalData:
 
 
 class KeyVault(Protocol):
-    """Holds one data key per patient, outside the event store."""
+    """Holds one data key per patient, outside the event store (and, wrapped under a
+    key-encryption key, outside any database in clear: infra/key_vault.py)."""
 
     def create_key(self, patient_id: UUID) -> bytes: ...
 
     def key_for(self, patient_id: UUID) -> bytes | None:
         """The patient's key, or None once it has been destroyed."""
+
+    def keys_for(self, patient_ids: Iterable[UUID]) -> dict[UUID, bytes]:
+        """The keys of these patients that have not been destroyed."""
 
     def destroy_key(self, patient_id: UUID) -> None: ...
 

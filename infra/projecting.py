@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from domain.application import ClinicalRecords
+from infra.directory_keys import patient_directory
 from infra.runner import CatchUpRunner
 from infra.settings import Settings
 from infra.table_setup import creating_tables
@@ -12,11 +13,10 @@ from projections.audit_trail import AuditTrail
 from projections.lot_exposure import LotExposure
 from projections.merkle_log import MerkleLog
 from projections.patient_chains import PatientChains
-from projections.patient_directory import PatientDirectory, unsealer
 
 
-def all_projections(records: ClinicalRecords) -> list:
-    return [AuditTrail(), MerkleLog(), PatientDirectory(unsealer(records.vault)),
+def all_projections(records: ClinicalRecords, settings: Settings, views: ViewDatabase) -> list:
+    return [AuditTrail(), MerkleLog(), patient_directory(records, settings, views),
             LotExposure(), AreaProgress(), PatientChains()]
 
 
@@ -24,5 +24,5 @@ def open_runner(records: ClinicalRecords, settings: Settings) -> CatchUpRunner:
     views = ViewDatabase(settings.database_url, pool_size=settings.view_pool_size,
                          wait_seconds=settings.view_pool_wait_seconds)
     with creating_tables(views.database):
-        return CatchUpRunner(records, views, all_projections(records),
+        return CatchUpRunner(records, views, all_projections(records, settings, views),
                              batch_size=settings.projection_batch_size)

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from infra.collector import collect_less_often
 from infra.database import Database
-from infra.key_vault import SqlKeyVault
+from infra.keys import open_key_vault
 from infra.outages import reconnect_every_second
 from infra.served_records import ServedRecords
 from infra.settings import Settings
@@ -42,6 +42,6 @@ def open_records(settings: Settings, clock: Callable[[], datetime] | None = None
     env = library_env(settings)  # first: it makes the SQLite file's directory
     options = {"clock": clock} if clock else {}
     with creating_tables(Database(settings.database_url)):
-        vault = SqlKeyVault(Database(settings.key_vault_url or settings.database_url))
+        vault = open_key_vault(settings)  # first: refuses, writing nothing, without its KEK
         return ServedRecords(env, vault=vault, policy=settings.policy,
                              snapshot_interval=settings.snapshot_interval, **options)

@@ -22,6 +22,7 @@ from infra.table_setup import creating_tables
 from infra.tokens import TokenKeys
 from projections.access_log import AccessEntry, AccessLog
 from projections.audit_trail import AuditTrail
+from projections.patient_directory import PatientDirectory
 
 
 class ViewsBehindError(Exception):
@@ -44,6 +45,11 @@ class Services:
     @property
     def views(self):
         return self.runner.views
+
+    @property
+    def directory(self) -> PatientDirectory:
+        """The patient directory view, which opens sealed names for the page it returns."""
+        return self.runner.projections[PatientDirectory.name]
 
     def record_access(self, entries: list[AccessEntry]) -> None:
         """Commit who read what before the data is returned."""

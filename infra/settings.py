@@ -61,6 +61,21 @@ class Settings(BaseSettings):
                                          " signed after this many new events ...")
     checkpoint_every_seconds: float = Field(default=60.0, gt=0, description="... or this"
                                             " long after the last, if anything was recorded.")
+    key_encryption_key_path: Path | None = Field(
+        default=None, description="File holding the key-encryption key that wraps every"
+        " patient key (default: key-encryption.key under var_dir, made 0600 on first use);"
+        " keep it, and a backup of it, apart from the database.")
+    key_encryption_key: str | None = Field(
+        default=None, description="Base64 key-encryption key from an environment secret;"
+        " when set, no file is read or made.")
+    previous_key_encryption_key: str | None = Field(
+        default=None, description="Base64 key-encryption key being rotated away from (an"
+        " environment secret): it only unwraps, until `mesoledger keys rotate` is done.")
+    index_key_path: Path | None = Field(
+        default=None, description="File holding the key of the patient directory's blind"
+        " index (default: directory-index.key under var_dir, made 0600 on first use).")
+    index_key: str | None = Field(
+        default=None, description="Base64 blind-index key from an environment secret.")
 
     @property
     def policy(self) -> ClinicPolicy:

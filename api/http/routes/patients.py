@@ -20,7 +20,6 @@ from api.http.services import ExpectedVersion, FreshViews, Records, ServicesDep
 from domain.application import ClinicalRecords
 from domain.patient import Patient
 from domain.personal_data import PersonalData, PersonalDataErasedError
-from projections.patient_directory import PatientDirectory
 
 router = APIRouter(prefix="/v1/patients", tags=["patients"], route_class=ClinicRoute)
 
@@ -36,13 +35,16 @@ def register_patient(body: RegistrationIn, caller: FrontDesk, records: Records,
 @router.get("", dependencies=[FreshViews])
 def search_patients(request: Request, caller: DirectoryReader, services: ServicesDep,
                     mrn: Annotated[str | None, Query(max_length=64, pattern=ONE_LINE)] = None,
-                    q: Annotated[str | None, Query(max_length=200, pattern=ONE_LINE,
-                                                   description="Name prefix")] = None,
+                    q: Annotated[str | None, Query(
+                        max_length=200, pattern=ONE_LINE, description="Words of the name:"
+                        " each must be a word of it or the start of one (any case, any"
+                        " accents)")] = None,
                     limit: Annotated[int, Query(ge=1, le=200)] = 50) -> list[DirectoryEntry]:
-    """The caller's clinic directory, by exact MRN and/or name prefix (any case). The
-    screening result is clinical data: a caller who may not read that gets no `status`."""
+    """The caller's clinic directory in MRN order, by MRN (case, spaces and dashes aside)
+    and/or any words of the name. The screening result is clinical data: a caller who may
+    not read that gets no `status`."""
     with services.views.transaction(write=False) as tx:
-        rows = PatientDirectory.search(tx, caller.clinic_filter, mrn, q, limit)
+        rows = services.directory.search(tx, caller.clinic_filter, mrn, q, limit)
     note_patients_read(request, rows)
     withheld = {} if may(caller.role, Permission.READ_CLINICAL) else {"status": None}
     return [DirectoryEntry(**row | withheld) for row in rows]
