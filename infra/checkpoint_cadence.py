@@ -9,7 +9,7 @@ import logging
 import threading
 import time
 
-from infra.integrity import Integrity
+from infra.integrity import Integrity, ViewsDisagreeError
 from infra.outages import DATABASE_UNAVAILABLE
 
 log = logging.getLogger("mesoledger.checkpoints")
@@ -33,6 +33,8 @@ class CheckpointCadence:
                     signed_size = self.integrity.sign().size
                 except (*DATABASE_UNAVAILABLE, OSError) as away:  # try again later
                     log.warning("could not sign a checkpoint now: %s", away)
+                except ViewsDisagreeError as refused:  # evidence for `verify`; keep trying
+                    log.error("refused to sign a checkpoint: %s", refused)
                 signed_at = time.monotonic()
 
     def start(self, stop: threading.Event) -> threading.Thread:

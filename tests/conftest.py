@@ -83,8 +83,9 @@ def clock() -> Clock:
 
 @pytest.fixture
 def settings(database_url, tmp_path) -> Settings:
-    """The store under test, with its keys and checkpoint file in this test's own folder."""
-    return Settings(database_url=database_url, var_dir=tmp_path / "var",
+    """The store under test, with its checkpoint key and file in this test's own folder (the
+    other keys stay under ./var, where the worker processes some tests start look too)."""
+    return Settings(database_url=database_url,
                     signing_key_path=tmp_path / "keys" / "checkpoint-signing.key")
 
 

@@ -87,7 +87,8 @@ def test_after_rotation_every_patient_reads_verify_passes_and_an_old_export_veri
     assert names == {s.person.name for s in STORIES}
     verified = run("verify")
     assert verified.exit_code == 0, verified.output
-    offline = subprocess.run([sys.executable, "-m", "api.verify_export", str(old_export)],
+    offline = subprocess.run([sys.executable, "-m", "api.verify_export", str(old_export),
+                              "--trust-on-first-use"],
                              cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert offline.returncode == 0, offline.stdout + offline.stderr
     assert json.loads(exported.output)["events"]
