@@ -45,8 +45,17 @@ class Settings(BaseSettings):
         " provider instead of HS256.")
     read_wait_seconds: float = Field(
         default=5.0, gt=0, le=60, description="How long a read waits for ?min_position.")
+    late_entry_hours: int = Field(
+        default=24, ge=1, le=24 * 30, description="An entry recorded more than this many hours"
+        " after its clinical time is a late entry: it needs a late_entry_reason.")
+    max_backdating_days: int = Field(
+        default=30, ge=1, le=3650, description="Entries dated further back are refused.")
+    session_interval_tolerance_days: int = Field(
+        default=2, ge=0, le=90, description="How much sooner than the plan's interval the"
+        " next session in an area may be, without a written override.")
 
     @property
     def policy(self) -> ClinicPolicy:
         return ClinicPolicy(self.screening_validity_days, self.area_session_volume_limit_ml,
-                            self.retention_years)
+                            self.retention_years, self.late_entry_hours,
+                            self.max_backdating_days, self.session_interval_tolerance_days)
