@@ -95,6 +95,15 @@ def is_late(occurred_at: datetime | None, recorded_at: datetime,
     return occurred_at is not None and recorded_at - occurred_at > policy.late_after
 
 
+def made_late(event: object, policy: LateEntryPolicy = LateEntryPolicy()) -> bool:
+    """Whether a recorded entry was made late: explained as late when recorded; an entry
+    stored before reasons were asked for (it holds no `late_entry_reason` at all) when it
+    was recorded later than the window after its clinical time."""
+    if "late_entry_reason" in vars(event):
+        return vars(event)["late_entry_reason"] is not None
+    return is_late(getattr(event, "occurred_at", None), event.timestamp, policy)
+
+
 def explain_late_entry(aggregate: Aggregate, reason: str | None) -> None:
     """Write the late-entry reason into the entries the command is about to record."""
     if reason is None:

@@ -22,8 +22,8 @@ class Actor:
     role: str
 
     def __post_init__(self) -> None:
-        require_text("actor.id", self.id)
-        require_text("actor.name", self.name)
+        require_name("actor.id", self.id, max_length=500)
+        require_name("actor.name", self.name, max_length=500)
         if self.role not in ROLES:
             raise InvalidEntry("actor.role", f"unknown role {self.role!r}")
 
