@@ -12,6 +12,7 @@ import re
 from datetime import UTC, datetime
 from html import escape
 
+from api.formats.html_progress import progress_by_side
 from domain.personal_data import ERASED, PersonalData
 from domain.vocabulary import AREAS
 
@@ -31,6 +32,7 @@ dt { color: #555; } dd { margin: 0; }
 .void { color: #a00; margin: .25rem 0; }
 .why { font-style: italic; }
 .late { color: #8a4b00; font-weight: bold; }
+table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: .1rem .4rem; }
 @media print {
   body { font-size: 10pt; max-width: none; margin: 0; padding: 0; }
   @page { margin: 15mm; }
@@ -51,6 +53,7 @@ def html_copy(export: dict, person: PersonalData | None) -> str:
         f"<title>Clinical record {text(registered.get('mrn', export['patient_id']))}</title>",
         f"<style>{STYLE}</style>\n</head>\n<body>",
         _patient(export, registered, person), _checkpoint(export),
+        progress_by_side(history),
         f"<h2>History: {len(history)} entries, {voided} voided</h2>",
         *(_entry(entry) for entry in history),
         "</body>\n</html>\n"])
