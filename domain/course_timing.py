@@ -74,11 +74,16 @@ class CourseTiming:
     def _require_interval_kept(self, dose: Dose, at: datetime, tolerance: timedelta) -> None:
         """The session after another in an area no sooner than the plan's interval (less the
         clinic's tolerance), unless the clinician writes why."""
+        if dose.interval_override:
+            return
+        earlier_doses = [given for given in self.given if given.session < dose.session
+                         and given.site.area == dose.site.area]
+        if not earlier_doses:
+            return
         times = {dated.entry_version: dated.at for dated in self.given_at}
-        earlier = [(given.session, times[given.entry_version]) for given in self.given
-                   if given.site.area == dose.site.area and given.session < dose.session
-                   and given.entry_version in times]
-        if not earlier or dose.interval_override:
+        earlier = [(given.session, times[given.entry_version]) for given in earlier_doses
+                   if given.entry_version in times]
+        if not earlier:
             return
         last = max(session for session, _ in earlier)
         began = min(when for session, when in earlier if session == last)

@@ -81,6 +81,9 @@ base free injectable injection solution ampoule amp vial form
 not another substance, so they never decide a match on their own."""
 
 
+# Pure functions of text against a fixed vocabulary: their answers are kept (a clinic names
+# the same few dozen substances over and over), so judging a mix costs a lookup per pair.
+@lru_cache(maxsize=8192)
 def words(text: str) -> tuple[str, ...]:
     """The words of a text, compatibility-normalised, case and accents set aside."""
     folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
@@ -96,6 +99,7 @@ def identify(text: str) -> frozenset[str]:
                      if any(f" {' '.join(words(name))} " in said for name in names))
 
 
+@lru_cache(maxsize=8192)
 def same_substance(allergy: str, ingredient: str) -> bool:
     """Whether an ingredient is (a form of) the substance of an allergy: by the vocabulary
     when it knows either, else word by word (every telling word of the allergy is in the
