@@ -119,7 +119,7 @@ class Patient(PatientHistory, CopiedPerCommand, Aggregate):
         self.clinic = clinic
         self.mrn = mrn
         self.sealed_personal_data = sealed_personal_data
-        self.consents: dict[str, Consent] = {}  # active now, by scope
+        self.consents: dict[str, Consent] = {}  # the last form signed, by scope
         self.erased = False
         self._note_registered(occurred_at)
 
@@ -148,8 +148,8 @@ class Patient(PatientHistory, CopiedPerCommand, Aggregate):
     def withdraw_consent(self, scope: str, reason: str, actor: Actor, at: datetime) -> None:
         require_member("scope", scope, CONSENT_SCOPES)
         require_text("reason", reason, max_length=2000)
-        if scope not in self.consents:
-            raise ConsentNotActiveError(f"no active {scope} consent to withdraw")
+        if scope not in self.standing().consented_scopes_at(at):
+            raise ConsentNotActiveError(f"no {scope} consent active on {at.date()} to withdraw")
         self._require_registered_by(at)
         self._consent_withdrawn(scope, reason, actor, at)
 
@@ -177,8 +177,8 @@ class Patient(PatientHistory, CopiedPerCommand, Aggregate):
 
     def resolve_condition(self, condition: str, reason: str, actor: Actor, at: datetime) -> None:
         require_text("reason", reason, max_length=2000)
-        if condition not in self.conditions:
-            raise ConditionNotRecordedError(f"no unresolved condition {condition!r}")
+        if condition not in self.unresolved_at(at):
+            raise ConditionNotRecordedError(f"no condition {condition!r} unresolved then")
         self._require_registered_by(at)
         self._condition_resolved(condition, reason, actor, at)
 
@@ -214,7 +214,6 @@ class Patient(PatientHistory, CopiedPerCommand, Aggregate):
     @event(ConsentWithdrawn)
     def _consent_withdrawn(self, scope: str, reason: str, actor: Actor,
                            occurred_at: datetime) -> None:
-        del self.consents[scope]
         self._note_consent(scope, occurred_at, active=False)
 
     @event(Screened)

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from domain.consent import Consent
 from domain.screening import Screening
 from domain.standing import (
     ConditionChange,
@@ -40,6 +41,7 @@ class PatientHistory:
     id: UUID
     version: int
     registered_at: datetime
+    consents: dict[str, Consent]
     consent_changes: list[ConsentChange]
     screenings: list[DatedScreening]
     known_allergies: list[KnownAllergy]
@@ -70,9 +72,21 @@ class PatientHistory:
     @property
     def conditions(self) -> list[str]:
         """The conditions unresolved now (as of the latest clinical time on record)."""
+        return self.unresolved_at(None)
+
+    @property
+    def active_consents(self) -> list[Consent]:
+        """The forms of the consents active now (as of the latest clinical time on record)."""
+        latest = max((c.at for c in self.consent_changes), default=self.registered_at)
+        active = self.standing().consented_scopes_at(latest)
+        return [consent for scope, consent in self.consents.items() if scope in active]
+
+    def unresolved_at(self, at: datetime | None) -> list[str]:
+        """The conditions recorded and not resolved by then (None: by the latest)."""
         last: dict[str, bool] = {}
         for change in sorted(self.condition_changes, key=lambda c: c.at):
-            last[change.condition] = change.present
+            if at is None or change.at <= at:
+                last[change.condition] = change.present
         return [name for name, present in last.items() if present]
 
     # --- assigned from the Patient's @event bodies ---------------------------------------

@@ -18,6 +18,7 @@ from domain.clinical_time import (
     explain_late_entry,
     require_plausible_birth,
 )
+from domain.consent import ConsentNotActiveError
 from domain.course import TreatmentCourse
 from domain.course_refusals import AllergenInFormulationError, LotExpiredError
 from domain.errors import InvalidEntry
@@ -197,3 +198,11 @@ def test_an_allergy_known_only_later_does_not_refuse_an_earlier_mix():
     recorded(given)
     refused(AllergenInFormulationError, given.formulate, formula(), someone.standing(),
             CLINICIAN, NOW + 3 * DAY)
+
+
+def test_a_withdrawal_dated_before_the_consent_was_given_is_refused():
+    someone = a_patient_registered(NOW - 3 * DAY)
+    someone.give_consent(treatment_consent(NOW), RECEPTIONIST, NOW)
+    recorded(someone)
+    refused(ConsentNotActiveError, someone.withdraw_consent, "treatment", "moved away",
+            RECEPTIONIST, NOW - DAY)
