@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
+from domain.clinical_time import CLOCK_SKEW, require_instant
 from domain.errors import InvalidEntry, RuleViolation
 from domain.values import require_member, require_text
 from domain.vocabulary import CONSENT_SCOPES
@@ -30,5 +31,11 @@ class Consent:
         if not (isinstance(digest, str) and len(digest) == 64
                 and all(c in "0123456789abcdef" for c in digest)):
             raise InvalidEntry("document_sha256", "must be 64 lower-case hex digits")
-        if not isinstance(self.signed_at, datetime) or self.signed_at.tzinfo is None:
-            raise InvalidEntry("signed_at", "must be a date-time with a time zone")
+        require_instant("signed_at", self.signed_at)
+
+    def require_signed_between(self, date_of_birth: date | None, at: datetime) -> None:
+        """Signed by the time it is recorded as given, and not before the patient was born."""
+        if self.signed_at > at + CLOCK_SKEW:
+            raise InvalidEntry("signed_at", "is after the consent was given (in the future)")
+        if date_of_birth is not None and self.signed_at.date() < date_of_birth:
+            raise InvalidEntry("signed_at", "is before the patient was born")

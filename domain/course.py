@@ -8,27 +8,30 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.copying import CopiedPerCommand
-from domain.course_refusals import CourseStatusTransitionError
-from domain.course_rules import STATUS_ACTIONS, CourseRules
+from domain.course_rules import STATUS_AFTER, STATUS_CHANGES, CourseRules
 from domain.course_state import (
     CourseSnapshot,
+    DatedEntry,
     GivenDose,
     LiveEntries,
     LiveFormulation,
     upcast_v1_v2,
 )
+from domain.course_timing import CourseTiming
 from domain.entries import AdverseEventReport, CoursePlan, Dose, Outcome
 from domain.formulation import Formula
+from domain.patient_history import refuse_outdated_snapshot
 from domain.standing import PatientStanding
 from domain.values import Actor, ClinicPolicy, require_member, require_text
 from domain.vocabulary import EFFICACY_NOT_ESTABLISHED, INDICATIONS, CourseStatus
 
 
-class TreatmentCourse(CourseRules, LiveEntries, CopiedPerCommand, Aggregate):
+class TreatmentCourse(CourseRules, CourseTiming, LiveEntries, CopiedPerCommand, Aggregate):
     TOPIC = "mesoledger.TreatmentCourse"
     Snapshot = CourseSnapshot
-    class_version = 2  # snapshots of version 1 held the live entries as text
+    class_version = 3  # version 1 held live entries as text; 2 kept no clinical times
     upcast_v1_v2 = staticmethod(upcast_v1_v2)
+    upcast_v2_v3 = staticmethod(refuse_outdated_snapshot)  # rebuilt from its events
 
     class Created(Aggregate.Created):
         TOPIC = "mesoledger.TreatmentCourse.Created"  # base of Planned, never recorded itself
@@ -41,6 +44,7 @@ class TreatmentCourse(CourseRules, LiveEntries, CopiedPerCommand, Aggregate):
         efficacy_note: str
         actor: Actor
         occurred_at: datetime
+        late_entry_reason: str | None = None
 
     class PlanAmended(Aggregate.Event):
         TOPIC = "mesoledger.TreatmentCourse.PlanAmended"
@@ -48,6 +52,7 @@ class TreatmentCourse(CourseRules, LiveEntries, CopiedPerCommand, Aggregate):
         reason: str
         actor: Actor
         occurred_at: datetime
+        late_entry_reason: str | None = None
 
     class Formulated(Aggregate.Event):
         TOPIC = "mesoledger.TreatmentCourse.Formulated"
@@ -55,30 +60,38 @@ class TreatmentCourse(CourseRules, LiveEntries, CopiedPerCommand, Aggregate):
         formula: Formula
         actor: Actor
         occurred_at: datetime
+        late_entry_reason: str | None = None
 
     class Injected(Aggregate.Event):
         TOPIC = "mesoledger.TreatmentCourse.Injected"
         dose: Dose
         actor: Actor
         occurred_at: datetime
+        late_entry_reason: str | None = None
 
     class OutcomeAssessed(Aggregate.Event):
         TOPIC = "mesoledger.TreatmentCourse.OutcomeAssessed"
         outcome: Outcome
         actor: Actor
         occurred_at: datetime
+        late_entry_reason: str | None = None
 
     class AdverseEventReported(Aggregate.Event):
         TOPIC = "mesoledger.TreatmentCourse.AdverseEventReported"
         report: AdverseEventReport
         actor: Actor
         occurred_at: datetime
+        late_entry_reason: str | None = None
 
     class StatusChanged(Aggregate.Event):
         TOPIC = "mesoledger.TreatmentCourse.StatusChanged"  # base of the four, never recorded
         reason: str
         actor: Actor
         occurred_at: datetime
+        late_entry_reason: str | None = None
+
+        def apply(self, course: TreatmentCourse) -> None:  # evolve: the status it names
+            course.status = STATUS_AFTER[type(self).__name__]
 
     class Suspended(StatusChanged):
         TOPIC = "mesoledger.TreatmentCourse.Suspended"
@@ -98,6 +111,7 @@ class TreatmentCourse(CourseRules, LiveEntries, CopiedPerCommand, Aggregate):
         reason: str
         actor: Actor
         occurred_at: datetime
+        late_entry_reason: str | None = None
 
     @event(Planned)
     def __init__(self, patient_id: UUID, clinic: str, plan: CoursePlan, efficacy_note: str,
@@ -107,10 +121,12 @@ class TreatmentCourse(CourseRules, LiveEntries, CopiedPerCommand, Aggregate):
         self.plan = plan
         self.efficacy_note = efficacy_note
         self.clinician = actor
+        self.planned_at = occurred_at
         self.status = CourseStatus.ACTIVE
         self.formulation_count = 0
         self.formulations: list[LiveFormulation] = []
         self.given: list[GivenDose] = []
+        self.given_at: list[DatedEntry] = []  # the clinical times of the live injections
         self.assessed: list[int] = []  # the versions of live outcome entries
         self.reported: list[int] = []  # the versions of live adverse-event entries
         self.voided: list[int] = []
@@ -119,17 +135,15 @@ class TreatmentCourse(CourseRules, LiveEntries, CopiedPerCommand, Aggregate):
     def plan_for(cls, course_id: UUID, patient_id: UUID, clinic: str, plan: CoursePlan,
                  standing: PatientStanding, policy: ClinicPolicy, actor: Actor,
                  at: datetime) -> TreatmentCourse:
-        standing.require_current_eligible_screening(at, policy.screening_validity_days)
-        cls._require_indication_screened(plan.indication, standing)
+        cls._require_plannable(plan, standing, policy, at)
         note = "" if INDICATIONS[plan.indication].efficacy_established else EFFICACY_NOT_ESTABLISHED
         return cls._create(cls.Planned, id=course_id, patient_id=patient_id, clinic=clinic,
                            plan=plan, efficacy_note=note, actor=actor, occurred_at=at)
 
-    # --- decide -------------------------------------------------------------------------
-
     def amend_plan(self, plan: CoursePlan, reason: str, actor: Actor, at: datetime) -> None:
         require_text("reason", reason, max_length=2000)
         self._require_open()
+        self._require_after_plan(at)
         self._require_same_indication(plan)
         self._require_sessions_not_below_done(plan)
         self._plan_amended(plan, reason, actor, at)
@@ -137,7 +151,8 @@ class TreatmentCourse(CourseRules, LiveEntries, CopiedPerCommand, Aggregate):
     def formulate(self, formula: Formula, standing: PatientStanding, actor: Actor,
                   at: datetime) -> int:
         self._require_active()
-        self._require_no_allergen(formula, standing.allergies)
+        self._require_after_plan(at)
+        self._require_no_allergen(formula, standing.allergies_at(at))
         self._require_unexpired(formula.lots, formula.lots, at.date())
         self._require_aqueous(formula)
         self._formulated(self.formulation_count + 1, formula, actor, at)
@@ -146,49 +161,48 @@ class TreatmentCourse(CourseRules, LiveEntries, CopiedPerCommand, Aggregate):
     def inject(self, dose: Dose, standing: PatientStanding, policy: ClinicPolicy,
                actor: Actor, at: datetime) -> None:
         self._require_active()
+        self._require_after_plan(at)
         self._require_planned(dose.site)
-        standing.require_treatment_consent()
+        standing.require_treatment_consent(at)
         standing.require_current_eligible_screening(at, policy.screening_validity_days)
-        formula = self._require_formulation(dose.formulation_version)
-        self._require_no_allergen(formula, standing.allergies)
+        formula = self._require_formulation(dose.formulation_version, at)
+        self._require_no_allergen(formula, standing.allergies_at(at))
         self._require_unexpired(dose.lots, formula.lots, at.date())
         self._require_depth_in_range(dose)
         self._require_volume_within_limit(dose, policy.area_session_volume_limit_ml)
         self._require_session_in_plan(dose.session)
+        self._require_interval_kept(dose, at, policy.interval_tolerance)
         self._require_supervision(dose, actor)
         self._injected(dose, actor, at)
 
     def assess_outcome(self, outcome: Outcome, actor: Actor, at: datetime) -> None:
+        self._require_after_plan(at)
         self._require_planned(outcome.site)
+        self._require_scale_fits(outcome)
         self._require_session_within_plan(outcome.session)
         self._outcome_assessed(outcome, actor, at)
 
     def report_adverse_event(self, report: AdverseEventReport, actor: Actor,
                              at: datetime) -> None:
+        self._require_after_plan(at)
         self._require_onset_not_in_future(report, at)
+        self._require_after_first_injection(report, at)
         self._adverse_event_reported(report, actor, at)
         if report.serious and self.status is CourseStatus.ACTIVE:
-            self._suspended(f"serious adverse event ({report.kind}) reported", actor, at)
+            self.trigger_event(self.Suspended, actor=actor, occurred_at=at,
+                               reason=f"serious adverse event ({report.kind}) reported")
 
     def change_status(self, action: str, reason: str, actor: Actor, at: datetime) -> None:
         """Suspend, resume, complete or discontinue: each from the statuses it may."""
         require_text("reason", reason, max_length=2000)
-        require_member("action", action, STATUS_ACTIONS)  # not an action at all: malformed
-        match action, self.status:
-            case "suspend", CourseStatus.ACTIVE:
-                self._suspended(reason, actor, at)
-            case "resume", CourseStatus.SUSPENDED:
-                self._resumed(reason, actor, at)
-            case "complete", CourseStatus.ACTIVE | CourseStatus.SUSPENDED:
-                self._completed(reason, actor, at)
-            case "discontinue", CourseStatus.ACTIVE | CourseStatus.SUSPENDED:
-                self._discontinued(reason, actor, at)
-            case _:
-                raise CourseStatusTransitionError(
-                    f"cannot {action} a course that is {self.status}")
+        require_member("action", action, STATUS_CHANGES)  # not an action at all: malformed
+        self._require_after_plan(at)
+        change = getattr(self, self._require_status_change(action))
+        self.trigger_event(change, reason=reason, actor=actor, occurred_at=at)
 
     def void(self, entry_version: int, reason: str, actor: Actor, at: datetime) -> None:
         require_text("reason", reason, max_length=2000)
+        self._require_after_plan(at)
         self._require_voidable(entry_version)
         self._entry_voided(entry_version, reason, actor, at)
 
@@ -203,13 +217,14 @@ class TreatmentCourse(CourseRules, LiveEntries, CopiedPerCommand, Aggregate):
     def _formulated(self, formulation_version: int, formula: Formula, actor: Actor,
                     occurred_at: datetime) -> None:
         self.formulation_count = formulation_version
-        self.formulations.append(
-            LiveFormulation(self._entry_being_applied, formulation_version, formula))
+        self.formulations.append(LiveFormulation(
+            self._entry_being_applied, formulation_version, formula, occurred_at))
 
     @event(Injected)
     def _injected(self, dose: Dose, actor: Actor, occurred_at: datetime) -> None:
         self.given.append(GivenDose(self._entry_being_applied, dose.session, dose.site,
                                     dose.volume_ml, dose.formulation_version))
+        self.given_at.append(DatedEntry(self._entry_being_applied, occurred_at))
 
     @event(OutcomeAssessed)
     def _outcome_assessed(self, outcome: Outcome, actor: Actor, occurred_at: datetime) -> None:
@@ -220,29 +235,10 @@ class TreatmentCourse(CourseRules, LiveEntries, CopiedPerCommand, Aggregate):
                                 occurred_at: datetime) -> None:
         self.reported.append(self._entry_being_applied)
 
-    @event(Suspended)
-    def _suspended(self, reason: str, actor: Actor, occurred_at: datetime) -> None:
-        self.status = CourseStatus.SUSPENDED
-
-    @event(Resumed)
-    def _resumed(self, reason: str, actor: Actor, occurred_at: datetime) -> None:
-        self.status = CourseStatus.ACTIVE
-
-    @event(Completed)
-    def _completed(self, reason: str, actor: Actor, occurred_at: datetime) -> None:
-        self.status = CourseStatus.COMPLETED
-
-    @event(Discontinued)
-    def _discontinued(self, reason: str, actor: Actor, occurred_at: datetime) -> None:
-        self.status = CourseStatus.DISCONTINUED
-
     @event(EntryVoided)
     def _entry_voided(self, entry_version: int, reason: str, actor: Actor,
                       occurred_at: datetime) -> None:
-        self.formulations = [f for f in self.formulations if f.entry_version != entry_version]
-        self.given = [dose for dose in self.given if dose.entry_version != entry_version]
-        self.assessed = [v for v in self.assessed if v != entry_version]
-        self.reported = [v for v in self.reported if v != entry_version]
+        self._drop_live_entry(entry_version)
         self.voided.append(entry_version)
 
     @property

@@ -130,3 +130,16 @@ class FormulationInUseError(RuleViolation):
     """A formulation used by a live injection cannot be voided; void the injections first."""
 
     rule = "formulation_in_use"
+
+
+class SessionTooSoonError(RuleViolation):
+    """The next session in an area waits the plan's interval (less the clinic's tolerance)
+    after the last one, unless the clinician writes why (interval_override)."""
+
+    rule = "session_too_soon"
+
+
+class ScaleNotForAreaError(RuleViolation):
+    """An outcome scale is scored only on the areas it is made for (DESIGN §1.2)."""
+
+    rule = "scale_not_for_area"

@@ -7,18 +7,18 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from domain.clinical_time import CLOCK_SKEW
 from domain.course_refusals import (
     AllergenInFormulationError,
     AlreadyVoidedError,
     AreaNotPlannedError,
     CourseClosedError,
     CourseNotActiveError,
+    CourseStatusTransitionError,
     DepthOutOfRangeError,
     EntryNotVoidableError,
     FormulationInUseError,
-    FormulationMissingError,
     IndicationChangedError,
-    IndicationNotScreenedError,
     LotExpiredError,
     LotNotInFormulationError,
     NonAqueousVehicleError,
@@ -30,17 +30,26 @@ from domain.course_refusals import (
     VolumeLimitExceededError,
 )
 from domain.course_state import EntryKind, GivenDose, LiveEntry
-from domain.standing import PatientStanding, normalise_substance
-from domain.values import CLOCK_SKEW, Actor, Site
+from domain.substances import allergen_in
+from domain.values import Actor, Site
 from domain.vocabulary import TECHNIQUES, CourseStatus
 
 if TYPE_CHECKING:
     from domain.entries import AdverseEventReport, CoursePlan, Dose
     from domain.formulation import Formula
 
-STATUS_ACTIONS = ("complete", "discontinue", "resume", "suspend")
-"""What a clinician may do to a course's status (TreatmentCourse.change_status says from
-which statuses)."""
+OPEN = frozenset({CourseStatus.ACTIVE, CourseStatus.SUSPENDED})
+STATUS_CHANGES: dict[str, tuple[str, frozenset[CourseStatus]]] = {
+    "complete": ("Completed", OPEN),
+    "discontinue": ("Discontinued", OPEN),
+    "resume": ("Resumed", frozenset({CourseStatus.SUSPENDED})),
+    "suspend": ("Suspended", frozenset({CourseStatus.ACTIVE})),
+}
+"""What a clinician may do to a course's status: the entry it records, and from which
+statuses."""
+STATUS_AFTER = {"Completed": CourseStatus.COMPLETED, "Discontinued": CourseStatus.DISCONTINUED,
+                "Resumed": CourseStatus.ACTIVE, "Suspended": CourseStatus.SUSPENDED}
+"""The status each status entry leaves the course in."""
 
 
 class CourseRules:
@@ -63,11 +72,12 @@ class CourseRules:
         if not self.status.is_open:
             raise CourseClosedError(f"the course is {self.status}")
 
-    @staticmethod
-    def _require_indication_screened(indication: str, standing: PatientStanding) -> None:
-        assert standing.screening is not None
-        if indication not in standing.screening.answers.indications:
-            raise IndicationNotScreenedError(f"{indication} was not assessed at screening")
+    def _require_status_change(self, action: str) -> str:
+        """The status entry an action records, if the course may take it now."""
+        entry, allowed_from = STATUS_CHANGES[action]
+        if self.status not in allowed_from:
+            raise CourseStatusTransitionError(f"cannot {action} a course that is {self.status}")
+        return entry
 
     def _require_same_indication(self, plan: CoursePlan) -> None:
         if plan.indication != self.plan.indication:
@@ -83,10 +93,11 @@ class CourseRules:
 
     @staticmethod
     def _require_no_allergen(formula: Formula, allergies: tuple[str, ...]) -> None:
-        for ingredient in formula.ingredients:
-            if normalise_substance(ingredient.substance) in allergies:
-                raise AllergenInFormulationError(
-                    f"the patient is allergic to {ingredient.substance}")
+        found = allergen_in(tuple(i.substance for i in formula.ingredients), allergies)
+        if found is not None:
+            allergy, ingredient = found
+            raise AllergenInFormulationError(
+                f"the patient is allergic to {allergy}; the mix holds {ingredient}")
 
     @staticmethod
     def _require_unexpired(lots: Iterable[str], expiries: dict[str, date], on: date) -> None:
@@ -100,12 +111,6 @@ class CourseRules:
     def _require_aqueous(formula: Formula) -> None:
         if formula.vehicle.base != "aqueous":
             raise NonAqueousVehicleError(f"the vehicle is {formula.vehicle.base}-based")
-
-    def _require_formulation(self, version: int) -> Formula:
-        formula = self.formula(version)
-        if formula is None:
-            raise FormulationMissingError(f"no live formulation version {version}")
-        return formula
 
     @staticmethod
     def _require_depth_in_range(dose: Dose) -> None:

@@ -7,6 +7,7 @@ to undo a void; the entries themselves stay in the course's history.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -44,6 +45,15 @@ class LiveFormulation:
     entry_version: int
     version: int
     formula: Formula
+    formulated_at: datetime | None = None  # None: kept before clinical times were
+
+
+@dataclass(frozen=True)
+class DatedEntry:
+    """A live entry's clinical time."""
+
+    entry_version: int
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -62,6 +72,7 @@ class LiveEntries:
 
     formulations: list[LiveFormulation]
     given: list[GivenDose]
+    given_at: list[DatedEntry]
     assessed: list[int]  # the versions of live outcome entries
     reported: list[int]  # the versions of live adverse-event entries
 
@@ -80,7 +91,19 @@ class LiveEntries:
 
     def formula(self, version: int) -> Formula | None:
         """The mix of that version, unless it was voided (or never recorded)."""
-        return next((f.formula for f in self.formulations if f.version == version), None)
+        found = self.live_formulation(version)
+        return found and found.formula
+
+    def live_formulation(self, version: int) -> LiveFormulation | None:
+        return next((f for f in self.formulations if f.version == version), None)
+
+    def _drop_live_entry(self, version: int) -> None:
+        """Assigned from the course's void: the entry leaves the live ones."""
+        self.formulations = [f for f in self.formulations if f.entry_version != version]
+        self.given = [dose for dose in self.given if dose.entry_version != version]
+        self.given_at = [dated for dated in self.given_at if dated.entry_version != version]
+        self.assessed = [v for v in self.assessed if v != version]
+        self.reported = [v for v in self.reported if v != version]
 
     @property
     def sessions_done(self) -> int:

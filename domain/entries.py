@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from domain.clinical_time import require_instant
 from domain.errors import InvalidEntry
 from domain.values import (
     Site,
     require_decimal,
     require_int,
     require_member,
+    require_name,
     require_text,
 )
 from domain.vocabulary import (
@@ -63,6 +65,7 @@ class Dose:
     formulation_version: int
     lots: tuple[str, ...]
     supervisor: str | None = None
+    interval_override: str | None = None  # why a session comes sooner than the plan says
 
     def __post_init__(self) -> None:
         require_int("session", self.session, 1, MAX_SESSIONS)
@@ -81,7 +84,9 @@ class Dose:
         for lot in self.lots:
             require_text("lots", lot, max_length=64)
         if self.supervisor is not None:
-            require_text("supervisor", self.supervisor, max_length=200)
+            require_name("supervisor", self.supervisor, max_length=200)
+        if self.interval_override is not None:
+            require_text("interval_override", self.interval_override, max_length=2000)
 
 
 BASELINE = "baseline"
@@ -122,8 +127,7 @@ class AdverseEventReport:
         require_member("severity", self.severity, SEVERITIES)
         if not isinstance(self.serious, bool):
             raise InvalidEntry("serious", "must be true or false")
-        if not isinstance(self.onset, datetime) or self.onset.tzinfo is None:
-            raise InvalidEntry("onset", "must be a date-time with a time zone")
+        require_instant("onset", self.onset)
         require_text("action_taken", self.action_taken, max_length=2000)
         for lot in self.suspected_lots:
             require_text("suspected_lots", lot, max_length=64)

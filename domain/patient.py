@@ -7,14 +7,15 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.clinical_time import BeforeRegistrationError, require_not_before
 from domain.consent import Consent, ConsentNotActiveError
 from domain.copying import CopiedPerCommand
 from domain.erasure import Retention
 from domain.errors import InvalidEntry, RuleViolation
+from domain.patient_history import PatientHistory, refuse_outdated_snapshot
 from domain.personal_data import PersonalDataErasedError
 from domain.screening import OverrideNeedsClinicianError, Screening, ScreeningAnswers, assess
-from domain.standing import PatientStanding, normalise_substance
-from domain.values import Actor, age_on, require_member, require_text
+from domain.values import Actor, age_on, require_member, require_name, require_text
 from domain.vocabulary import CONSENT_SCOPES
 
 
@@ -24,8 +25,10 @@ class ConditionNotRecordedError(RuleViolation):
     rule = "condition_not_recorded"
 
 
-class Patient(CopiedPerCommand, Aggregate):
+class Patient(PatientHistory, CopiedPerCommand, Aggregate):
     TOPIC = "mesoledger.Patient"
+    class_version = 2  # snapshots of version 1 kept no clinical times: rebuilt instead
+    upcast_v1_v2 = staticmethod(refuse_outdated_snapshot)
 
     class Created(Aggregate.Created):
         TOPIC = "mesoledger.Patient.Created"  # base of Registered, never recorded itself
@@ -37,6 +40,7 @@ class Patient(CopiedPerCommand, Aggregate):
         sealed_personal_data: str
         actor: Actor
         occurred_at: datetime
+        late_entry_reason: str | None = None
 
     class PersonalDataAmended(Aggregate.Event):
         TOPIC = "mesoledger.Patient.PersonalDataAmended"
@@ -44,12 +48,14 @@ class Patient(CopiedPerCommand, Aggregate):
         reason: str
         actor: Actor
         occurred_at: datetime
+        late_entry_reason: str | None = None
 
     class ConsentGiven(Aggregate.Event):
         TOPIC = "mesoledger.Patient.ConsentGiven"
         consent: Consent
         actor: Actor
         occurred_at: datetime
+        late_entry_reason: str | None = None
 
     class ConsentWithdrawn(Aggregate.Event):
         TOPIC = "mesoledger.Patient.ConsentWithdrawn"
@@ -57,12 +63,14 @@ class Patient(CopiedPerCommand, Aggregate):
         reason: str
         actor: Actor
         occurred_at: datetime
+        late_entry_reason: str | None = None
 
     class Screened(Aggregate.Event):
         TOPIC = "mesoledger.Patient.Screened"
         screening: Screening
         actor: Actor
         occurred_at: datetime
+        late_entry_reason: str | None = None
 
     class AllergyRecorded(Aggregate.Event):
         TOPIC = "mesoledger.Patient.AllergyRecorded"
@@ -70,6 +78,7 @@ class Patient(CopiedPerCommand, Aggregate):
         reaction: str
         actor: Actor
         occurred_at: datetime
+        late_entry_reason: str | None = None
 
     class ConditionRecorded(Aggregate.Event):
         TOPIC = "mesoledger.Patient.ConditionRecorded"
@@ -77,6 +86,7 @@ class Patient(CopiedPerCommand, Aggregate):
         note: str
         actor: Actor
         occurred_at: datetime
+        late_entry_reason: str | None = None
 
     class ConditionResolved(Aggregate.Event):
         TOPIC = "mesoledger.Patient.ConditionResolved"
@@ -84,6 +94,7 @@ class Patient(CopiedPerCommand, Aggregate):
         reason: str
         actor: Actor
         occurred_at: datetime
+        late_entry_reason: str | None = None
 
     class ErasureRefused(Aggregate.Event):
         TOPIC = "mesoledger.Patient.ErasureRefused"
@@ -92,6 +103,7 @@ class Patient(CopiedPerCommand, Aggregate):
         retained_until: datetime
         actor: Actor
         occurred_at: datetime
+        late_entry_reason: str | None = None
 
     class PersonalDataErased(Aggregate.Event):
         TOPIC = "mesoledger.Patient.PersonalDataErased"
@@ -99,6 +111,7 @@ class Patient(CopiedPerCommand, Aggregate):
         legal_basis: str
         actor: Actor
         occurred_at: datetime
+        late_entry_reason: str | None = None
 
     @event(Registered)
     def __init__(self, clinic: str, mrn: str, sealed_personal_data: str, actor: Actor,
@@ -106,18 +119,15 @@ class Patient(CopiedPerCommand, Aggregate):
         self.clinic = clinic
         self.mrn = mrn
         self.sealed_personal_data = sealed_personal_data
-        self.consents: dict[str, Consent] = {}
-        self.screening: Screening | None = None
-        self.screened_at: datetime | None = None
-        self.allergies: list[str] = []
-        self.conditions: dict[str, bool] = {}  # unresolved → recorded since last screening
+        self.consents: dict[str, Consent] = {}  # the last form signed, by scope
         self.erased = False
+        self._note_registered(occurred_at)
 
     @classmethod
     def register(cls, patient_id: UUID, clinic: str, mrn: str, sealed_personal_data: str,
                  actor: Actor, occurred_at: datetime) -> Patient:
         require_text("clinic", clinic, max_length=100)
-        require_text("mrn", mrn, max_length=64)
+        mrn = require_name("mrn", mrn, max_length=64)
         return cls._create(cls.Registered, id=patient_id, clinic=clinic, mrn=mrn,
                            sealed_personal_data=sealed_personal_data, actor=actor,
                            occurred_at=occurred_at)
@@ -126,22 +136,28 @@ class Patient(CopiedPerCommand, Aggregate):
 
     def amend_personal_data(self, sealed: str, reason: str, actor: Actor, at: datetime) -> None:
         require_text("reason", reason, max_length=2000)
+        self._require_registered_by(at)
         self._personal_data_amended(sealed, reason, actor, at)
 
-    def give_consent(self, consent: Consent, actor: Actor, at: datetime) -> None:
+    def give_consent(self, consent: Consent, actor: Actor, at: datetime,
+                     born: date | None = None) -> None:
+        self._require_registered_by(at)
+        consent.require_signed_between(born, at)
         self._consent_given(consent, actor, at)
 
     def withdraw_consent(self, scope: str, reason: str, actor: Actor, at: datetime) -> None:
         require_member("scope", scope, CONSENT_SCOPES)
         require_text("reason", reason, max_length=2000)
-        if scope not in self.consents:
-            raise ConsentNotActiveError(f"no active {scope} consent to withdraw")
+        if scope not in self.standing().consented_scopes_at(at):
+            raise ConsentNotActiveError(f"no {scope} consent active on {at.date()} to withdraw")
+        self._require_registered_by(at)
         self._consent_withdrawn(scope, reason, actor, at)
 
     def screen(self, answers: ScreeningAnswers, date_of_birth: date, actor: Actor,
                at: datetime) -> Screening:
         if answers.override_justification and actor.role != "clinician":
             raise OverrideNeedsClinicianError(f"a {actor.role} cannot override")
+        self._require_registered_by(at)
         screening = assess(answers, age_on(date_of_birth, at.date()))
         self._screened(screening, actor, at)
         return screening
@@ -149,18 +165,21 @@ class Patient(CopiedPerCommand, Aggregate):
     def record_allergy(self, substance: str, reaction: str, actor: Actor, at: datetime) -> None:
         require_text("substance", substance, max_length=200)
         require_text("reaction", reaction, max_length=2000)
-        self._allergy_recorded(normalise_substance(substance), reaction, actor, at)
+        self._require_registered_by(at)
+        self._allergy_recorded(require_name("substance", substance), reaction, actor, at)
 
     def record_condition(self, condition: str, note: str, actor: Actor, at: datetime) -> None:
-        require_text("condition", condition, max_length=200)
+        condition = require_name("condition", condition)
+        self._require_registered_by(at)
         if not isinstance(note, str) or len(note) > 2000:
             raise InvalidEntry("note", "must be text of at most 2000 characters")
         self._condition_recorded(condition, note, actor, at)
 
     def resolve_condition(self, condition: str, reason: str, actor: Actor, at: datetime) -> None:
         require_text("reason", reason, max_length=2000)
-        if condition not in self.conditions:
-            raise ConditionNotRecordedError(f"no unresolved condition {condition!r}")
+        if condition not in self.unresolved_at(at):
+            raise ConditionNotRecordedError(f"no condition {condition!r} unresolved then")
+        self._require_registered_by(at)
         self._condition_resolved(condition, reason, actor, at)
 
     def request_erasure(self, reason: str, last_entry_at: datetime | None,
@@ -176,18 +195,9 @@ class Patient(CopiedPerCommand, Aggregate):
         self._personal_data_erased(reason, retention.legal_basis(until), actor, at)
         return None
 
-    def standing(self) -> PatientStanding:
-        """What a course needs to know about this patient, as of this version."""
-        return PatientStanding(
-            patient_id=self.id,
-            version=self.version,
-            consented_scopes=frozenset(self.consents),
-            screening=self.screening,
-            screened_at=self.screened_at,
-            conditions_since_screening=tuple(
-                name for name, since_screening in self.conditions.items() if since_screening),
-            allergies=tuple(self.allergies),
-        )
+    def _require_registered_by(self, at: datetime) -> None:
+        require_not_before(at, self.registered_at, BeforeRegistrationError,
+                           "the patient's registration")
 
     # --- evolve -------------------------------------------------------------------------
 
@@ -199,34 +209,31 @@ class Patient(CopiedPerCommand, Aggregate):
     @event(ConsentGiven)
     def _consent_given(self, consent: Consent, actor: Actor, occurred_at: datetime) -> None:
         self.consents[consent.scope] = consent
+        self._note_consent(consent.scope, occurred_at, active=True)
 
     @event(ConsentWithdrawn)
     def _consent_withdrawn(self, scope: str, reason: str, actor: Actor,
                            occurred_at: datetime) -> None:
-        del self.consents[scope]
+        self._note_consent(scope, occurred_at, active=False)
 
     @event(Screened)
     def _screened(self, screening: Screening, actor: Actor, occurred_at: datetime) -> None:
-        self.screening = screening
-        self.screened_at = occurred_at
-        self.conditions = dict.fromkeys(self.conditions, False)
-        for substance in screening.answers.allergies:
-            self._add_allergy(normalise_substance(substance))
+        self._note_screening(screening, occurred_at)
 
     @event(AllergyRecorded)
     def _allergy_recorded(self, substance: str, reaction: str, actor: Actor,
                           occurred_at: datetime) -> None:
-        self._add_allergy(substance)
+        self._note_allergy(substance, occurred_at)
 
     @event(ConditionRecorded)
     def _condition_recorded(self, condition: str, note: str, actor: Actor,
                             occurred_at: datetime) -> None:
-        self.conditions[condition] = True
+        self._note_condition(condition, occurred_at, present=True)
 
     @event(ConditionResolved)
     def _condition_resolved(self, condition: str, reason: str, actor: Actor,
                             occurred_at: datetime) -> None:
-        del self.conditions[condition]
+        self._note_condition(condition, occurred_at, present=False)
 
     @event(ErasureRefused)
     def _erasure_refused(self, reason: str, legal_basis: str, retained_until: datetime,
@@ -237,7 +244,3 @@ class Patient(CopiedPerCommand, Aggregate):
     def _personal_data_erased(self, reason: str, legal_basis: str, actor: Actor,
                               occurred_at: datetime) -> None:
         self.erased = True
-
-    def _add_allergy(self, substance: str) -> None:
-        if substance not in self.allergies:
-            self.allergies.append(substance)

@@ -16,12 +16,14 @@ from eventsourcing.application import AggregateNotFoundError, Application, proje
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder, RecordConflictError
 
+from domain.clinical_time import clinical_time, explain_late_entry
 from domain.errors import NotFoundError, RecordBusyError, RecordChangedError, StaleVersionError
 from domain.patient import Patient
+from domain.patient_history import OutdatedSnapshotError
 from domain.personal_data import KeyVault, PersonalData, unseal
 from domain.standing import PatientStanding
 from domain.transcodings import register_transcodings
-from domain.values import clinical_time
+from domain.values import ClinicPolicy
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -50,6 +52,7 @@ class RecordKeeping(Application):
     attempts_on_conflict = 5
     vault: KeyVault
     clock: Callable[[], datetime]
+    policy: ClinicPolicy
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -90,11 +93,14 @@ class RecordKeeping(Application):
         """What a course entry needs to know about its patient, as stored now."""
         return self._get(Patient, patient_id).standing()
 
-    def _save(self, *aggregates: Aggregate, relying_on: PatientStanding | None = None
-              ) -> Recorded:
+    def _save(self, *aggregates: Aggregate, relying_on: PatientStanding | None = None,
+              explained: str | None = None) -> Recorded:
         """Save the aggregates' new events in one transaction; `relying_on` a standing,
         only while the patient is still at its version (else RecordChangedError, and
-        nothing is saved). Returns the first aggregate's new version and log position."""
+        nothing is saved); `explained` by a late-entry reason, written into each entry.
+        Returns the first aggregate's new version and log position."""
+        for aggregate in aggregates:
+            explain_late_entry(aggregate, explained)
         unchanged = {relying_on.patient_id: relying_on.version} if relying_on else {}
         recordings = self.save(*aggregates, unchanged=unchanged)
         last = recordings[-1].notification.id if recordings else 0
@@ -103,7 +109,7 @@ class RecordKeeping(Application):
     def _get(self, kind: type[A], aggregate_id: UUID, as_of: datetime | None = None) -> A:
         try:
             if as_of is None:
-                aggregate = self.repository.get(aggregate_id)
+                aggregate = self._stored(aggregate_id)
             else:
                 events = (e for e in self.events.get(aggregate_id) if e.timestamp <= as_of)
                 aggregate = project_aggregate(None, events)
@@ -113,8 +119,27 @@ class RecordKeeping(Application):
             raise NotFoundError(f"no {kind.__name__} {aggregate_id}")
         return aggregate
 
+    def _stored(self, aggregate_id: UUID) -> Aggregate:
+        """The record as stored now; rebuilt from its events when its latest snapshot was
+        taken before records kept clinical times."""
+        try:
+            return self.repository.get(aggregate_id)
+        except OutdatedSnapshotError:
+            return project_aggregate(None, self.events.get(aggregate_id))
+
+    def take_snapshot(self, aggregate_id: UUID, version: int | None = None) -> None:
+        """A snapshot of the record at a version, rebuilt from its events when an outdated
+        snapshot is in the way."""
+        try:
+            super().take_snapshot(aggregate_id, version)
+        except OutdatedSnapshotError:
+            aggregate = project_aggregate(None, self.events.get(aggregate_id, lte=version))
+            self.snapshots.put([type(aggregate).Snapshot.take(aggregate)])
+
     def _unseal(self, patient: Patient) -> PersonalData:
         return unseal(self.vault.key_for(patient.id), patient.id, patient.sealed_personal_data)
 
-    def _clinical_time(self, occurred_at: datetime | None) -> datetime:
-        return clinical_time(occurred_at, self.clock())
+    def _when(self, occurred_at: datetime | None, late_entry_reason: str | None) -> datetime:
+        """The entry's clinical time, judged against the clinic's late-entry windows."""
+        return clinical_time(occurred_at, late_entry_reason, self.clock(),
+                             self.policy.late_entries)

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from domain.clinical_time import LateEntryPolicy
 from domain.errors import InvalidEntry
 from domain.vocabulary import AREAS, ROLES
-
-CLOCK_SKEW = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -22,8 +22,8 @@ class Actor:
     role: str
 
     def __post_init__(self) -> None:
-        require_text("actor.id", self.id)
-        require_text("actor.name", self.name)
+        require_name("actor.id", self.id, max_length=500)
+        require_name("actor.name", self.name, max_length=500)
         if self.role not in ROLES:
             raise InvalidEntry("actor.role", f"unknown role {self.role!r}")
 
@@ -54,23 +54,38 @@ class Site:
         return f"{self.area} ({self.laterality})"
 
 
-def clinical_time(occurred_at: datetime | None, now: datetime) -> datetime:
-    """When it happened clinically: now by default, never beyond the allowed clock skew."""
-    if occurred_at is None:
-        return now
-    if not isinstance(occurred_at, datetime) or occurred_at.tzinfo is None:
-        raise InvalidEntry("occurred_at", "must be a date-time with a time zone")
-    if occurred_at > now + CLOCK_SKEW:
-        raise InvalidEntry("occurred_at", "is in the future")
-    return occurred_at
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                          "\u2066\u2067\u2068\u2069")
+"""Marks that reorder how text is shown: a name holding them reads other than it is."""
+LINE_BREAKS = frozenset("\t\n\r")
 
 
 def require_text(field: str, value: Any, max_length: int = 500) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidEntry(field, "is required")
+    """Text with something visible in it; no control or bidirectional-override marks
+    (tabs and line breaks allowed)."""
+    return _require_visible(field, value, max_length, LINE_BREAKS)
+
+
+def require_name(field: str, value: Any, max_length: int = 200) -> str:
+    """A name, MRN or code: one line of visible text, returned NFC-normalised."""
+    if isinstance(value, str):
+        value = unicodedata.normalize("NFC", value)
+    return _require_visible(field, value, max_length, frozenset())
+
+
+def _require_visible(field: str, value: Any, max_length: int, allowed: frozenset) -> str:
+    if not isinstance(value, str) or not any(_visible(c) for c in value):
+        raise InvalidEntry(field, "is required (visible characters)")
     if len(value) > max_length:
         raise InvalidEntry(field, f"is longer than {max_length} characters")
+    if any(c in BIDI_CONTROLS or (unicodedata.category(c) == "Cc" and c not in allowed)
+           for c in value):
+        raise InvalidEntry(field, "holds control or bidirectional-override characters")
     return value
+
+
+def _visible(char: str) -> bool:
+    return not (char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Zs", "Mn"))
 
 
 def require_decimal(field: str, value: Any, *, positive: bool = True) -> Decimal:
@@ -119,3 +134,15 @@ class ClinicPolicy:
     screening_validity_days: int = 30
     area_session_volume_limit_ml: Decimal = Decimal("10")
     retention_years: int = 10
+    late_entry_hours: int = 24
+    max_backdating_days: int = 30
+    session_interval_tolerance_days: int = 2
+
+    @property
+    def late_entries(self) -> LateEntryPolicy:
+        return LateEntryPolicy(timedelta(hours=self.late_entry_hours),
+                               timedelta(days=self.max_backdating_days))
+
+    @property
+    def interval_tolerance(self) -> timedelta:
+        return timedelta(days=self.session_interval_tolerance_days)

@@ -107,6 +107,17 @@ SCALES: dict[str, Scale] = {
     "pain_vas": _scale("Pain visual analogue scale", 0, 10),
 }
 
+SCALE_REGIONS: dict[str, frozenset[str]] = {
+    "hair_density": frozenset({"scalp"}),
+    "norwood": frozenset({"scalp"}),
+    "ludwig": frozenset({"scalp"}),
+    "hexsel_csss": frozenset({"thighs", "buttocks", "abdomen", "flanks", "upper_arms"}),
+    "wsrs": frozenset({"face", "neck"}),
+    "mmasi": frozenset({"face", "neck"}),
+    "pain_vas": frozenset({"pain"}),
+}
+"""The regions each scale is scored on; a scale not listed (GAIS) fits anywhere."""
+
 ABSOLUTE = "absolute"
 ABSOLUTE_OR_RELATIVE = "absolute_or_relative"
 RELATIVE = "relative"

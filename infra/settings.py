@@ -76,8 +76,17 @@ class Settings(BaseSettings):
         " index (default: directory-index.key under var_dir, made 0600 on first use).")
     index_key: str | None = Field(
         default=None, description="Base64 blind-index key from an environment secret.")
+    late_entry_hours: int = Field(
+        default=24, ge=1, le=24 * 30, description="An entry recorded more than this many hours"
+        " after its clinical time is a late entry: it needs a late_entry_reason.")
+    max_backdating_days: int = Field(
+        default=30, ge=1, le=3650, description="Entries dated further back are refused.")
+    session_interval_tolerance_days: int = Field(
+        default=2, ge=0, le=90, description="How much sooner than the plan's interval the"
+        " next session in an area may be, without a written override.")
 
     @property
     def policy(self) -> ClinicPolicy:
         return ClinicPolicy(self.screening_validity_days, self.area_session_volume_limit_ml,
-                            self.retention_years)
+                            self.retention_years, self.late_entry_hours,
+                            self.max_backdating_days, self.session_interval_tolerance_days)

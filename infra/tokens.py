@@ -16,6 +16,8 @@ from typing import Any
 
 import jwt
 
+from domain.errors import InvalidEntry
+from domain.values import Actor
 from infra.settings import Settings
 
 REQUIRED_CLAIMS = ("sub", "name", "role", "clinic", "exp")
@@ -69,6 +71,10 @@ class TokenKeys:
         """A token for the configured secret (HS256 only: an RS256 provider issues its own)."""
         if self.signing_key is None:
             raise InvalidTokenError("tokens are issued by the identity provider (RS256)")
+        try:  # a token the server would refuse is not issued either
+            Actor(sub, name, role)
+        except InvalidEntry as error:
+            raise InvalidTokenError(f"token claims: {error}") from None
         now = datetime.now(UTC)
         claims = {"sub": sub, "name": name, "role": role, "clinic": clinic,
                   "iat": now, "exp": now + ttl}

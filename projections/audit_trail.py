@@ -14,10 +14,11 @@ from typing import NamedTuple
 
 from eventsourcing.application import LRUCache
 
+from domain.clinical_time import made_late
 from domain.course import TreatmentCourse
 from domain.mrn_index import MrnIndex
 from domain.patient import Patient
-from projections.base import Change, ViewTransaction
+from projections.base import Change, ViewTransaction, rows_in
 from projections.paging import Where
 from projections.paging import page as paged
 
@@ -44,14 +45,17 @@ class Entry(NamedTuple):
     event_type: str
     leaf_hash: str
     whose: Whose | None = None
+    late_entry: bool = False
 
 
 def _entry(change: Change, action: str, whose: Whose | None = None) -> Entry:
     aggregate_type, event_type = kind_of(change.stored.topic)
-    actor = getattr(change.event, "actor", None)
-    return Entry(change.position, change.event.timestamp.isoformat(), actor and actor.id,
+    event = change.event
+    actor = getattr(event, "actor", None)
+    return Entry(change.position, event.timestamp.isoformat(), actor and actor.id,
                  actor and actor.role, action, aggregate_type, change.record_id,
-                 change.stored.originator_version, event_type, change.leaf_hash.hex(), whose)
+                 change.stored.originator_version, event_type, change.leaf_hash.hex(), whose,
+                 made_late(event))
 
 
 def _created(change: Change) -> Entry:
@@ -94,7 +98,7 @@ EVERY_OTHER = _created
 
 COLUMNS = ("position", "recorded_at", "actor_id", "actor_role", "action", "aggregate_type",
            "aggregate_id", "version", "patient_id", "clinic", "event_type", "leaf_hash")
-ENTRY_COLUMNS = Entry._fields[:-1]
+ENTRY_COLUMNS = Entry._fields[:-2]
 """What an event tells of its entry; whose record it is comes from the record's first entry."""
 
 
@@ -124,11 +128,12 @@ class AuditFilter:
     event_type: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    late: bool | None = None
 
 
 class AuditTrail:
     name = "audit_trail"
-    tables = ("audit_trail",)
+    tables = ("audit_trail", "audit_late_entries")
     owners_remembered = 20_000  # about 5 MB
     """Whose a record is never changes, so it is read once per record, not once per batch."""
 
@@ -136,6 +141,10 @@ class AuditTrail:
         self._owners: LRUCache[str, tuple[str, str]] = LRUCache(self.owners_remembered)
 
     def create(self, tx: ViewTransaction) -> None:
+        # Late entries are few: listed apart, a store made before they were marked gets the
+        # list on `mesoledger projections rebuild audit_trail`, its trail unchanged till then.
+        tx.execute("CREATE TABLE IF NOT EXISTS audit_late_entries (position BIGINT PRIMARY KEY,"
+                   " actor_id TEXT)")
         tx.execute(
             "CREATE TABLE IF NOT EXISTS audit_trail (position BIGINT PRIMARY KEY,"
             " recorded_at TEXT NOT NULL, actor_id TEXT, actor_role TEXT, action TEXT NOT NULL,"
@@ -159,7 +168,9 @@ class AuditTrail:
         for entry in facts:
             self._owner(tx, entry.aggregate_id, entry.whose, owners)
         tx.insert("audit_trail", (*ENTRY_COLUMNS, "patient_id", "clinic"),
-                  [entry[:-1] + owners[entry.aggregate_id] for entry in facts])
+                  [entry[:-2] + owners[entry.aggregate_id] for entry in facts])
+        tx.insert("audit_late_entries", ("position", "actor_id"),
+                  [(entry.position, entry.actor_id) for entry in facts if entry.late_entry])
 
     def _owner(self, tx, record_id: str, told: Whose | None, owners: dict) -> tuple:
         """Which patient and clinic a record belongs to (from its record's first entry)."""
@@ -189,11 +200,18 @@ class AuditTrail:
     @staticmethod
     def page(tx: ViewTransaction, where: AuditFilter, after: int = 0,
              limit: int = 100) -> list[dict]:
-        """Entries after a position (the cursor), oldest first."""
+        """Entries after a position (the cursor), oldest first, each marked whether it was
+        made late; `late` True or False keeps only the late entries, or only the others."""
         conditions = Where("position", after).equal(
             clinic=where.clinic, patient_id=where.patient_id, actor_id=where.actor_id,
             event_type=where.event_type).within("recorded_at", where.since, where.until)
-        return paged(tx, "audit_trail", COLUMNS, conditions, limit)
+        if where.late is not None:
+            conditions.clause(f"position {'' if where.late else 'NOT '}IN"
+                              " (SELECT position FROM audit_late_entries)")
+        entries = paged(tx, "audit_trail", COLUMNS, conditions, limit)
+        late = {row[0] for row in rows_in(tx, "SELECT position FROM audit_late_entries WHERE",
+                                          "position", [e["position"] for e in entries])}
+        return [entry | {"late_entry": entry["position"] in late} for entry in entries]
 
     @staticmethod
     def entries_of_patient(tx: ViewTransaction, patient_id: str,

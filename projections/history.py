@@ -8,41 +8,57 @@ that struck it. Sealed personal data is never opened here.
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 from uuid import UUID
 
 from domain.application import ClinicalRecords
+from domain.clinical_time import MOST_OFFSET, LateEntryPolicy, made_late
 from projections.audit_trail import AuditTrail, RecordEntry
 from projections.base import ViewTransaction
 
 CLINICAL_RECORDS = ("Patient", "TreatmentCourse")
-BOOKKEEPING = {"originator_id", "originator_version", "timestamp", "actor", "occurred_at"}
+BOOKKEEPING = {"originator_id", "originator_version", "timestamp", "actor", "occurred_at",
+               "late_entry_reason"}
 SEALED = "sealed_personal_data"
 
 
 def patient_history(tx: ViewTransaction, records: ClinicalRecords, patient_id: str,
-                    up_to: int | None = None) -> list[dict]:
-    """Every entry of the patient, oldest first (up to a log position, if given)."""
+                    up_to: int | None = None, as_of: datetime | None = None) -> list[dict]:
+    """Every entry of the patient, oldest first: up to a log position, and as the record
+    stood at an instant (server time), if given. Late entries are marked."""
     rows = [row for row in AuditTrail.entries_of_patient(tx, patient_id, up_to)
-            if row.record_type in CLINICAL_RECORDS]
+            if row.record_type in CLINICAL_RECORDS and (
+                as_of is None or datetime.fromisoformat(row.recorded_at) <= as_of)]
     events = {}
     for record_id in dict.fromkeys(row.record_id for row in rows):
         for event in records.events.get(UUID(record_id)):
             events[(record_id, event.originator_version)] = event
-    entries = [_entry(row, events[(row.record_id, row.version)]) for row in rows]
+    late = records.policy.late_entries
+    entries = [_entry(row, events[(row.record_id, row.version)], late) for row in rows]
     _mark_voids(entries)
     return entries
 
 
-def _entry(row: RecordEntry, event: Any) -> dict:
+def _entry(row: RecordEntry, event: Any, late: LateEntryPolicy) -> dict:
     actor = getattr(event, "actor", None)
     return {**row._asdict(),
             "actor": actor and {"id": actor.id, "name": actor.name, "role": actor.role},
             "occurred_at": getattr(event, "occurred_at", None),
-            "details": details_of(event), "voided_by": None}
+            "details": details_of(event), "voided_by": None,
+            "late_entry": late_entry_of(event, late)}
+
+
+def late_entry_of(event: Any, late: LateEntryPolicy) -> dict | None:
+    """How late the entry was made, and why (None: not late; see made_late)."""
+    occurred_at = getattr(event, "occurred_at", None)
+    if occurred_at is None or not made_late(event, late):
+        return None
+    hours = (event.timestamp - occurred_at).total_seconds() // 3600
+    return {"reason": getattr(event, "late_entry_reason", None),
+            "hours_after": max(int(hours), 0)}
 
 
 def details_of(event: Any) -> dict:
@@ -57,7 +73,9 @@ def plain(value: Any) -> Any:
     match value:
         case Decimal() | UUID():
             return str(value)
-        case datetime() | date():
+        case datetime():
+            return on_earth(value).isoformat()
+        case date():
             return value.isoformat()
         case Enum():
             return value.value
@@ -68,6 +86,13 @@ def plain(value: Any) -> Any:
         case _ if dataclasses.is_dataclass(value):
             return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     return value
+
+
+def on_earth(when: datetime) -> datetime:
+    """A time as every format can carry it: one stored with an offset beyond ±14:00 (taken
+    before such offsets were refused) is shown in UTC, the same instant."""
+    offset = when.utcoffset()
+    return when.astimezone(UTC) if offset is not None and abs(offset) > MOST_OFFSET else when
 
 
 def _mark_voids(entries: list[dict]) -> None:

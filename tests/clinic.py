@@ -60,9 +60,10 @@ def formula(*ingredients: Ingredient, base: str = "aqueous") -> Formula:
 
 def dose(session: int = 1, site: Site = LEFT_THIGH, *, technique: str = "nappage",
          depth: str = "3", volume: str = "2", formulation_version: int = 1,
-         lots: tuple[str, ...] = ("CAF-001",), supervisor: str | None = None) -> Dose:
+         lots: tuple[str, ...] = ("CAF-001",), supervisor: str | None = None,
+         interval_override: str | None = None) -> Dose:
     return Dose(session, site, technique, Decimal(depth), 30, Decimal("4"), 20,
-                Decimal(volume), formulation_version, lots, supervisor)
+                Decimal(volume), formulation_version, lots, supervisor, interval_override)
 
 
 def outcome(score: str = "9", kind: str = "baseline", session: int = 0,

@@ -4,6 +4,8 @@
 
 Every entry is dated in the past (days before the records' clock), so courses look under
 way: screenings, plans, mixes, sessions, scores, an adverse event, a void and refusals.
+Each is recorded as if at its appointment (the records' clock reads that time meanwhile),
+so none of it is a late entry.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from api.demo import clinic_a, clinic_b
-from api.demo.chart import Chart, Story
+from api.demo.chart import AppointmentClock, Chart, Story
 from domain.application import ClinicalRecords
 from domain.errors import NotFoundError
 
@@ -30,9 +32,13 @@ def load_demo_clinic(records: ClinicalRecords) -> Iterator[str]:
         return
     for story in present:
         yield f"{story.clinic} {story.mrn}  already registered: left as it is"
-    for slot, story in enumerate(STORIES):
-        if story not in present:
-            yield from story.unfold(Chart(records, story, now, hour=9 + slot % 8))
+    clock, records.clock = records.clock, AppointmentClock(now)  # see Chart.at
+    try:
+        for slot, story in enumerate(STORIES):
+            if story not in present:
+                yield from story.unfold(Chart(records, story, now, hour=9 + slot % 8))
+    finally:
+        records.clock = clock
     yield f"loaded {len(STORIES) - len(present)} demo patients"
 
 

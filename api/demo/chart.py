@@ -42,6 +42,16 @@ class Story:
     unfold: Callable[[Chart], Iterator[str]]
 
 
+class AppointmentClock:
+    """What the records' clock reads while the demo records: the appointment being charted."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
 class Chart:
     def __init__(self, records: ClinicalRecords, story: Story, now: datetime, hour: int):
         self.records, self.story, self.staff = records, story, story.staff
@@ -57,7 +67,10 @@ class Chart:
         day = (self.now - timedelta(days=days_ago)).replace(hour=self.hour, minute=0,
                                                             second=0, microsecond=0)
         self.minutes[days_ago] += 4
-        return day + timedelta(minutes=self.minutes[days_ago])
+        at = day + timedelta(minutes=self.minutes[days_ago])
+        if isinstance(self.records.clock, AppointmentClock):
+            self.records.clock.now = at  # recorded at the appointment, not late
+        return at
 
     def _said(self, at: datetime, actor: Actor, text: str) -> str:
         return f"{self.story.clinic} {self.story.mrn}  {at:%Y-%m-%d %H:%M}  {text}  [{actor.name}]"

@@ -12,6 +12,7 @@ import re
 from datetime import UTC, datetime
 from html import escape
 
+from api.formats.html_progress import progress_by_side
 from api.formats.proof import proven_against
 from domain.personal_data import ERASED, PersonalData
 from domain.vocabulary import AREAS
@@ -31,6 +32,8 @@ dt { color: #555; } dd { margin: 0; }
 .voided del, .voided .struck { text-decoration: line-through; color: #777; }
 .void { color: #a00; margin: .25rem 0; }
 .why { font-style: italic; }
+.late { color: #8a4b00; font-weight: bold; }
+table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: .1rem .4rem; }
 @media print {
   body { font-size: 10pt; max-width: none; margin: 0; padding: 0; }
   @page { margin: 15mm; }
@@ -51,6 +54,7 @@ def html_copy(export: dict, person: PersonalData | None) -> str:
         f"<title>Clinical record {text(registered.get('mrn', export['patient_id']))}</title>",
         f"<style>{STYLE}</style>\n</head>\n<body>",
         _patient(export, registered, person), _checkpoint(export),
+        progress_by_side(history),
         f"<h2>History: {len(history)} entries, {voided} voided</h2>",
         *(_entry(entry) for entry in history),
         "</body>\n</html>\n"])
@@ -102,17 +106,27 @@ def _entry(entry: dict) -> str:
             f'(<span class="role">{text(actor["role"])}</span>)</p>'
             f'<p class="when">Clinical time {when(entry["occurred_at"])}; recorded '
             f'{when(entry["recorded_at"])}</p>'
+            f'{_late(entry.get("late_entry"))}'
             f'{_details(entry["details"])}{_why(entry["details"])}')
     voided = entry["voided_by"]
     if voided:
         body = (f'<del class="struck" datetime="{text(voided["at"] or "")}">{body}</del>'
                 f'{_void_note(voided)}')
-    return (f'<article class="entry{" voided" if voided else ""}" '
+    marks = (" voided" if voided else "") + (" late" if entry.get("late_entry") else "")
+    return (f'<article class="entry{marks}" '
             f'id="entry-{int(entry["position"])}" data-position="{int(entry["position"])}">'
             f'<span class="position">#{int(entry["position"])}</span>'
             f'<h3>{text(_words(entry["event_type"]))}</h3><span class="record">'
             f'{text(entry["record_type"])} {text(entry["record_id"])}, version '
             f'{int(entry["version"])}</span>{body}</article>')
+
+
+def _late(late: dict | None) -> str:
+    if not late:
+        return ""
+    why = f': <span class="reason">{text(late["reason"])}</span>' if late["reason"] else ""
+    return (f'<p class="late">Late entry: recorded {int(late["hours_after"])} h after it'
+            f' happened{why}</p>')
 
 
 def _void_note(voided: dict) -> str:

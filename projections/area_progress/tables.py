@@ -32,6 +32,10 @@ TABLES = {  # name → (columns, primary key)
         "course_id TEXT NOT NULL, area TEXT NOT NULL, laterality TEXT NOT NULL,"
         " scale TEXT NOT NULL, baseline TEXT, latest TEXT, improvement TEXT",
         "course_id, area, laterality, scale"),
+    "area_sides": (  # each side of a bilateral area; scores as JSON [scale, baseline, ...]
+        "course_id TEXT NOT NULL, area TEXT NOT NULL, laterality TEXT NOT NULL,"
+        " side TEXT NOT NULL, sessions_done INTEGER NOT NULL, volume_ml TEXT NOT NULL,"
+        " points INTEGER NOT NULL, scores TEXT NOT NULL", "course_id, area, laterality, side"),
 }
 
 
@@ -40,6 +44,7 @@ def _columns(table: str) -> tuple[str, ...]:
 
 
 AREA_COLUMNS, SCORE_COLUMNS = _columns("area_progress"), _columns("area_scores")
+SIDE_COLUMNS = _columns("area_sides")
 
 
 def create(tx: ViewTransaction) -> None:
@@ -82,8 +87,9 @@ def read_live_entries(tx: ViewTransaction, ids: list[str]) -> dict[str, list[Ent
 
 
 def replace_areas(tx: ViewTransaction, ids: list[str], areas: list[tuple],
-                  scores: list[tuple]) -> None:
-    """Replace the `area_progress` and `area_scores` rows of these courses."""
+                  scores: list[tuple], sides: list[tuple]) -> None:
+    """Replace the `area_progress`, `area_scores` and `area_sides` rows of these courses."""
+    replace_rows(tx, "area_sides", SIDE_COLUMNS, ids, sides)
     replace_rows(tx, "area_scores", SCORE_COLUMNS, ids, scores)
     replace_rows(tx, "area_progress", AREA_COLUMNS, ids, areas)
 
@@ -102,25 +108,44 @@ def replace_rows(tx: ViewTransaction, table: str, columns: tuple, ids: list[str]
 
 
 def areas_where(tx: ViewTransaction, column: str, value: str) -> list[dict]:
-    """The area rows with this patient or course id, each with its scores per scale."""
-    scores: dict[tuple, list[dict]] = {}
-    for row in tx.rows(f"SELECT s.{', s.'.join(SCORE_COLUMNS)} FROM area_scores s"
-                       " JOIN area_progress p ON p.course_id = s.course_id AND"
-                       " p.area = s.area AND p.laterality = s.laterality"
-                       f" WHERE p.{column} = ? ORDER BY s.scale", (value,)):
-        baseline, latest, improvement = (r and Decimal(r) for r in row[4:])
-        scores.setdefault(row[:3], []).append({"scale": row[3], "baseline": baseline,
-                                               "latest": latest, "improvement": improvement})
-    rows = tx.rows(f"SELECT {', '.join(AREA_COLUMNS)} FROM area_progress WHERE {column} = ?"
-                   " ORDER BY planned_at, course_id, area, laterality", (value,))
-    return [_shaped(dict(zip(AREA_COLUMNS, row, strict=True)), scores.get(row[:3], []))
-            for row in rows]
+    """The area rows with this patient or course id, each with its scores per scale and,
+    for a bilateral area, each side's figures."""
+    joined = (" JOIN area_progress p ON p.course_id = s.course_id AND p.area = s.area AND"
+              f" p.laterality = s.laterality WHERE p.{column} = ?")
+    scores = tx.rows(f"SELECT s.{', s.'.join(SCORE_COLUMNS)} FROM area_scores s{joined}",
+                     (value,))
+    sides = tx.rows(f"SELECT s.{', s.'.join(SIDE_COLUMNS)} FROM area_sides s{joined}", (value,))
+    rows = tx.rows(f"SELECT {', '.join(AREA_COLUMNS)} FROM area_progress WHERE {column} = ?",
+                   (value,))
+    return shaped(rows, scores, sides)
 
 
-def _shaped(area: dict, scores: list[dict]) -> dict:
-    """Typed values for readers: Decimal volume, dates, a boolean `planned`."""
+def shaped(areas: list[tuple], scores: list[tuple], sides: list[tuple]) -> list[dict]:
+    """Rows as readers get them, courses in planned order and areas by code: typed values
+    (Decimal volume, dates, a boolean `planned`), scores per scale and sides nested."""
+    by_area: dict[tuple, list[dict]] = {}
+    for row in sorted(scores, key=lambda r: r[3]):
+        by_area.setdefault(row[:3], []).append(_score(row[3:]))
+    side_rows: dict[tuple, list[dict]] = {}
+    for course_id, area, laterality, side, sessions, volume, points, side_scores in sorted(
+            sides):
+        side_rows.setdefault((course_id, area, laterality), []).append({
+            "side": side, "sessions_done": sessions, "volume_ml": Decimal(volume),
+            "points": points, "scores": [_score(s) for s in json.loads(side_scores)]})
+    found = [dict(zip(AREA_COLUMNS, row, strict=True)) for row in areas]
+    found.sort(key=lambda a: (a["planned_at"], a["course_id"], a["area"], a["laterality"]))
+    return [_shaped(area, by_area.get(key, []), side_rows.get(key, [])) for area in found
+            for key in [(area["course_id"], area["area"], area["laterality"])]]
+
+
+def _score(row) -> dict:
+    baseline, latest, improvement = (r and Decimal(r) for r in row[1:])
+    return {"scale": row[0], "baseline": baseline, "latest": latest, "improvement": improvement}
+
+
+def _shaped(area: dict, scores: list[dict], sides: list[dict]) -> dict:
     day = date.fromisoformat
     return area | {"planned": bool(area["planned"]), "volume_ml": Decimal(area["volume_ml"]),
                    "last_session_on": area["last_session_on"] and day(area["last_session_on"]),
                    "next_due_on": area["next_due_on"] and day(area["next_due_on"]),
-                   "scores": scores}
+                   "scores": scores, "sides": sides}

@@ -9,6 +9,7 @@ treated is not added up again from its first entry at every session.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -38,9 +39,21 @@ class Tally:
     baselines: dict[str, Decimal] = field(default_factory=dict)
     latest: dict[str, Decimal] = field(default_factory=dict)
     adverse_events: int = 0
+    sides: dict[str, Tally] = field(default_factory=dict)
+    """Under a bilateral plan, each side's own tally (a bilateral entry counts for both)."""
 
-    def add(self, entry: Entry, ratios: dict[int, str | None]) -> None:
-        """Count an entry in; entries arrive in clinical order."""
+    def add(self, entry: Entry, ratios: dict[int, str | None], row: AreaKey) -> None:
+        """Count an entry in; entries arrive in clinical order. Scores count only where
+        recorded: the row's own side (a bilateral row: entries for both sides at once), and
+        under a bilateral plan each side, so baseline and latest come from the same side."""
+        self._count(entry, ratios, scored=entry.laterality == row.laterality)
+        if row.laterality == "bilateral":
+            for side in SIDES.get(entry.laterality, ()):
+                self.sides.setdefault(side, Tally(planned=True))._count(entry, ratios, True)
+
+    def _count(self, entry: Entry, ratios: dict[int, str | None], scored: bool) -> None:
+        if entry.kind == "outcome" and not scored:
+            return
         if entry.kind == "injection":
             self.sessions.add(entry.session)
             self.volume += Decimal(entry.volume_ml)
@@ -56,7 +69,12 @@ class Tally:
 
     def copy(self) -> Tally:
         return replace(self, sessions=set(self.sessions), baselines=dict(self.baselines),
-                       latest=dict(self.latest))
+                       latest=dict(self.latest),
+                       sides={side: t.copy() for side, t in self.sides.items()})
+
+
+SIDES = {"left": ("left",), "right": ("right",), "bilateral": ("left", "right")}
+"""The sides of a bilateral area an entry recorded for one side, or for both, counts for."""
 
 
 @dataclass
@@ -100,18 +118,26 @@ class CourseTally:
                 self.anywhere += 1
             elif entry.kind != "formulation":
                 for key in _rows_for(AreaKey(entry.area, entry.laterality), self.planned):
-                    self.areas.setdefault(key, Tally(planned=False)).add(entry, self.ratios)
+                    self.areas.setdefault(key, Tally(planned=False)).add(entry, self.ratios,
+                                                                          key)
         if ordered:
             self.last = _clinical_order(ordered[-1])
 
-    def rows(self, course: dict) -> tuple[list[tuple], list[tuple]]:
-        """The `area_progress` rows and `area_scores` rows of the course."""
-        areas, scores = [], []
+    def rows(self, course: dict) -> tuple[list[tuple], list[tuple], list[tuple]]:
+        """The `area_progress`, `area_scores` and `area_sides` rows of the course."""
+        areas, scores, sides = [], [], []
         for key, tally in self.areas.items():
             areas.append(_area_row(course, key, tally, tally.adverse_events + self.anywhere))
             scores += [(course["course_id"], *key, scale, *_score(scale, tally))
-                       for scale in sorted(tally.baselines.keys() | tally.latest.keys())]
-        return areas, scores
+                       for scale in _scales(tally)]
+            sides += [(course["course_id"], *key, side, len(t.sessions), str(t.volume),
+                       t.points, json.dumps([[scale, *_score(scale, t)] for scale in _scales(t)]))
+                      for side, t in sorted(tally.sides.items())]
+        return areas, scores, sides
+
+
+def _scales(tally: Tally) -> list[str]:
+    return sorted(tally.baselines.keys() | tally.latest.keys())
 
 
 def _clinical_order(entry: Entry) -> tuple[datetime, int]:

@@ -74,7 +74,7 @@ class AreaProgress:
         entries: list[Entry] = []
         voids: list[tuple[str, int]] = []
         for fact in facts:
-            _record(fact, courses, entries, voids)
+            record(fact, courses, entries, voids)
         for course_id, course in courses.items():
             course["last_version"] = last_version[course_id]
         tables.save_courses(tx, courses)
@@ -116,7 +116,7 @@ class AreaProgress:
         return tables.areas_where(tx, "course_id", str(course_id))
 
 
-def _record(fact: Fact, courses: dict, entries: list, voids: list) -> None:
+def record(fact: Fact, courses: dict, entries: list, voids: list) -> None:
     """Fold one course fact into the batch's course state, new entries and voids."""
     match fact:
         case Entry():  # the most of them
@@ -140,7 +140,7 @@ def _recompute(tx: ViewTransaction, courses: dict[str, dict], live: dict[str, Li
     added: dict[str, list[Entry]] = {}
     for entry in new:
         added.setdefault(entry.course_id, []).append(entry)
-    areas, scores, live_now = [], [], {}
+    areas, scores, sides, live_now = [], [], [], {}
     voided_in = {course_id for course_id, _ in voided}
     for course_id, course in courses.items():
         before, tally = live.get(course_id, ([], None))
@@ -150,8 +150,9 @@ def _recompute(tx: ViewTransaction, courses: dict[str, dict], live: dict[str, Li
         tally = (tally and tally.extended(course, added.get(course_id, []))
                  or CourseTally.of(course, entries))
         live_now[course_id] = (entries, tally)
-        course_areas, course_scores = tally.rows(course)
+        course_areas, course_scores, course_sides = tally.rows(course)
         areas += course_areas
         scores += course_scores
-    tables.replace_areas(tx, list(courses), areas, scores)
+        sides += course_sides
+    tables.replace_areas(tx, list(courses), areas, scores, sides)
     return live_now

@@ -111,7 +111,7 @@ def test_a_plan_amendment_keeps_the_indication():
 def test_a_plan_cannot_drop_below_the_sessions_given():
     given = course(the_plan=plan(sessions=3))
     inject(given, 1)
-    inject(given, 2)
+    inject(given, 2, at=NOW + timedelta(days=14))
     recorded(given)
     refused(SessionsBelowDoneError, given.amend_plan, plan(sessions=1), "fewer", CLINICIAN, NOW)
     given.amend_plan(plan(sessions=2), "fewer", CLINICIAN, NOW)
@@ -239,6 +239,8 @@ def test_an_adverse_event_starting_in_the_future_is_refused():
 
 def test_a_serious_adverse_event_suspends_the_course():
     given = course()
+    inject(given)
+    recorded(given)
     given.report_adverse_event(adverse_event(NOW, serious=True), CLINICIAN, NOW)
     assert recorded(given) == [Course.AdverseEventReported, Course.Suspended]
     assert given.status is CourseStatus.SUSPENDED

@@ -92,6 +92,7 @@ def test_volume_given_counts_across_saves_and_a_void_frees_it(clinic, records):
 
 def test_serious_adverse_event_suspends_the_course_until_resumed(clinic, records, clock):
     course_id = clinic.formulated_course()
+    records.inject(course_id, dose(), CLINICIAN)
     records.report_adverse_event(course_id, adverse_event(clock(), serious=True), CLINICIAN)
     assert records.course(course_id).status is CourseStatus.SUSPENDED
     with clinic.refuses(CourseNotActiveError):
@@ -125,5 +126,5 @@ def test_stale_expected_version_is_refused(clinic, records):
 def test_an_entry_dated_back_is_judged_on_that_day(clinic, records, clock):
     course_id = clinic.formulated_course()
     clock.advance(days=31)
-    assert records.inject(course_id, dose(), CLINICIAN,
-                          occurred_at=clock() - timedelta(days=2)).version == 3
+    assert records.inject(course_id, dose(), CLINICIAN, occurred_at=clock() - timedelta(days=2),
+                          late_entry_reason="charted on paper, entered later").version == 3

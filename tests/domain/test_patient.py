@@ -30,8 +30,8 @@ def refused(error: type[Exception], command, *args):
 def test_a_registered_patient_has_no_consent_screening_or_findings():
     registered = Patient.register(uuid4(), "clinic-a", "MRN-1", "sealed", RECEPTIONIST, NOW)
     assert recorded(registered) == [Patient.Registered]
-    assert registered.standing().consented_scopes == frozenset()
-    assert registered.standing().screening is None
+    assert registered.standing().consented_scopes_at(NOW) == frozenset()
+    assert registered.standing().screening_at(NOW) is None
 
 
 @pytest.mark.parametrize("clinic, mrn, field", [(" ", "MRN-1", "clinic"), ("a", "", "mrn")])
@@ -44,10 +44,10 @@ def test_a_registration_without_clinic_or_mrn_is_malformed(clinic, mrn, field):
 def test_a_consent_given_and_withdrawn_changes_the_standing():
     someone = patient(consented=False, screened=False)
     someone.give_consent(treatment_consent(NOW), RECEPTIONIST, NOW)
-    assert someone.standing().consented_scopes == {"treatment"}
+    assert someone.standing().consented_scopes_at(NOW) == {"treatment"}
     someone.withdraw_consent("treatment", "patient asked", RECEPTIONIST, NOW)
     assert recorded(someone) == [Patient.ConsentGiven, Patient.ConsentWithdrawn]
-    assert someone.standing().consented_scopes == frozenset()
+    assert someone.standing().consented_scopes_at(NOW) == frozenset()
 
 
 def test_withdrawing_a_consent_never_given_is_refused():
@@ -88,21 +88,21 @@ def test_under_18_on_the_screening_day_is_ineligible():
     assert (screening.result, screening.reasons) == ("ineligible", ("under_18",))
 
 
-def test_allergies_from_screening_and_since_are_kept_once_each_in_plain_words():
+def test_allergies_from_screening_and_since_are_kept_once_each_in_their_words():
     someone = patient(allergies=("Lidocaine  Hydrochloride",))
     someone.record_allergy("lidocaine hydrochloride", "rash", CLINICIAN, NOW)
     someone.record_allergy("Caffeine", "urticaria", CLINICIAN, NOW)
     assert recorded(someone) == [Patient.AllergyRecorded, Patient.AllergyRecorded]
-    assert someone.standing().allergies == ("lidocaine hydrochloride", "caffeine")
+    assert someone.standing().allergies_at(NOW) == ("lidocaine hydrochloride", "caffeine")
 
 
 def test_a_condition_recorded_since_screening_holds_treatment_until_rescreened():
     someone = patient()
     someone.record_condition("herpes labialis", "active lesion", CLINICIAN, NOW)
-    assert someone.standing().conditions_since_screening == ("herpes labialis",)
+    assert someone.standing().conditions_since_screening(NOW) == ("herpes labialis",)
     someone.screen(answers(), BORN, CLINICIAN, NOW)
     assert recorded(someone) == [Patient.ConditionRecorded, Patient.Screened]
-    assert someone.standing().conditions_since_screening == ()
+    assert someone.standing().conditions_since_screening(NOW) == ()
 
 
 def test_a_resolved_condition_leaves_the_standing():
@@ -110,7 +110,7 @@ def test_a_resolved_condition_leaves_the_standing():
     someone.record_condition("herpes labialis", "", CLINICIAN, NOW)
     someone.resolve_condition("herpes labialis", "healed", CLINICIAN, NOW)
     assert recorded(someone) == [Patient.ConditionRecorded, Patient.ConditionResolved]
-    assert someone.standing().conditions_since_screening == ()
+    assert someone.standing().conditions_since_screening(NOW) == ()
 
 
 def test_resolving_an_unrecorded_condition_is_refused():

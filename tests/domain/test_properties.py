@@ -19,7 +19,7 @@ from domain.course import TreatmentCourse
 from domain.errors import InvalidEntry, RuleViolation
 from domain.patient import Patient
 from domain.screening import ELIGIBLE, INELIGIBLE, Screening
-from domain.standing import PatientStanding
+from domain.standing import ConsentChange, DatedScreening, PatientStanding
 from domain.transcodings import register_transcodings
 from domain.values import ClinicPolicy
 from domain.vocabulary import SCALES
@@ -37,8 +37,9 @@ from tests.clinic import (
 )
 
 START = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
-STANDING = PatientStanding(uuid4(), 3, frozenset({"treatment"}),
-                           Screening(answers(), 41, ELIGIBLE), START, (), ())
+STANDING = PatientStanding(uuid4(), 3, START, (ConsentChange("treatment", START, True),),
+                           (DatedScreening(START, Screening(answers(), 41, ELIGIBLE)),), (),
+                           ())
 
 
 def stored_and_loaded(events) -> list:
@@ -131,6 +132,6 @@ def test_age_boundary_17_years_364_days_is_ineligible_18_years_is_eligible(birth
         else date(birth.year + 18, 3, 1)
     day_before = datetime.combine(eighteenth - timedelta(days=1), START.timetz())
     on_the_day = datetime.combine(eighteenth, START.timetz())
-    patient = Patient.register(uuid4(), "clinic-a", "MRN-1", "sealed", CLINICIAN, START)
+    patient = Patient.register(uuid4(), "clinic-a", "MRN-1", "sealed", CLINICIAN, day_before)
     assert patient.screen(answers(), birth, CLINICIAN, day_before).result == INELIGIBLE
     assert patient.screen(answers(), birth, CLINICIAN, on_the_day).result == ELIGIBLE

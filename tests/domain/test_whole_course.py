@@ -31,7 +31,7 @@ def run_course(records: ClinicalRecords, clock) -> tuple:
     for session in (1, 2, 3):
         records.inject(course_id, dose(session, LEFT_THIGH), CLINICIAN)
         records.inject(course_id, dose(session, ABDOMEN, supervisor=CLINICIAN.id), NURSE)
-        clock.advance(days=7)
+        clock.advance(days=14)
         records.screen(patient_id, answers(), CLINICIAN)
     wrong = records.inject(course_id, dose(3, ABDOMEN, volume="1"), CLINICIAN)
     records.void_entry(course_id, wrong.version, "entered twice", CLINICIAN)

@@ -132,6 +132,6 @@ def test_an_injection_on_a_remembered_standing_does_not_read_the_patient(clinic,
         return read(originator_id, **options)
 
     monkeypatch.setattr(records.recorder, "select_events", counted)
-    records.inject(course_id, dose(2, LEFT_THIGH), CLINICIAN)
+    records.inject(course_id, dose(1, LEFT_THIGH), CLINICIAN)  # more into the same session
 
     assert course_id in records_read and patient_id not in records_read

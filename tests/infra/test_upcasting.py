@@ -10,7 +10,7 @@ class InjectedV2(TreatmentCourse.Injected):
     """Tomorrow's Injected: it also records whether the area was photographed."""
 
     class_version = 2
-    photographed: bool
+    photographed: bool = False  # after late_entry_reason, which has a default
 
     @staticmethod
     def upcast_v1_v2(state: dict) -> None:

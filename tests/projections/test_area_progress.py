@@ -146,6 +146,7 @@ def test_a_score_of_zero_is_a_score(clinic, records, views):
 def test_adverse_events_count_in_their_area_or_every_area_and_not_once_voided(
         clinic, records, views):
     course_id = clinic.formulated_course(THIGHS, ABDOMEN)
+    records.inject(course_id, dose(1, LEFT_THIGH), CLINICIAN)  # events follow an injection
     records.report_adverse_event(course_id, adverse_event(clinic.clock()), CLINICIAN)
     anywhere = replace(adverse_event(clinic.clock(), kind="allergic_reaction"), site=None)
     records.report_adverse_event(course_id, anywhere, CLINICIAN)
@@ -249,6 +250,7 @@ def test_a_course_moved_on_by_another_runner_is_read_afresh(clinic, records, set
             raise RuntimeError("the batch's transaction fails")
         given.append(records.inject(course_id, dose(1, volume="4"), CLINICIAN))
         other.catch_up()
+        clinic.clock.advance(days=14)  # the plan's interval
         given.append(records.inject(course_id, dose(2, volume="3"), CLINICIAN))
 
         area = row(views(AreaProgress.for_course, course_id), LEFT_THIGH)

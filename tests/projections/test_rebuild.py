@@ -12,6 +12,7 @@ from tests.clinic import (
     LEFT_THIGH,
     NURSE,
     adverse_event,
+    answers,
     dose,
     formula,
     outcome,
@@ -36,7 +37,9 @@ def take(records, course_id, step, clock) -> None:
     match step:
         case ("inject", session, site, mix):
             records.inject(course_id, dose(session, site, volume="1", formulation_version=mix,
-                                           supervisor="u-clin-1"), NURSE)
+                                           supervisor="u-clin-1",
+                                           interval_override="sessions close together"),
+                           NURSE)
         case ("assess", score):
             records.assess_outcome(course_id, outcome(str(score), "follow_up", 1), CLINICIAN)
         case ("adverse", serious):
@@ -50,7 +53,8 @@ def take(records, course_id, step, clock) -> None:
             records.formulate(course_id, formula(), CLINICIAN)
         case ("inject earlier", hours):
             records.inject(course_id, dose(1, ABDOMEN, volume="2", supervisor="u-clin-1"),
-                           NURSE, occurred_at=clock() - timedelta(hours=hours))
+                           NURSE, occurred_at=clock() - timedelta(hours=hours),
+                           late_entry_reason="charted late")
         case ("replan", sites):
             records.amend_plan(course_id, plan(*sites), "areas changed", CLINICIAN)
 
@@ -63,8 +67,10 @@ def test_rebuilt_view_equals_live_view_after_a_random_history(clinic, records, r
     patient_id = clinic.screened_patient() if not clinic.log_position() else \
         records.patient_by_mrn("clinic-a", "MRN-0001")
     for history in histories:
+        records.screen(patient_id, answers(), CLINICIAN)  # current for each history
         course_id = clinic.course(LEFT_THIGH, ABDOMEN, patient_id=patient_id)
         records.formulate(course_id, formula(), CLINICIAN)
+        clock.advance(days=2)  # an injection charted late may be dated after the mix
         for step in history:
             try:
                 take(records, course_id, step, clock)

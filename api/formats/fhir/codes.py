@@ -60,6 +60,7 @@ LOCAL: dict[str, dict[str, str]] = {
     "adverse-event": {code: _words(code) for code in sorted(ADVERSE_EVENT_KINDS)},
     "consent-scope": {code: _words(code) for code in sorted(CONSENT_SCOPES)},
     "role": {code: code for code in sorted(ROLES)},
+    "entry-timing": {"late-entry": "late entry: recorded after the clinic's late-entry window"},
 }
 
 # Techniques whose whole depth range stays within the dermis are intradermal; any that

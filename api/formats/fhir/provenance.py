@@ -18,14 +18,21 @@ def activity(event_type: str) -> dict:
 
 
 def provenance(draft: Draft, entry: dict, targets: list[str]) -> str:
+    """Who made the entry, when and why; a late entry says so, and why it was late."""
     reason = entry["details"].get("reason")
+    reasons = [{"text": reason}] if reason else []
+    late = entry.get("late_entry")
+    if late:
+        why = f": {late['reason']}" if late["reason"] else ""
+        reasons.append(concept("entry-timing", "late-entry",
+                               f"Late entry, recorded {late['hours_after']} h after{why}"))
     return draft.add("Provenance", {
         "target": [{"reference": url} for url in dict.fromkeys(targets)],
         **present(occurredDateTime=entry["occurred_at"]), "recorded": entry["recorded_at"],
         "activity": activity(entry["event_type"]),
         "agent": [_author(draft, entry["actor"])] if entry["actor"] else [],
         "entity": [{"role": "source", "what": _log_entry(entry)}],
-        **present(reason=reason and [{"text": reason}])},
+        **present(reason=reasons)},
         key=f"{entry_key(entry)}/provenance")
 
 

@@ -24,7 +24,8 @@ def give_consent(patient: PatientInScope, body: ConsentIn, caller: ConsentTaker,
                  response: Response) -> PatientRecorded:
     """Record a signed consent (treatment, photography or data sharing)."""
     return patient_recorded(response, records.give_consent(
-        patient.id, body.to_consent(), caller.actor, body.occurred_at, expected))
+        patient.id, body.to_consent(), caller.actor, body.occurred_at, expected,
+        late_entry_reason=body.late_entry_reason))
 
 
 @router.post("/{scope}/withdrawal", status_code=201)
@@ -33,4 +34,5 @@ def withdraw_consent(patient: PatientInScope, scope: Annotated[Code, Path()],
                      expected: ExpectedVersion, response: Response) -> PatientRecorded:
     """Record that the patient withdrew a consent; treatment needs a new one."""
     return patient_recorded(response, records.withdraw_consent(
-        patient.id, scope, body.reason, caller.actor, body.occurred_at, expected))
+        patient.id, scope, body.reason, caller.actor, body.occurred_at, expected,
+        late_entry_reason=body.late_entry_reason))

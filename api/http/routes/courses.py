@@ -21,7 +21,8 @@ def plan_course(patient: PatientInScope, body: PlanIn, caller: Prescriber, recor
                 response: Response) -> CourseRecorded:
     """Plan a course for one indication; needs a current eligible screening and consent."""
     return course_recorded(response, records.plan_course(
-        patient.id, body.to_plan(), caller.actor, body.occurred_at))
+        patient.id, body.to_plan(), caller.actor, body.occurred_at,
+        late_entry_reason=body.late_entry_reason))
 
 
 @router.get("/courses/{course_id}")
@@ -39,7 +40,8 @@ def amend_plan(course: CourseInScope, body: PlanAmendmentIn, caller: Prescriber,
                response: Response) -> CourseRecorded:
     """Change the session count, interval or areas of the course, with a reason."""
     return course_recorded(response, records.amend_plan(
-        course.id, body.to_plan(), body.reason, caller.actor, body.occurred_at, expected))
+        course.id, body.to_plan(), body.reason, caller.actor, body.occurred_at, expected,
+        late_entry_reason=body.late_entry_reason))
 
 
 @router.post("/courses/{course_id}/status", status_code=201)
@@ -48,7 +50,8 @@ def change_status(course: CourseInScope, body: StatusIn, caller: Prescriber,
                   response: Response) -> CourseRecorded:
     """Suspend, resume, complete or discontinue the course, with a reason."""
     return course_recorded(response, records.change_course_status(
-        course.id, body.action, body.reason, caller.actor, body.occurred_at, expected))
+        course.id, body.action, body.reason, caller.actor, body.occurred_at, expected,
+        late_entry_reason=body.late_entry_reason))
 
 
 @router.post("/courses/{course_id}/voids", status_code=201)
@@ -56,4 +59,5 @@ def void_entry(course: CourseInScope, body: VoidIn, caller: Prescriber, records:
                expected: ExpectedVersion, response: Response) -> CourseRecorded:
     """Void an entry made in error: it stays in the history and leaves progress and recall."""
     return course_recorded(response, records.void_entry(
-        course.id, body.version, body.reason, caller.actor, body.occurred_at, expected))
+        course.id, body.version, body.reason, caller.actor, body.occurred_at, expected,
+        late_entry_reason=body.late_entry_reason))

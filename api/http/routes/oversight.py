@@ -26,9 +26,13 @@ Instant = Annotated[AwareDatetime | None, Query(description="Server time, with z
 def read_audit_trail(caller: Overseer, services: ServicesDep, patient_id: Filter = None,
                      actor: Filter = None, event_type: Filter = None,
                      since: Instant = None, until: Instant = None,
+                     late: Annotated[bool | None, Query(
+                         description="true: only late entries; false: only the others")] = None,
                      after: Cursor = 0, limit: Limit = 100) -> AuditPage:
-    """Who changed what, when: one entry per stored event, identifiers only."""
-    where = AuditFilter(caller.clinic_filter, patient_id, actor, event_type, since, until)
+    """Who changed what, when: one entry per stored event, identifiers only, late entries
+    marked (`late=true&actor=…` lists one clinician's late entries)."""
+    where = AuditFilter(caller.clinic_filter, patient_id, actor, event_type, since, until,
+                        late)
     with services.views.transaction(write=False) as tx:
         entries = AuditTrail.page(tx, where, after, limit)
     return AuditPage(entries=entries,

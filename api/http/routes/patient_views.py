@@ -6,10 +6,12 @@ from fastapi import APIRouter
 
 from api.http.auth import ClinicalReader
 from api.http.routing import ClinicRoute
+from api.http.schemas.common import AsOf
 from api.http.schemas.views import AreaProgressOut, HistoryEntryOut
 from api.http.scope import PatientInScope
 from api.http.services import FreshViews, ServicesDep
 from projections.area_progress import AreaProgress
+from projections.area_progress.replay import progress_as_of
 from projections.history import patient_history
 
 router = APIRouter(prefix="/v1/patients/{patient_id}", tags=["progress and history"],
@@ -20,16 +22,20 @@ router = APIRouter(prefix="/v1/patients/{patient_id}", tags=["progress and histo
 # model once, on the way out (building the models here would check every row twice).
 
 @router.get("/progress", response_model=list[AreaProgressOut])
-def read_progress(patient: PatientInScope, caller: ClinicalReader,
-                  services: ServicesDep) -> list[dict]:
-    """Per course and area: sessions, volume, points, formulation, scores, adverse events."""
+def read_progress(patient: PatientInScope, caller: ClinicalReader, services: ServicesDep,
+                  as_of: AsOf = None) -> list[dict]:
+    """Per course and area (and side, under a bilateral plan): sessions, volume, points,
+    formulation, scores, adverse events; now, or as recorded by `as_of`."""
     with services.views.transaction(write=False) as tx:
-        return AreaProgress.for_patient(tx, str(patient.id))
+        if as_of is None:
+            return AreaProgress.for_patient(tx, str(patient.id))
+        return progress_as_of(tx, services.records, str(patient.id), as_of)
 
 
 @router.get("/history", response_model=list[HistoryEntryOut])
-def read_history(patient: PatientInScope, caller: ClinicalReader,
-                 services: ServicesDep) -> list[dict]:
-    """Every entry of the patient and their courses in log order, voided ones marked."""
+def read_history(patient: PatientInScope, caller: ClinicalReader, services: ServicesDep,
+                 as_of: AsOf = None) -> list[dict]:
+    """Every entry of the patient and their courses in log order, voided and late ones
+    marked; as recorded by `as_of`, if given."""
     with services.views.transaction(write=False) as tx:
-        return patient_history(tx, services.records, str(patient.id))
+        return patient_history(tx, services.records, str(patient.id), as_of=as_of)

@@ -29,7 +29,8 @@ def register_patient(body: RegistrationIn, caller: FrontDesk, records: Records,
                      response: Response) -> PatientRecorded:
     """Register a person with the caller's clinic; 409 if the MRN is taken there."""
     return patient_recorded(response, records.register_patient(
-        caller.clinic, body.mrn, body.to_personal_data(), caller.actor, body.occurred_at))
+        caller.clinic, body.mrn, body.to_personal_data(), caller.actor, body.occurred_at,
+        late_entry_reason=body.late_entry_reason))
 
 
 @router.get("", dependencies=[FreshViews])
@@ -66,7 +67,8 @@ def amend_personal_data(patient: PatientInScope, body: AmendmentIn, caller: Fron
     """Correct name, date of birth, sex or contact; the old values stay in history."""
     return patient_recorded(response, records.amend_personal_data(
         patient.id, body.to_personal_data(), body.reason, caller.actor, body.occurred_at,
-        expected))
+        expected,
+        late_entry_reason=body.late_entry_reason))
 
 
 def _personal_data(records: ClinicalRecords, patient: Patient,

@@ -24,7 +24,7 @@ def screen_patient(patient: PatientInScope, body: ScreeningIn, caller: Screener,
                    response: Response) -> ScreeningRecordedOut:
     """Screen the patient: the result (eligible or not) and its reasons are recorded."""
     recorded = records.screen(patient.id, body.to_answers(), caller.actor, body.occurred_at,
-                              expected)
+                              expected, late_entry_reason=body.late_entry_reason)
     tagged(response, recorded.version)
     return ScreeningRecordedOut.of(recorded, recorded.result, recorded.reasons)
 
@@ -35,7 +35,8 @@ def record_allergy(patient: PatientInScope, body: AllergyIn, caller: Screener,
                    response: Response) -> PatientRecorded:
     """Record an allergy found between screenings."""
     return patient_recorded(response, records.record_allergy(
-        patient.id, body.substance, body.reaction, caller.actor, body.occurred_at, expected))
+        patient.id, body.substance, body.reaction, caller.actor, body.occurred_at, expected,
+        late_entry_reason=body.late_entry_reason))
 
 
 @router.post("/conditions", status_code=201)
@@ -44,7 +45,8 @@ def record_condition(patient: PatientInScope, body: ConditionIn, caller: Screene
                      response: Response) -> PatientRecorded:
     """Record a condition found between screenings; treatment waits for a new screening."""
     return patient_recorded(response, records.record_condition(
-        patient.id, body.condition, body.note, caller.actor, body.occurred_at, expected))
+        patient.id, body.condition, body.note, caller.actor, body.occurred_at, expected,
+        late_entry_reason=body.late_entry_reason))
 
 
 @router.post("/conditions/{condition}/resolution", status_code=201)
@@ -53,4 +55,5 @@ def resolve_condition(patient: PatientInScope, condition: Annotated[Name, Path()
                       expected: ExpectedVersion, response: Response) -> PatientRecorded:
     """Record that a condition has resolved."""
     return patient_recorded(response, records.resolve_condition(
-        patient.id, condition, body.reason, caller.actor, body.occurred_at, expected))
+        patient.id, condition, body.reason, caller.actor, body.occurred_at, expected,
+        late_entry_reason=body.late_entry_reason))

@@ -23,7 +23,8 @@ def formulate(course: CourseInScope, body: FormulationIn, caller: Prescriber,
               response: Response) -> CourseRecorded:
     """Record the next version of the course's mix, with its lots and expiry dates."""
     return course_recorded(response, records.formulate(
-        course.id, body.to_formula(), caller.actor, body.occurred_at, expected))
+        course.id, body.to_formula(), caller.actor, body.occurred_at, expected,
+        late_entry_reason=body.late_entry_reason))
 
 
 @router.post("/injections", status_code=201)
@@ -31,7 +32,8 @@ def inject(course: CourseInScope, body: InjectionIn, caller: Treater, records: R
            expected: ExpectedVersion, response: Response) -> CourseRecorded:
     """Record one injection into one area during a session (a nurse names a supervisor)."""
     return course_recorded(response, records.inject(
-        course.id, body.to_dose(), caller.actor, body.occurred_at, expected))
+        course.id, body.to_dose(), caller.actor, body.occurred_at, expected,
+        late_entry_reason=body.late_entry_reason))
 
 
 @router.post("/outcomes", status_code=201)
@@ -39,7 +41,8 @@ def assess_outcome(course: CourseInScope, body: OutcomeIn, caller: Treater, reco
                    expected: ExpectedVersion, response: Response) -> CourseRecorded:
     """Record a baseline or follow-up score for a treated area."""
     return course_recorded(response, records.assess_outcome(
-        course.id, body.to_outcome(), caller.actor, body.occurred_at, expected))
+        course.id, body.to_outcome(), caller.actor, body.occurred_at, expected,
+        late_entry_reason=body.late_entry_reason))
 
 
 @router.post("/adverse-events", status_code=201)
@@ -48,4 +51,5 @@ def report_adverse_event(course: CourseInScope, body: AdverseEventIn, caller: Tr
                          response: Response) -> CourseRecorded:
     """Report an adverse event; a serious one suspends the course."""
     return course_recorded(response, records.report_adverse_event(
-        course.id, body.to_report(), caller.actor, body.occurred_at, expected))
+        course.id, body.to_report(), caller.actor, body.occurred_at, expected,
+        late_entry_reason=body.late_entry_reason))

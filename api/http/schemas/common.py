@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import Query
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 from domain.application import Recorded
+from domain.clinical_time import require_instant
+from domain.errors import InvalidEntry
 from domain.values import Site
 
 # No control characters: PostgreSQL cannot store NUL, and a stored entry must project.
@@ -18,8 +21,48 @@ Code = Annotated[str, Field(min_length=1, max_length=100, pattern=ONE_LINE)]
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=ONE_LINE)]
 Text = Annotated[str, Field(max_length=2000, pattern=FREE_TEXT)]
 Lot = Annotated[str, Field(min_length=1, max_length=64, pattern=ONE_LINE)]
-WhenItHappened = Annotated[AwareDatetime | None, Field(
-    description="When it happened clinically (defaults to now; never in the future)")]
+
+
+def _rfc3339(value: object) -> object:
+    """A date-time is text (RFC 3339), never a number."""
+    if not isinstance(value, str | datetime):
+        raise ValueError("must be an RFC 3339 date-time with a UTC offset")
+    return value
+
+
+def _calendar_day(value: object) -> object:
+    if not isinstance(value, str | date):
+        raise ValueError("must be a date as YYYY-MM-DD")
+    return value
+
+
+def _offset_on_earth(value: datetime) -> datetime:
+    try:
+        return require_instant("date-time", value)
+    except InvalidEntry as malformed:
+        raise ValueError(malformed.problem) from None
+
+
+def _exactly(kind: type) -> object:
+    def check(value: object) -> object:
+        if type(value) is not kind:
+            raise ValueError(f"must be a JSON {'boolean' if kind is bool else 'integer'}")
+        return value
+    return BeforeValidator(check)
+
+
+Instant = Annotated[AwareDatetime, BeforeValidator(_rfc3339), AfterValidator(_offset_on_earth)]
+"""An RFC 3339 date-time with a UTC offset within ±14:00."""
+Flag = Annotated[bool, _exactly(bool)]
+Day = Annotated[date, BeforeValidator(_calendar_day)]
+"""A calendar date as RFC 3339 text (YYYY-MM-DD), never a number."""
+Whole = Annotated[int, _exactly(int)]
+WhenItHappened = Annotated[Instant | None, Field(
+    description="When it happened clinically (defaults to now; never in the future; at most"
+                " the clinic's backdating limit back)")]
+LateEntryReason = Annotated[str | None, Field(
+    max_length=2000, pattern=FREE_TEXT, description="Why the entry is made late: required"
+    " more than the clinic's late-entry window (24 h by default) after its clinical time")]
 AsOf = Annotated[AwareDatetime | None, Query(
     description="Replay the record to how it stood at this instant (server time, with zone)")]
 
@@ -29,6 +72,13 @@ class Entry(BaseModel):
     the server records for them."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+class ClinicalEntry(Entry):
+    """An entry dated by its clinical time, explained when made late."""
+
+    occurred_at: WhenItHappened = None
+    late_entry_reason: LateEntryReason = None
 
 
 class SiteIn(Entry):

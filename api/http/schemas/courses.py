@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AwareDatetime, BeforeValidator, Field, WithJsonSchema
+from pydantic import BeforeValidator, Field, WithJsonSchema
 
-from api.http.schemas.common import Code, Entry, Lot, Name, SiteIn, Text, WhenItHappened
+from api.http.schemas.common import (
+    ClinicalEntry,
+    Code,
+    Day,
+    Entry,
+    Flag,
+    Instant,
+    Lot,
+    Name,
+    SiteIn,
+    Text,
+    Whole,
+)
 from domain.entries import AdverseEventReport, CoursePlan, Dose, Outcome
 from domain.formulation import Formula, Ingredient, Vehicle
 
@@ -27,15 +38,14 @@ Amount = Annotated[Decimal, BeforeValidator(plain_decimal),
                    Field(max_digits=12, decimal_places=4),
                    WithJsonSchema({"anyOf": [{"type": "number"},
                                              {"type": "string", "pattern": PLAIN_DECIMAL}]})]
-Count = Annotated[int, Field(ge=0, le=100_000)]
+Count = Annotated[Whole, Field(ge=0, le=100_000)]
 
 
-class PlanIn(Entry):
+class PlanIn(ClinicalEntry):
     indication: Code
     areas: Annotated[list[SiteIn], Field(min_length=1, max_length=30)]
     sessions: Count
     interval_days: Count
-    occurred_at: WhenItHappened = None
 
     def to_plan(self) -> CoursePlan:
         return CoursePlan(self.indication, tuple(a.to_site() for a in self.areas),
@@ -53,7 +63,7 @@ class IngredientIn(Entry):
     unit: Code = Field(description="g, mg, mcg, IU or mL")
     product: Name
     lot: Lot
-    expiry: date
+    expiry: Day
 
     def to_ingredient(self) -> Ingredient:
         return Ingredient(self.substance, self.category, self.amount, self.unit,
@@ -65,18 +75,17 @@ class VehicleIn(Entry):
     base: Code = Field(description="aqueous, alcohol or oil")
 
 
-class FormulationIn(Entry):
+class FormulationIn(ClinicalEntry):
     ingredients: Annotated[list[IngredientIn], Field(min_length=1, max_length=20)]
     vehicle: VehicleIn
     total_volume_ml: Amount
-    occurred_at: WhenItHappened = None
 
     def to_formula(self) -> Formula:
         return Formula(tuple(i.to_ingredient() for i in self.ingredients),
                        Vehicle(self.vehicle.name, self.vehicle.base), self.total_volume_ml)
 
 
-class InjectionIn(Entry):
+class InjectionIn(ClinicalEntry):
     session: Count
     site: SiteIn
     technique: Code
@@ -89,36 +98,36 @@ class InjectionIn(Entry):
     lots: Annotated[list[Lot], Field(min_length=1, max_length=20)]
     supervisor: Name | None = Field(
         default=None, description="The supervising clinician (required of a nurse)")
-    occurred_at: WhenItHappened = None
+    interval_override: Text | None = Field(
+        default=None, description="Why this session comes sooner than the plan's interval")
 
     def to_dose(self) -> Dose:
         return Dose(self.session, self.site.to_site(), self.technique, self.depth_mm,
                     self.needle_gauge, self.needle_length_mm, self.points, self.volume_ml,
-                    self.formulation_version, tuple(self.lots), self.supervisor)
+                    self.formulation_version, tuple(self.lots), self.supervisor,
+                    self.interval_override)
 
 
-class OutcomeIn(Entry):
+class OutcomeIn(ClinicalEntry):
     site: SiteIn
     scale: Code
     score: Amount
     kind: Code = Field(description="baseline or follow_up")
     session: Count
-    occurred_at: WhenItHappened = None
 
     def to_outcome(self) -> Outcome:
         return Outcome(self.site.to_site(), self.scale, self.score, self.kind, self.session)
 
 
-class AdverseEventIn(Entry):
+class AdverseEventIn(ClinicalEntry):
     site: SiteIn | None = None
     kind: Code
     severity: Code = Field(description="mild, moderate or severe")
-    serious: bool
-    onset: AwareDatetime
+    serious: Flag
+    onset: Instant
     action_taken: Text
     suspected_lots: Annotated[list[Lot], Field(max_length=20)] = []
     description: Text = ""
-    occurred_at: WhenItHappened = None
 
     def to_report(self) -> AdverseEventReport:
         return AdverseEventReport(self.site.to_site() if self.site else None, self.kind,
@@ -126,13 +135,11 @@ class AdverseEventIn(Entry):
                                   tuple(self.suspected_lots), self.description)
 
 
-class StatusIn(Entry):
+class StatusIn(ClinicalEntry):
     action: Code = Field(description="suspend, resume, complete or discontinue")
     reason: Text
-    occurred_at: WhenItHappened = None
 
 
-class VoidIn(Entry):
+class VoidIn(ClinicalEntry):
     version: Annotated[int, Field(ge=1, le=10**9, description="The entry's version")]
     reason: Text
-    occurred_at: WhenItHappened = None

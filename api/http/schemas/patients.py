@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from api.http.schemas.common import (
     FREE_TEXT,
     ONE_LINE,
+    ClinicalEntry,
     Code,
+    Day,
     Entry,
+    Flag,
+    Instant,
     Name,
     Text,
-    WhenItHappened,
 )
 from domain.patient import Consent
 from domain.personal_data import PersonalData
@@ -23,7 +25,7 @@ from domain.screening import ScreeningAnswers
 
 class PersonalDataIn(Entry):
     name: Name
-    date_of_birth: date
+    date_of_birth: Day
     sex: Code = Field(description="female, male, intersex or unknown")
     contact: Annotated[str, Field(max_length=500, pattern=FREE_TEXT)] = ""
 
@@ -31,41 +33,36 @@ class PersonalDataIn(Entry):
         return PersonalData(self.name, self.date_of_birth, self.sex, self.contact)
 
 
-class RegistrationIn(PersonalDataIn):
+class RegistrationIn(PersonalDataIn, ClinicalEntry):
     mrn: Annotated[str, Field(min_length=1, max_length=64, pattern=ONE_LINE,
                               description="Medical record number, unique in the clinic")]
-    occurred_at: WhenItHappened = None
 
 
-class AmendmentIn(PersonalDataIn):
+class AmendmentIn(PersonalDataIn, ClinicalEntry):
     reason: Text
-    occurred_at: WhenItHappened = None
 
 
-class ConsentIn(Entry):
+class ConsentIn(ClinicalEntry):
     scope: Code = Field(description="treatment, photography or data_sharing")
     form_version: Annotated[str, Field(min_length=1, max_length=50, pattern=ONE_LINE)]
     document_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
-    signed_at: AwareDatetime
-    occurred_at: WhenItHappened = None
+    signed_at: Instant
 
     def to_consent(self) -> Consent:
         return Consent(self.scope, self.form_version, self.document_sha256, self.signed_at)
 
 
-class WithdrawalIn(Entry):
+class WithdrawalIn(ClinicalEntry):
     reason: Text
-    occurred_at: WhenItHappened = None
 
 
-class ScreeningIn(Entry):
+class ScreeningIn(ClinicalEntry):
     indications: Annotated[list[Code], Field(max_length=20)]
-    contraindications: Annotated[dict[Code, bool], Field(
+    contraindications: Annotated[dict[Code, Flag], Field(
         max_length=100, description="Every contraindication of the checklist, answered")]
     fitzpatrick_type: Code
     allergies: Annotated[list[Name], Field(max_length=50)] = []
     override_justification: Text | None = None
-    occurred_at: WhenItHappened = None
 
     def to_answers(self) -> ScreeningAnswers:
         return ScreeningAnswers(tuple(self.indications), dict(self.contraindications),
@@ -73,21 +70,18 @@ class ScreeningIn(Entry):
                                 self.override_justification)
 
 
-class AllergyIn(Entry):
+class AllergyIn(ClinicalEntry):
     substance: Name
     reaction: Text
-    occurred_at: WhenItHappened = None
 
 
-class ConditionIn(Entry):
+class ConditionIn(ClinicalEntry):
     condition: Name
     note: Text = ""
-    occurred_at: WhenItHappened = None
 
 
-class ResolutionIn(Entry):
+class ResolutionIn(ClinicalEntry):
     reason: Text
-    occurred_at: WhenItHappened = None
 
 
 class ErasureIn(Entry):

@@ -58,7 +58,7 @@ class PatientOut(BaseModel):
             patient_id=patient.id, clinic=patient.clinic, mrn=patient.mrn,
             version=patient.version,
             personal_data=personal and PersonalDataOut(**vars(personal)),
-            consents=[ConsentOut(**vars(c)) for c in patient.consents.values()],
+            consents=[ConsentOut(**vars(c)) for c in patient.active_consents],
             screening=screening and ScreeningOut(
                 result=screening.result, reasons=list(screening.reasons),
                 indications=list(screening.answers.indications),

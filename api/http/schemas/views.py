@@ -34,6 +34,17 @@ class ScoreOut(BaseModel):
     improvement: Decimal | None
 
 
+class SideOut(BaseModel):
+    """One side of a bilateral area: what it was given and how it responded (an entry
+    recorded for both sides counts for each)."""
+
+    side: str
+    sessions_done: int
+    volume_ml: Decimal
+    points: int
+    scores: list[ScoreOut]
+
+
 class AreaProgressOut(BaseModel):
     course_id: UUID
     patient_id: UUID
@@ -54,6 +65,7 @@ class AreaProgressOut(BaseModel):
     next_due_on: date | None
     adverse_events: int
     scores: list[ScoreOut]
+    sides: list[SideOut] = []
 
 
 class ActorOut(BaseModel):
@@ -69,6 +81,13 @@ class VoidOut(BaseModel):
     at: datetime | None
 
 
+class LateEntryOut(BaseModel):
+    """An entry recorded later than the clinic's late-entry window after its clinical time."""
+
+    reason: str | None
+    hours_after: int = Field(description="Hours between clinical and recorded time")
+
+
 class HistoryEntryOut(BaseModel):
     position: int
     recorded_at: datetime
@@ -80,6 +99,7 @@ class HistoryEntryOut(BaseModel):
     occurred_at: datetime | None
     details: dict[str, Any]
     voided_by: VoidOut | None
+    late_entry: LateEntryOut | None = None
 
 
 class AuditEntryOut(BaseModel):
@@ -95,6 +115,7 @@ class AuditEntryOut(BaseModel):
     clinic: str | None
     event_type: str
     leaf_hash: str
+    late_entry: bool = False
 
 
 class AuditPage(BaseModel):
