@@ -35,15 +35,17 @@ def b64(value: bytes) -> str:
 
 
 def export_patient(integrity: Integrity, patient_id: UUID,
-                   since_checkpoint: int | None = None) -> dict:
-    """The export document (JSON-ready) of one patient, proven against a fresh checkpoint."""
+                   since_checkpoint: int | None = None, as_of: datetime | None = None) -> dict:
+    """The export document (JSON-ready) of one patient, proven against a fresh checkpoint;
+    with `as_of`, its history shows the record as it stood then (for the readable copies:
+    the proven events are always every entry up to the checkpoint)."""
     signed = integrity.sign()
     consistency = None
     if since_checkpoint is not None:
         consistency = _consistency(integrity, since_checkpoint, signed.size)
     return {"format": FORMAT, "exported_at": datetime.now(UTC).isoformat(),
             **_proven_against(integrity, signed), "consistency": consistency,
-            **_patient(integrity, signed, patient_id)}
+            **_patient(integrity, signed, patient_id, as_of=as_of)}
 
 
 def export_clinic(integrity: Integrity, clinic: str) -> Iterator[str]:
@@ -68,14 +70,16 @@ def _proven_against(integrity: Integrity, signed: SignedTree) -> dict:
 
 
 def _patient(integrity: Integrity, signed: SignedTree, patient_id: UUID,
-             history: bool = True) -> dict:
+             history: bool = True, as_of: datetime | None = None) -> dict:
     """The patient's events up to the checkpoint, each with its inclusion proof, and the
     proof that they are all of the patient's."""
     records, log = integrity.runner.records, integrity.log
     with integrity.runner.views.transaction(write=False) as tx:
-        entries = patient_history(tx, records, str(patient_id),
-                                  up_to=log.last_position(tx, signed.size))
+        covered = log.last_position(tx, signed.size)
+        entries = patient_history(tx, records, str(patient_id), up_to=covered)
         events = _proven(tx, log, entries, _stored_events(records, entries), signed.size)
+        if as_of is not None:
+            entries = patient_history(tx, records, str(patient_id), covered, as_of)
     proof = signed.patients.proof(patient_id)
     document = {"patient_id": str(patient_id), "events": events,
                 "completeness": {"index": proof.index, "patients": proof.patients,

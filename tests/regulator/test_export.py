@@ -188,3 +188,32 @@ def test_a_newer_export_proves_it_extends_the_regulators_earlier_checkpoint(clie
         verify_export.check(forged, log_key, trusted=earlier)
     with pytest.raises(verify_export.Failed, match="proves nothing about your trusted"):
         verify_export.check({**newer, "consistency": None}, log_key, trusted=earlier)
+
+
+def test_the_readable_copy_shows_the_record_as_it_stood_at_a_past_instant(client, clock):
+    pid = treated_patient(client, clock)
+    then = clock()
+    clock.advance(hours=1)
+    client.post(f"/v1/patients/{pid}/allergies", json={"substance": "procaine",
+                                                      "reaction": "hives"}, headers=DR)
+
+    now = client.get(f"/v1/patients/{pid}/export", params={"format": "html"}, headers=REGULATOR)
+    past = client.get(f"/v1/patients/{pid}/export",
+                      params={"format": "html", "as_of": then.isoformat()}, headers=REGULATOR)
+
+    assert "procaine" in now.text and "procaine" not in past.text
+
+
+def test_a_proven_export_as_of_a_past_instant_is_refused_naming_the_parameter(client, clock):
+    pid = treated_patient(client, clock)
+    before = app_position(client)
+
+    response = client.get(f"/v1/patients/{pid}/export", params={"as_of": clock().isoformat()},
+                          headers=REGULATOR)
+
+    assert response.status_code == 422 and response.json()["field"] == "as_of"
+    assert app_position(client) == before
+
+
+def app_position(client) -> int:
+    return client.app.state.services.log_position()

@@ -8,7 +8,9 @@ from fastapi import APIRouter, Query, Response
 
 from api.formats import MEDIA_TYPES, Format, rendered
 from api.http.auth import Exporter
+from api.http.errors import Problem
 from api.http.routing import ClinicRoute
+from api.http.schemas.common import AsOf
 from api.http.scope import PatientInScope
 from api.http.services import ServicesDep
 from infra.exports import export_patient
@@ -26,11 +28,18 @@ def export(patient: PatientInScope, caller: Exporter, services: ServicesDep,
                "Bundle (application/fhir+json); html: a printable copy")] = "json",
            since_checkpoint: Annotated[int | None, Query(
                ge=0, le=2**62, description="Size of an earlier signed checkpoint you hold: "
-               "adds the consistency proof from it")] = None) -> Response:
+               "adds the consistency proof from it")] = None,
+           as_of: AsOf = None) -> Response:
     """Every event of the patient as stored, each with its inclusion proof against a fresh
-    signed checkpoint (check it with `python -m api.verify_export EXPORT.json`), or the same
-    snapshot of the history as FHIR or as a page to read and print."""
+    signed checkpoint and the proof that none is left out (check it with `python -m
+    api.verify_export EXPORT.json`), or the same snapshot of the history as FHIR or as a
+    page to read and print. `as_of` (fhir, html): the record as it stood then; a proven
+    JSON export always holds every entry up to its checkpoint, so it takes no `as_of`."""
+    if as_of is not None and format == "json":
+        raise Problem(422, "as_of_not_provable", "a JSON export proves every entry up to its"
+                      " checkpoint; ask for format=html or fhir as of a past instant",
+                      field="as_of")
     services.wait_for_log()
-    document = export_patient(services.integrity, patient.id, since_checkpoint)
+    document = export_patient(services.integrity, patient.id, since_checkpoint, as_of)
     return rendered(format, document, services.records)
 
