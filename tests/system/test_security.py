@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import unicodedata
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -18,7 +19,6 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from domain.patient import normalise_substance
 from tests.api import bodies
 from tests.api.conftest import STAFF, problem, token
 from tests.api.test_tokens import claims, tampered, unsigned
@@ -193,10 +193,12 @@ def test_the_body_cannot_raise_a_role_or_name_another_actor_and_entries_name_the
                   bodies.injection(1, supervisor=bodies.SUPERVISOR), "nurse")
     stored = store.sql(f"SELECT topic, state FROM {EVENTS} WHERE notification_id > %s"
                        " ORDER BY notification_id", (before[0],))
-    assert [(topic.rsplit(".", 1)[-1], json.loads(state)["actor"]["_data_"])
-            for topic, state in stored] == [("Registered", actor("receptionist")),
-                                            ("Claimed", actor("receptionist")),
-                                            ("Injected", actor("nurse"))]
+    entries = [(topic.rsplit(".", 1)[-1], json.loads(state)["actor"]["_data_"])
+               for topic, state in stored]
+    claims = len(entries) - 2  # the MRN claimed as normalised, and as older versions keyed it
+    assert claims >= 1 and entries == [("Registered", actor("receptionist")),
+                                       *[("Claimed", actor("receptionist"))] * claims,
+                                       ("Injected", actor("nurse"))]
     assert json.loads(stored[0][1])["clinic"] == "clinic-a"
 
 
@@ -276,7 +278,8 @@ def names_of(path: FieldPath) -> set[str]:
 
 
 REFERENCES = {"lots": "lot_not_in_formulation"}  # text naming another entry: a rule refuses it
-STORED_AS = {("/v1/patients/{patient_id}/allergies", ("substance",)): normalise_substance}
+STORED_AS = {("/v1/patients/{patient_id}/allergies", ("substance",)): lambda text:
+             unicodedata.normalize("NFC", text)}  # a substance is kept as a name is
 SLOW = timedelta(seconds=2)
 
 
@@ -300,7 +303,7 @@ class Target:
     def __init__(self, desk: Desk, store: Inspector, template: str,
                  make: Callable[[datetime], dict]) -> None:
         self.desk, self.store, self.template, self.make = desk, store, template, make
-        self.chart = desk.chart()
+        self.chart = self.fresh_chart()
         before = store.log_position()
         first = self.post(make(now()))
         assert store.log_position() != before, f"{template} refuses its valid body: {first.text}"
@@ -333,7 +336,16 @@ class Target:
     def refresh(self) -> None:
         """A new chart once the route has used this one up (a withdrawn consent, say)."""
         if not self.repeatable:
-            self.chart = self.desk.chart()
+            self.chart = self.fresh_chart()
+
+    def fresh_chart(self) -> Chart:
+        """A chart where the route's valid body is in order: an adverse event follows an
+        injection of its course."""
+        chart = self.desk.chart()
+        if self.template.endswith("/adverse-events"):
+            self.desk.recorded(chart.path("/v1/courses/{course_id}/injections"),
+                               bodies.injection(1))
+        return chart
 
     def kept(self, answer: dict, text: str) -> Kept:
         chart = self.chart
