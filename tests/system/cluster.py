@@ -21,6 +21,7 @@ import psycopg
 
 from domain.application import ClinicalRecords
 from infra.database import Database
+from infra.settings import Settings
 from tests.api.conftest import SECRET, token
 from tests.api.test_server import MESOLEDGER, free_port
 
@@ -94,7 +95,7 @@ class Api(Member):
 class Cluster:
     def __init__(self, database_url: str, folder: Path, apis: int = 2, workers: int = 2):
         self.database_url = database_url
-        var = folder / "var"
+        self.var = var = folder / "var"
         self.env = os.environ | {
             "MESOLEDGER_DATABASE_URL": database_url, "MESOLEDGER_JWT_SECRET": SECRET,
             "MESOLEDGER_VAR_DIR": str(var),
@@ -105,6 +106,12 @@ class Cluster:
             api.args = ["serve", "--no-projections", "--port", str(api.port)]
         self.workers = [Member(f"worker-{n}", ["worker"], self.env, folder / f"worker-{n}.log")
                         for n in range(1, workers + 1)]
+
+    @property
+    def settings(self) -> Settings:
+        """What the cluster's processes read: its database, and its keys under its var."""
+        return Settings(database_url=self.database_url, jwt_secret=SECRET, var_dir=self.var,
+                        signing_key_path=self.var / "signing.key")
 
     @property
     def members(self) -> list[Member]:
