@@ -10,15 +10,12 @@ shows which checkpoints lack a cosignature.
 from __future__ import annotations
 
 import base64
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
 
 from domain.ledger.signed_note import NoteError, NoteVerifier, SignatureLine, verified_signers
-
-log = logging.getLogger("mesoledger.witnesses")
 
 Proof = Callable[[int, int], list[bytes]]
 """The consistency proof between two tree sizes."""

@@ -64,11 +64,6 @@ class MerkleLog:
         return tx.one("SELECT COALESCE(MAX(idx) + 1, 0) FROM merkle_leaves")[0]
 
     @staticmethod
-    def leaf_index(tx: ViewTransaction, position: int) -> int | None:
-        row = tx.one("SELECT idx FROM merkle_leaves WHERE position = ?", (position,))
-        return row[0] if row else None
-
-    @staticmethod
     def last_position(tx: ViewTransaction, size: int) -> int:
         """The log position of the last leaf of the tree of `size` leaves (0 if empty)."""
         if size == 0:
