@@ -23,6 +23,7 @@ class Figure:
     baseline: float | None = None
     goal: str | None = None    # the issue's goal in words, e.g. "≥ 10,000 events/s"
     met: bool | None = None    # whether `ours` meets the goal (None when there is none)
+    load: float | None = None  # the 1-minute load average when it was measured (`uptime`)
 
     @property
     def ratio(self) -> float | None:
@@ -30,13 +31,15 @@ class Figure:
 
 
 def emit(*figures: Figure) -> None:
-    """Append the figures to the file named by BENCH_FIGURES, if any."""
+    """Append the figures to the file named by BENCH_FIGURES, if any, each with the machine's
+    load now unless it carries the load it was measured under (2 CPUs, shared)."""
     path = os.environ.get("BENCH_FIGURES")
     if not path:
         return
     with open(path, "a", encoding="utf-8") as out:
         for figure in figures:
-            out.write(json.dumps(asdict(figure)) + "\n")
+            load = figure.load if figure.load is not None else os.getloadavg()[0]
+            out.write(json.dumps(asdict(figure) | {"load": round(load, 2)}) + "\n")
 
 
 UNIT_FORMAT = {"s": ",.3f", "kB": ",.1f", "B/event": ",.0f"}   # others ",.1f"
@@ -50,8 +53,9 @@ def show(figure: Figure, note: str = "", shown: tuple[str, float] | None = None)
     ratio = f"ratio {figure.ours / base:5.2f}" if base else "ratio   n/a"
     base_text = f"{base:10{fmt}} {figure.unit}" if base is not None else "n/a"
     verdict = f"goal {figure.goal} {'MET' if figure.met else 'MISSED'}" if figure.goal else note
+    load = figure.load if figure.load is not None else os.getloadavg()[0]
     print(f"{figure.backend:8} {figure.name:24} {figure.ours:10{fmt}} {figure.unit:9} | "
-          f"{base_name:28} {base_text:16} | {ratio} | {verdict}", flush=True)
+          f"{base_name:28} {base_text:16} | {ratio} | {verdict} | load {load:.2f}", flush=True)
     emit(figure)
 
 

@@ -96,7 +96,11 @@ def row(figure: Figure) -> str:
     met = {True: "yes", False: "**no**", None: ""}[figure.met]
     ratio = f"{figure.ratio:.2f}" if figure.ratio is not None else ""
     return (f"| {figure.name} | {figure.backend} | {number(figure.ours)} | {figure.unit} | "
-            f"{baseline} | {ratio} | {figure.goal or ''} | {met} |")
+            f"{baseline} | {ratio} | {figure.goal or ''} | {met} | {load(figure)} |")
+
+
+def load(figure: Figure) -> str:
+    return f"{figure.load:.2f}" if figure.load is not None else ""
 
 
 def status(outcome: Outcome) -> str:
@@ -111,8 +115,9 @@ def section(outcome: Outcome) -> list[str]:
     lines = [f"## {outcome.title}", "",
              f"`{outcome.command}` — {took(outcome.seconds)}, {status(outcome)}", ""]
     if outcome.figures:
-        lines += ["| figure | backend | ours | unit | baseline (same run) | ratio | goal | met |",
-                  "|---|---|---:|---|---|---:|---|---|", *map(row, outcome.figures), ""]
+        lines += ["| figure | backend | ours | unit | baseline (same run) | ratio | goal | met "
+                  "| load (1 min) |",
+                  "|---|---|---:|---|---|---:|---|---|---:|", *map(row, outcome.figures), ""]
     if outcome.tail:
         lines += ["Its last lines of output:", "", "```text", *outcome.tail, "```", ""]
     return lines
