@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 import sqlite3
 import subprocess
 from dataclasses import dataclass, field
@@ -123,19 +124,65 @@ def section(outcome: Outcome) -> list[str]:
     return lines
 
 
+@dataclass(frozen=True)
+class Kept:
+    """A benchmark's summary row and section from the report before, not run this time."""
+
+    row: str
+    lines: list[str]
+
+
+def earlier_sections(path: Path) -> dict[str, Kept]:
+    """Each benchmark's summary row and section in an earlier report, marked with its run."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    run = re.search(r"started (\d{4}-\d\d-\d\d \d\d:\d\d) UTC", text)
+    commit_row = re.search(r"^\| commit \| ([^|]+) \|", text, re.MULTILINE)
+    origin = (f"Kept from the run started {run.group(1) if run else '(unknown)'} UTC, commit"
+              f" {commit_row.group(1).strip() if commit_row else '(unknown)'}; not re-run"
+              " this time.")
+    rows = {line.split("|")[1].strip(): line for line in lines
+            if line.startswith("| ") and line.count("|") == 4}
+    kept, title, body = {}, None, []
+    for line in [*lines, "## "]:
+        if line.startswith("## "):
+            if title in rows:
+                while body and not body[-1]:
+                    body.pop()
+                marked = body if origin[:10] in "\n".join(body) else [
+                    *body[:1], f"*{origin}*", "", *body[1:]]
+                kept[title] = Kept(rows[title], [f"## {title}", *marked, ""])
+            title, body = line[3:].strip(), []
+        elif title is not None:
+            body.append(line)
+    return kept
+
+
 def render(outcomes: list[Outcome], planned: int, facts: dict[str, str], started: datetime,
-           quick: bool) -> str:
+           quick: bool, order: list[str] | None = None,
+           kept: dict[str, Kept] | None = None) -> str:
+    """The report; with `kept`, the benchmarks not run this time keep their earlier rows and
+    sections, in `order`."""
+    kept = {title: k for title, k in (kept or {}).items()
+            if title not in {o.title for o in outcomes}}
     minutes = (datetime.now(UTC) - started).total_seconds() / 60
     sizes = ("`--quick`: small sizes, for checking the tooling — not figures to quote"
              if quick else "the sizes the issues name")
     done = "" if len(outcomes) == planned else f" ({len(outcomes)} of {planned} done so far)"
+    partly = (f" It re-ran {', '.join(o.title for o in outcomes)}; the other sections are kept"
+              " from earlier runs, each marked with its own." if kept else "")
+    ran = {o.title: o for o in outcomes}
+    titles = [t for t in (order or []) if t in ran or t in kept] or list(ran)
+    summary = [f"| {ran[t].title} | {took(ran[t].seconds)} | {status(ran[t])} |" if t in ran
+               else kept[t].row for t in titles]
     lines = ["# Benchmark report", "",
              f"Written by `bench/run` at {sizes}, started {started:%Y-%m-%d %H:%M} UTC, "
-             f"{minutes:.1f} min{done}. Ratio = ours / baseline, both measured in the same run:"
-             " for rates higher is better, for times and memory lower is.", "",
+             f"{minutes:.1f} min{done}.{partly} Ratio = ours / baseline, both measured in the"
+             " same run: for rates higher is better, for times and memory lower is. Load ="
+             " the 1-minute load average (`uptime`) when a figure was taken, on 2 CPUs shared"
+             " with other work.", "",
              "| machine | |", "|---|---|", *(f"| {k} | {v} |" for k, v in facts.items()), "",
-             "| benchmark | took | result |", "|---|---:|---|",
-             *(f"| {o.title} | {took(o.seconds)} | {status(o)} |" for o in outcomes), ""]
-    for outcome in outcomes:
-        lines += section(outcome)
+             "| benchmark | took | result |", "|---|---:|---|", *summary, ""]
+    for title in titles:
+        lines += section(ran[title]) if title in ran else kept[title].lines
     return "\n".join(lines)

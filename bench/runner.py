@@ -1,11 +1,13 @@
 """Every benchmark of the project at the sizes the issues name, then bench/REPORT.md.
 
-    bench/run [--quick] [--report PATH]
+    bench/run [--quick] [--report PATH] [--only TITLE,...]
 
 Runs each benchmark below as its own process (those with both backends run on PostgreSQL and
 SQLite), with BENCH_FIGURES naming a file it appends its figures to, and rewrites the report
 after each one. One that fails, times out or emits nothing is reported as such and the others
 still run; bench/run then exits 1. `--quick` runs small sizes, to check the tooling.
+`--only` runs the benchmarks named (by title or script) and keeps the others' sections from
+the report as it was, each marked with the run it came from.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.figures import read  # noqa: E402
-from bench.report import ROOT, Outcome, machine, render  # noqa: E402
+from bench.report import ROOT, Outcome, earlier_sections, machine, render  # noqa: E402
 
 TAIL_LINES = 25
 GRACE_S = 60
@@ -51,6 +53,12 @@ BENCHMARKS = (
               ("--events", "3000", "--entries", "100")),
     Benchmark("checkpoints", "checkpoints.py", ("--patients", "20000"),
               ("--patients", "2000", "--rounds", "5")),
+    Benchmark("evidence at 1M events", "evidence.py", ("--events", "1000000"),
+              ("--events", "3000", "--rounds", "2", "--more", "500")),
+    Benchmark("checkpoint cadence", "cadence.py", (),
+              ("--events", "2000", "--rounds", "2", "--seconds", "1", "--clients", "2")),
+    Benchmark("clinic export", "clinic_export.py", ("--sizes", "25000,100000"),
+              ("--sizes", "1000,3000")),
     Benchmark("HTTP API", "http_api.py", ("--clients", "8"),
               ("--clients", "2", "--seconds", "1")),
     Benchmark("patient directory", "directory.py", ("--patients", "100000"),
@@ -106,13 +114,21 @@ def main() -> int:
                         help="small sizes (a minute or two): checks the tooling, not figures")
     parser.add_argument("--report", type=Path, default=ROOT / "bench" / "REPORT.md",
                         help="where to write it (default bench/REPORT.md)")
+    parser.add_argument("--only", default="",
+                        help="comma-separated titles or scripts to run; keep the others' sections")
     args = parser.parse_args()
+    only = {name.strip() for name in args.only.split(",") if name.strip()}
+    chosen = [b for b in BENCHMARKS if not only or only & {b.title, b.script}]
+    if only and not chosen:
+        parser.error(f"no benchmark is called {args.only}")
+    kept = earlier_sections(args.report) if only and args.report.exists() else {}
     started, facts, outcomes = datetime.now(UTC), machine(), []
     with tempfile.TemporaryDirectory(prefix="bench-figures-") as folder:
-        for i, benchmark in enumerate(BENCHMARKS):
+        for i, benchmark in enumerate(chosen):
             outcomes.append(run(benchmark, args.quick, Path(folder) / f"{i}.jsonl"))
-            args.report.write_text(render(outcomes, len(BENCHMARKS), facts, started,
-                                          args.quick), encoding="utf-8")
+            args.report.write_text(render(outcomes, len(chosen), facts, started, args.quick,
+                                          [b.title for b in BENCHMARKS], kept),
+                                   encoding="utf-8")
     failed = [outcome.title for outcome in outcomes if outcome.problem]
     minutes = (datetime.now(UTC) - started).total_seconds() / 60
     print(f"\nwrote {args.report} in {minutes:.1f} min"
