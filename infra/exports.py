@@ -18,7 +18,9 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from infra.integrity import Integrity, SignedTree
-from projections.history import patient_history, plain
+from infra.proof_paths import ProofPaths
+from projections.audit_trail import AuditTrail
+from projections.history import CLINICAL_RECORDS, patient_history, plain
 from projections.merkle_log import MerkleLog
 from projections.patient_chains import PatientChains
 
@@ -45,7 +47,7 @@ def export_patient(integrity: Integrity, patient_id: UUID,
         consistency = _consistency(integrity, since_checkpoint, signed.size)
     return {"format": FORMAT, "exported_at": datetime.now(UTC).isoformat(),
             **_proven_against(integrity, signed), "consistency": consistency,
-            **_patient(integrity, signed, patient_id, as_of=as_of)}
+            **_patient(integrity, signed, ProofPaths(signed.size), patient_id, as_of=as_of)}
 
 
 def export_clinic(integrity: Integrity, clinic: str) -> Iterator[str]:
@@ -57,9 +59,10 @@ def export_clinic(integrity: Integrity, clinic: str) -> Iterator[str]:
     yield json.dumps({"format": CLINIC_FORMAT, "clinic": clinic,
                       "exported_at": datetime.now(UTC).isoformat(),
                       **_proven_against(integrity, signed)}) + "\n"
+    paths = ProofPaths(signed.size)  # one tree for every patient
     for patient_id in patients:
         if patient_id in signed.patients.index:  # registered after the checkpoint: next time
-            yield json.dumps(_patient(integrity, signed, patient_id, history=False)) + "\n"
+            yield json.dumps(_patient(integrity, signed, paths, patient_id, history=False)) + "\n"
 
 
 def _proven_against(integrity: Integrity, signed: SignedTree) -> dict:
@@ -69,15 +72,16 @@ def _proven_against(integrity: Integrity, signed: SignedTree) -> dict:
                           if held.signed_by(w.verifier) is not None]}
 
 
-def _patient(integrity: Integrity, signed: SignedTree, patient_id: UUID,
+def _patient(integrity: Integrity, signed: SignedTree, paths: ProofPaths, patient_id: UUID,
              history: bool = True, as_of: datetime | None = None) -> dict:
     """The patient's events up to the checkpoint, each with its inclusion proof, and the
     proof that they are all of the patient's."""
     records, log = integrity.runner.records, integrity.log
     with integrity.runner.views.transaction(write=False) as tx:
         covered = log.last_position(tx, signed.size)
-        entries = patient_history(tx, records, str(patient_id), up_to=covered)
-        events = _proven(tx, log, entries, _stored_events(records, entries), signed.size)
+        entries = (patient_history(tx, records, str(patient_id), up_to=covered) if history
+                   else _logged(tx, str(patient_id), covered))
+        events = _proven(tx, log, paths, entries, _stored_events(records, entries))
         if as_of is not None:
             entries = patient_history(tx, records, str(patient_id), covered, as_of)
     proof = signed.patients.proof(patient_id)
@@ -89,6 +93,14 @@ def _patient(integrity: Integrity, signed: SignedTree, patient_id: UUID,
     return document
 
 
+def _logged(tx, patient_id: str, up_to: int) -> list[dict]:
+    """The patient's entries up to a log position as the audit trail lists them (record,
+    version, position), the same as their history's, without decoding a single event: all
+    that a clinic's export, which shows no history, needs to prove them."""
+    return [row._asdict() for row in AuditTrail.entries_of_patient(tx, patient_id, up_to)
+            if row.record_type in CLINICAL_RECORDS]
+
+
 def _stored_events(records, history: list[dict]) -> dict[tuple[str, int], object]:
     """The stored form of every entry: one read per record."""
     stored = {}
@@ -98,12 +110,13 @@ def _stored_events(records, history: list[dict]) -> dict[tuple[str, int], object
     return stored
 
 
-def _proven(tx, log: MerkleLog, history: list[dict], stored: dict, size: int) -> list[dict]:
+def _proven(tx, log: MerkleLog, paths: ProofPaths, history: list[dict],
+            stored: dict) -> list[dict]:
     """Each entry's stored event with its inclusion proof: one read of the leaf indices,
     one of the subtree hashes all the proofs need."""
     indices = log.leaf_indices(tx, [entry["position"] for entry in history])
     leaves = [indices[entry["position"]] for entry in history]
-    proofs = log.inclusion_proofs(tx, leaves, size)
+    proofs = paths.of(tx, leaves)
     return [_event(stored[(entry["record_id"], entry["version"])], entry["position"], index,
                    proof) for entry, index, proof in zip(history, leaves, proofs, strict=True)]
 

@@ -11,20 +11,25 @@ merkle_log view is consulted only to name the first bad position when it still c
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
 from dataclasses import dataclass
 from uuid import UUID
 
-from domain.ledger import Frontier, event_leaf_hash
+from eventsourcing.persistence import Notification
+
+from domain.ledger import Frontier, leaf_hash
 from domain.ledger.completeness import EXTENSION, PatientChain, PatientTree
+from domain.ledger.entries import event_leaf_data
 from domain.ledger.signed_note import NoteError
 from infra.checkpoint_file import HeldCheckpoint
 from infra.integrity import Integrity
+from infra.log_rows import log_rows
 from projections.merkle_log import MerkleLog
 
 BATCH = 5000
+NO_ENTRIES = PatientChain()
 PATIENT_TOPIC, COURSE_TOPIC, PLANNED = ("mesoledger.Patient.", "mesoledger.TreatmentCourse.",
                                         "mesoledger.TreatmentCourse.Planned")
+PATIENTS, COURSES, NO_ONES = "patient's", "course's", "no one's"  # _kind's answers
 
 
 @dataclass(frozen=True)
@@ -87,10 +92,12 @@ class _Walk:
     def __init__(self, integrity: Integrity) -> None:
         self.integrity = integrity
         self.frontier = Frontier()
-        self.chains: dict[UUID, PatientChain] = {}
+        # patients and records by their ids as text: as the log's rows give them, and hashed
+        # and compared far faster than UUIDs, once per event
+        self.chains: dict[str, PatientChain] = {}
         self.leaves: dict[UUID, bytes] = {}  # each patient's chain leaf at the last checkpoint
-        self.moved: set[UUID] = set()  # patients whose chain moved since
-        self.owners: dict[UUID, UUID] = {}  # course → patient
+        self.moved: set[str] = set()  # patients whose chain moved since
+        self.owners: dict[str, str] = {}  # course → patient
         self.since_checked: list[tuple[int, bytes]] = []  # (position, leaf) since the last
         self.checkpoints_checked = 0
 
@@ -98,16 +105,23 @@ class _Walk:
         due = {h.checkpoint.size: h for h in held}
         if 0 in due:
             self._hold_to(due[0])
-        for stored in self._stored():
-            leaf = event_leaf_hash(stored)
-            self.frontier.append(leaf)
-            self.since_checked.append((stored.id, leaf))
-            patient = self._patient_of(stored)
-            if patient is not None:
-                self.chains[patient] = self.chains.get(patient, PatientChain()).then(leaf)
-                self.moved.add(patient)
-            if self.frontier.size in due:
-                self._hold_to(due[self.frontier.size])
+        frontier, since_checked, chains, moved, owners, kinds = (
+            self.frontier, self.since_checked, self.chains, self.moved, self.owners, {})
+        for position, record, version, topic, state in log_rows(
+                self.integrity.runner.records.recorder, BATCH):
+            leaf = leaf_hash(event_leaf_data(position, record, version, topic, state))
+            frontier.append(leaf)
+            since_checked.append((position, leaf))
+            kind = kinds.get(topic) or kinds.setdefault(topic, _kind(topic))
+            if kind is not NO_ONES:
+                patient = (record if kind is PATIENTS else owners.get(record)
+                           if kind is COURSES else self._planned(position, record, version,
+                                                                 topic, state))
+                if patient is not None:
+                    chains[patient] = chains.get(patient, NO_ENTRIES).then(leaf)
+                    moved.add(patient)
+            if frontier.size in due:
+                self._hold_to(due[frontier.size])
         newest = held[-1].checkpoint.size if held else 0
         if newest > self.frontier.size:
             raise Tampered(*self._named_difference(newest) or (
@@ -123,7 +137,9 @@ class _Walk:
                 f" or after position {first} was changed, inserted, deleted or reordered",
                 first))
         patients_root = base64.b64decode(checkpoint.extension(EXTENSION))
-        self.leaves.update((patient, self.chains[patient].leaf(patient)) for patient in self.moved)
+        for patient in self.moved:
+            patient_id = UUID(patient)
+            self.leaves[patient_id] = self.chains[patient].leaf(patient_id)
         self.moved.clear()
         if PatientTree.of_leaves(self.leaves).root != patients_root:
             raise Tampered(f"the patients' entries differ from those the checkpoint of size"
@@ -152,23 +168,25 @@ class _Walk:
             return f"the event at position {position} was deleted", position
         return None
 
-    def _patient_of(self, stored) -> UUID | None:
-        topic = stored.topic
-        if topic.startswith(PATIENT_TOPIC):
-            return stored.originator_id
-        if topic == PLANNED:
-            try:
-                event = self.integrity.runner.records.mapper.to_domain_event(stored)
-                self.owners[stored.originator_id] = event.patient_id
-            except Exception as error:  # whatever the decoder raises, it does not decode
-                raise Tampered(f"the event at position {stored.id} no longer decodes:"
-                               f" {type(error).__name__}", stored.id) from None
-        if topic.startswith(COURSE_TOPIC):
-            return self.owners.get(stored.originator_id)
-        return None
+    def _planned(self, position: int, record: str, version: int, topic: str,
+                 state: bytes) -> str:
+        """The patient a course is planned for (their id as text), now its owner."""
+        try:
+            event = self.integrity.runner.records.mapper.to_domain_event(Notification(
+                id=position, originator_id=UUID(record), originator_version=version,
+                topic=topic, state=state))
+        except Exception as error:  # whatever the decoder raises, it does not decode
+            raise Tampered(f"the event at position {position} no longer decodes:"
+                           f" {type(error).__name__}", position) from None
+        self.owners[record] = str(event.patient_id)
+        return self.owners[record]
 
-    def _stored(self) -> Iterator:
-        recorder, start = self.integrity.runner.records.recorder, None
-        while notifications := recorder.select_notifications(start, BATCH):
-            yield from notifications
-            start = notifications[-1].id + 1
+
+def _kind(topic: str) -> str:
+    """Whose entry an event of this topic is: a patient record's, a course's (the course's
+    plan names the patient), or no one's."""
+    if topic.startswith(PATIENT_TOPIC):
+        return PATIENTS
+    if topic == PLANNED:
+        return PLANNED
+    return COURSES if topic.startswith(COURSE_TOPIC) else NO_ONES
