@@ -157,7 +157,8 @@ def report(found: dict[str, list], signed: tuple[int, int],
     show(Figure("cadence", "postgres", "POST injection, cadence on", pooled["on"], "req/s",
                 "cadence off (alternating)", pooled["off"], f"ratio ≥ {GOAL}", ratio >= GOAL),
          f"({cadence}; per-pair ratios {', '.join(f'{r:.2f}' for r in pairs)})")
-    print(f"pairs' median ratio {statistics.median(pairs):.3f}; pooled {ratio:.3f}")
+    print(f"per-pair ratios {', '.join(f'{r:.2f}' for r in pairs)}; median"
+          f" {statistics.median(pairs):.3f}; pooled {ratio:.3f}")
     on = [ms for _, lat, _ in found["on"] for ms in lat]
     off = [ms for _, lat, _ in found["off"] for ms in lat]
     show(Figure("cadence", "postgres", "POST injection p99, cadence on", percentile(on, 99),
