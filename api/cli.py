@@ -30,7 +30,6 @@ def serve(host: str = "127.0.0.1", port: int = 8000,
     import uvicorn
 
     from api.http.app import create_app
-
     from api.serve_banner import banner
 
     settings = Settings()

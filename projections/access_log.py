@@ -80,18 +80,29 @@ class AccessLog:
     @staticmethod
     def page(tx: ViewTransaction, where: AccessFilter, after: int = 0,
              limit: int = 100) -> list[dict]:
-        """Entries after an id (the cursor), oldest first; a clinic sees reads of its
-        patients and reads by its own staff, but never which other clinic a record its
-        staff probed belongs to (only a regulator, reading every clinic, sees that)."""
+        """Entries after an id (the cursor), oldest first. A clinic sees reads of its
+        patients and reads (and refused writes) by its own staff; of another clinic's record
+        its staff probed, only what the probe named: never the owning clinic, nor a patient
+        the path did not name (a course's). A regulator, reading every clinic, sees all."""
         conditions = Where("id", after)
         if where.clinic is not None:
             conditions.clause("(patient_clinic = ? OR actor_clinic = ?)", where.clinic,
                               where.clinic)
+            if where.patient_id is not None:
+                conditions.clause("(patient_clinic = ? OR resource LIKE ?)", where.clinic,
+                                  f"%{where.patient_id}%")
         conditions.equal(patient_id=where.patient_id, actor_id=where.actor_id)
         entries = paged(tx, "access_log", COLUMNS, conditions.within("read_at", where.since,
                                                                      where.until), limit)
         if where.clinic is not None:
             for entry in entries:
                 if entry["patient_clinic"] != where.clinic:
-                    entry["patient_clinic"] = None
+                    _as_probed(entry)
         return entries
+
+
+def _as_probed(entry: dict) -> None:
+    """Another clinic's record, as its prober's clinic may see it: as if it did not exist."""
+    entry["patient_clinic"] = None
+    if entry["patient_id"] is not None and entry["patient_id"] not in entry["resource"]:
+        entry["patient_id"] = None

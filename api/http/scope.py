@@ -1,8 +1,7 @@
 """Clinic isolation: a record of another clinic is answered exactly like a missing one (404).
 
-Resolving the patient behind a path also tells the access log whose data is being read:
-the patient where the caller may know it (they named the patient, or the record is their
-clinic's), and the owning clinic, which only a regulator reads back from the log.
+Resolving the patient behind a path also tells the access log whose data is being read (what
+another clinic's auditor may read back of it is projections/access_log.py's to say).
 Whose a record is never changes, so after the first request it costs no database read;
 a route that needs the record's state reads it itself.
 """
@@ -28,8 +27,7 @@ async def _visible(kind: type[Patient | TreatmentCourse], record_id: UUID,
     owners: Owners = request.app.state.services.owners
     request.state.subjects = [(str(record_id), None)] if kind is Patient else None
     owned = owners.known(kind, record_id) or await run_in_threadpool(owners.of, kind, record_id)
-    known = kind is Patient or caller.sees(owned.clinic)
-    request.state.subjects = [(str(owned.patient_id) if known else None, owned.clinic)]
+    request.state.subjects = [(str(owned.patient_id), owned.clinic)]
     if not caller.sees(owned.clinic):
         raise NotFoundError(f"no {kind.__name__} {record_id}")
     return owned
