@@ -10,6 +10,7 @@ import json
 import uuid
 
 import pytest
+from fastapi.routing import iter_route_contexts
 
 from tests.api import bodies
 from tests.api.conftest import (
@@ -147,3 +148,30 @@ def test_a_probe_of_another_clinics_patient_shows_its_owner_only_to_a_regulator(
     owner_sees = [(chart["patient"], "clinic-a")] * 2
     assert seen_by(as_role("auditor")) == owner_sees
     assert seen_by(as_role("regulator")) == [owner_sees[0], (unknown, None), owner_sees[1]]
+
+
+def test_a_probe_of_every_write_route_is_on_record_without_its_owner(app, client, chart,
+                                                                     clock):
+    """Every POST on another clinic's record (a route added later too): one entry each,
+    named by its route with the ids filled in and nothing else a client typed."""
+    writes = sorted(route.path for route in iter_route_contexts(app.routes)
+                    if "POST" in (route.methods or ()) and "{" in route.path)
+    assert len(writes) >= 10
+    before = len(access_entries(app))
+    with nothing_recorded(app):
+        for template in writes:
+            path = template.format(patient_id=chart["patient"], course_id=chart["course"],
+                                   scope="treatment", condition="migraine")
+            problem(client.post(path, json=bodies.WRITES[template](clock()),
+                                headers=B_CLINICIAN), 404)
+    logged = [t.format(patient_id=chart["patient"], course_id=chart["course"],
+                                     scope="{scope}", condition="{condition}") for t in writes]
+    entries = access_entries(app)[before:]
+    assert [(e["resource"], e["outcome"], e["rule"], e["patient_id"], e["patient_clinic"])
+            for e in entries] == [(route, 404, "not_found", chart["patient"], "clinic-a")
+                                  for route in logged]
+    seen_by_b = client.get("/v1/access-log", params={"limit": 1000},
+                           headers=B_AUDITOR).json()["entries"]
+    assert [e["resource"] for e in seen_by_b] == logged
+    assert {e["patient_clinic"] for e in seen_by_b} == {None}
+    assert {e["patient_id"] for e in seen_by_b} == {chart["patient"], None}  # courses: none
