@@ -3,7 +3,7 @@ which route and the outcome (a refusal with its rule or field) to the access log
 commits it before the response leaves (api/http/access_entries.py says what an entry holds).
 
 A read that answers is logged on its worker thread just after it returns (one trip to a
-thread, not two); a refusal is logged from the event loop.
+thread, not two); a refusal takes its own trip to write its entry.
 """
 
 from __future__ import annotations
@@ -117,6 +117,11 @@ _READ: ContextVar[_Read | None] = ContextVar("logged_read", default=None)
 
 
 async def _record_access(request: Request, outcome: int, problem: Problem | None = None) -> None:
-    entries = entries_of(request, outcome, problem)
-    if entries:
-        await run_in_threadpool(request.app.state.services.record_access, entries)
+    """Write the request's entries on a worker thread (naming a field may read the OpenAPI
+    document, built once, in half a second)."""
+    await run_in_threadpool(_write_entries, request, outcome, problem)
+
+
+def _write_entries(request: Request, outcome: int, problem: Problem | None) -> None:
+    if entries := entries_of(request, outcome, problem):
+        request.app.state.services.record_access(entries)

@@ -77,7 +77,7 @@ def test_a_read_of_one_record_writes_one_entry_with_its_outcome(app, client, cha
 def test_a_read_that_answers_is_logged_by_the_read_itself_on_its_worker_thread(
         app, client, chart, monkeypatch):
     """One trip to a worker thread per read: the entry is written inside the read's own
-    call, not by a second trip after it (a refusal is logged from the event loop)."""
+    call, not by a second trip after it (a refusal takes its own trip to write its entry)."""
     services, writers = app.state.services, []
     record_access = services.record_access
 
