@@ -39,7 +39,8 @@ def test_a_damaged_view_row_answers_a_500_problem_with_a_correlation_id_in_the_l
     body = problem(answer, 500)
     correlation = answer.headers["Correlation-Id"]
     assert body["correlation_id"] == correlation and len(correlation) == 32
-    [logged] = [record.getMessage() for record in caplog.records]
+    [logged] = [record.getMessage() for record in caplog.records
+                if record.name == "mesoledger.defects"]
     assert f"defect {correlation}: GET /v1/lots/{{lot}}/exposures" in logged
     assert "Traceback" in logged and "lots.py" in logged and "ValidationError" in logged
     assert "genevieve" not in logged.lower() and "okonkwo" not in logged.lower()
