@@ -30,12 +30,10 @@ def serve(host: str = "127.0.0.1", port: int = 8000,
     import uvicorn
 
     from api.http.app import create_app
+    from api.serve_banner import banner
 
     settings = Settings()
-    typer.echo(f"mesoledger on {settings.database_url}\n"
-               f"  docs:  http://{host}:{port}/docs\n"
-               "  token: mesoledger token --sub u-1 --name 'Dr Maria Rossi' "
-               "--role clinician --clinic clinic-a")
+    typer.echo(banner(settings, host, port))
     uvicorn.run(create_app(settings, run_projections=not no_projections), host=host,
                 port=port, log_level="warning")
 
@@ -237,3 +235,7 @@ def main() -> None:
     except KeyMissingError as refusal:
         typer.echo(f"mesoledger: {refusal}", err=True)
         raise SystemExit(2) from None
+
+
+if __name__ == "__main__":  # `python -m api.cli`, as the server banner may print it
+    main()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.values import ClinicPolicy
@@ -84,6 +84,31 @@ class Settings(BaseSettings):
     session_interval_tolerance_days: int = Field(
         default=2, ge=0, le=90, description="How much sooner than the plan's interval the"
         " next session in an area may be, without a written override.")
+
+    # Where a deployment's files live (issue 21), so that `mesoledger token` run from any
+    # directory signs with the secret the server uses.
+    data_dir: Path | None = Field(
+        default=None, description="The directory of the SQLite file, the development token"
+        " secret, the key files and the checkpoint key, unless their own settings say"
+        " otherwise (`var_dir` is its older name; default ./var, relative to the working"
+        " directory).")
+
+    @model_validator(mode="after")
+    def _files_in_the_data_dir(self) -> Settings:
+        """A data directory given (or var_dir) also moves the SQLite file and the checkpoint
+        key there, unless they were given themselves; with neither, all stays as it was."""
+        given = self.model_fields_set
+        if "data_dir" not in given and "var_dir" not in given:
+            return self
+        folder = self.data_dir if "data_dir" in given and self.data_dir else self.var_dir
+        moved = {"data_dir": folder, "var_dir": folder}
+        if "database_url" not in given:
+            moved["database_url"] = f"sqlite:///{folder / 'mesoledger.db'}"
+        if "signing_key_path" not in given:
+            moved["signing_key_path"] = folder / "checkpoint-signing.key"
+        for name, value in moved.items():  # a frozen model: set once, while validating
+            object.__setattr__(self, name, value)
+        return self
 
     @property
     def policy(self) -> ClinicPolicy:

@@ -1,25 +1,25 @@
-"""Every GET that touches patient data writes who, whose record, what and the outcome
-(refusals included) to the access log, and commits it before the response leaves.
+"""Every GET that touches patient data, and every refused write, writes who, whose record,
+which route and the outcome (a refusal with its rule or field) to the access log, and
+commits it before the response leaves (api/http/access_entries.py says what an entry holds).
 
 A read that answers is logged on its worker thread just after it returns (one trip to a
-thread, not two); a refusal is logged from the event loop.
+thread, not two); a refusal takes its own trip to write its entry.
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
+import json
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from fastapi import Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.http.errors import problem_of
-from infra.services import Services
-from projections.access_log import AccessEntry
+from api.http.access_entries import entries_of
+from api.http.errors import Problem, problem_of
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -32,7 +32,8 @@ def access_logged(handler: Handler) -> Handler:
         try:
             response = await handler(request)
         except Exception as error:
-            await _record_access(request, problem_of(error).status)
+            problem = problem_of(error)
+            await _record_access(request, problem.status, problem)
             raise
         finally:
             _READ.reset(reading)
@@ -41,6 +42,38 @@ def access_logged(handler: Handler) -> Handler:
         return response
 
     return logged
+
+
+REFUSALS = frozenset({403, 404, 409, 412, 422})
+"""A write refused for its caller's role, its record, a rule, a stale version or a field
+(a 401 names nobody; a 503 or 500 is not a refusal)."""
+
+
+def refusals_logged(handler: Handler) -> Handler:
+    """The write handler, with a refusal written to the access log before it answers."""
+    async def logged(request: Request) -> Response:
+        try:
+            response = await handler(request)
+        except Exception as error:
+            problem = problem_of(error)
+            if problem.status in REFUSALS:
+                await _record_access(request, problem.status, problem)
+            raise
+        if response.status_code in REFUSALS:  # a refusal that is itself recorded
+            await _record_access(request, response.status_code, _problem_in(response))
+        return response
+
+    return logged
+
+
+def _problem_in(response: Response) -> Problem | None:
+    """The problem a refusal answered with, read back from its body."""
+    try:
+        body = json.loads(response.body)
+        return Problem(body["status"], body["type"].rpartition(":")[2], body["detail"],
+                       **{key: body[key] for key in ("field",) if key in body})
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
 
 
 def on_a_worker_thread(endpoint: Callable, answered: int) -> Callable:
@@ -60,7 +93,7 @@ def on_a_worker_thread(endpoint: Callable, answered: int) -> Callable:
         read = _READ.get()
         if read is not None:
             outcome = result.status_code if isinstance(result, Response) else answered
-            if entries := _entries(read.request, outcome):
+            if entries := entries_of(read.request, outcome):
                 read.request.app.state.services.record_access(entries)
             read.logged = True
         return result
@@ -83,20 +116,12 @@ class _Read:
 _READ: ContextVar[_Read | None] = ContextVar("logged_read", default=None)
 
 
-async def _record_access(request: Request, outcome: int) -> None:
-    entries = _entries(request, outcome)
-    if entries:
-        await run_in_threadpool(request.app.state.services.record_access, entries)
+async def _record_access(request: Request, outcome: int, problem: Problem | None = None) -> None:
+    """Write the request's entries on a worker thread (naming a field may read the OpenAPI
+    document, built once, in half a second)."""
+    await run_in_threadpool(_write_entries, request, outcome, problem)
 
 
-def _entries(request: Request, outcome: int) -> list[AccessEntry]:
-    """One entry per patient the request touched; none without a valid token (nobody to
-    name, and nothing was read)."""
-    caller = getattr(request.state, "caller", None)
-    if caller is None:
-        return []
-    services: Services = request.app.state.services
-    subjects = getattr(request.state, "subjects", None) or [(None, None)]
-    at = services.clock()
-    return [AccessEntry(at, caller.id, caller.role, caller.clinic, patient, clinic,
-                        quote(request.url.path), outcome) for patient, clinic in subjects]
+def _write_entries(request: Request, outcome: int, problem: Problem | None) -> None:
+    if entries := entries_of(request, outcome, problem):
+        request.app.state.services.record_access(entries)

@@ -9,6 +9,7 @@ from datetime import datetime
 from fastapi import FastAPI
 
 from api.http import errors
+from api.http.defects import DefectsAnswered
 from api.http.routes import (
     clinic_exports,
     consents,
@@ -61,6 +62,7 @@ def interface(lifespan: Callable | None = None) -> FastAPI:
                   lifespan=lifespan)
     app.state.write_turns = WriteTurns()
     errors.install(app)
+    app.add_middleware(DefectsAnswered)
     for module in ROUTERS:
         app.include_router(module.router)
     return app

@@ -1,7 +1,7 @@
 """The route classes of the API. A patient-scoped route (`ClinicRoute`) does, by method:
 
     POST  idempotent (api/http/idempotency.py), one write per record at a time
-          (api/http/write_turns.py)
+          (api/http/write_turns.py), a refusal access-logged (api/http/access_logging.py)
     GET   access-logged (api/http/access_logging.py)
 
 Every route lists the problems it may answer in its OpenAPI entry (`ProblemRoute`).
@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
 
-from api.http.access_logging import access_logged, on_a_worker_thread
+from api.http.access_logging import access_logged, on_a_worker_thread, refusals_logged
 from api.http.errors import READ_PROBLEMS, WRITE_PROBLEMS
 from api.http.idempotency import idempotent
 from api.http.write_turns import in_turn
@@ -34,8 +34,9 @@ class ProblemRoute(APIRoute):
 
 
 class ClinicRoute(ProblemRoute):
-    """A route on patient data: a POST is idempotent and waits its turn on the record, a
-    GET is access-logged; a plain endpoint takes one trip to a worker thread, not two."""
+    """A route on patient data: a POST is idempotent, waits its turn on the record and has
+    a refusal access-logged, a GET is access-logged; a plain endpoint takes one trip to a
+    worker thread, not two."""
 
     def __init__(self, path: str, endpoint: Callable, **options) -> None:
         answered = options.get("status_code") or 200
@@ -44,7 +45,7 @@ class ClinicRoute(ProblemRoute):
     def get_route_handler(self) -> Handler:
         handler = super().get_route_handler()
         if "POST" in self.methods:
-            return idempotent(in_turn(handler))
+            return refusals_logged(idempotent(in_turn(handler)))
         if "GET" in self.methods:
             return access_logged(handler)
         return handler

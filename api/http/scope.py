@@ -1,6 +1,7 @@
 """Clinic isolation: a record of another clinic is answered exactly like a missing one (404).
 
-Resolving the patient behind a path also tells the access log whose data is being read.
+Resolving the patient behind a path also tells the access log whose data is being read (what
+another clinic's auditor may read back of it is projections/access_log.py's to say).
 Whose a record is never changes, so after the first request it costs no database read;
 a route that needs the record's state reads it itself.
 """

@@ -1,6 +1,6 @@
 """Who saw whose record: every read of patient data writes one access-log entry per patient
-read (refusals included) before it returns; writes and anonymous requests write none; the
-log and the audit trail carry identifiers only."""
+read (refusals included) before it returns, and so does every refused write; recorded writes
+and anonymous requests write none; the log and the audit trail carry identifiers only."""
 
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def test_a_read_of_one_record_writes_one_entry_with_its_outcome(app, client, cha
 def test_a_read_that_answers_is_logged_by_the_read_itself_on_its_worker_thread(
         app, client, chart, monkeypatch):
     """One trip to a worker thread per read: the entry is written inside the read's own
-    call, not by a second trip after it (a refusal is logged from the event loop)."""
+    call, not by a second trip after it (a refusal takes its own trip to write its entry)."""
     services, writers = app.state.services, []
     record_access = services.record_access
 
@@ -131,18 +131,32 @@ def test_a_lot_recall_writes_one_entry_per_patient_exposed(app, client, chart):
     assert entry["outcome"] == 403
 
 
-def test_writes_and_anonymous_reads_write_no_entry(app, client, chart, given):
+def test_recorded_writes_and_anonymous_requests_write_no_entry(app, client, chart, given):
+    """A write that is recorded is in the audit trail, not here; a request without a valid
+    token names nobody. (A refused write is on record: tests/api/test_refusals_on_record.py.)"""
     def anonymous_and_writes():
         for headers in ({}, {"Authorization": "Bearer forged"}):
             problem(client.get(f"/v1/patients/{chart['patient']}", headers=headers), 401)
             problem(client.get("/v1/patients", headers=headers), 401)
+            problem(client.post(f"/v1/courses/{chart['course']}/outcomes",
+                                json=bodies.outcome(), headers=headers), 401)
         given.post(f"/v1/patients/{chart['other']}/consents", bodies.consent(given.clock()),
                    "receptionist")
         given.post(f"/v1/courses/{chart['course']}/outcomes", bodies.outcome())
-        problem(client.post(f"/v1/courses/{chart['course']}/outcomes", json=bodies.outcome(),
-                            headers=as_role("auditor")), 403)
 
     assert reads_of(app, anonymous_and_writes) == []
+
+
+def test_a_refused_write_writes_one_entry(app, client, chart):
+    """It used to leave no trace at all (issue 21)."""
+    path = f"/v1/courses/{chart['course']}/outcomes"
+
+    def refused_write():
+        problem(client.post(path, json=bodies.outcome(), headers=as_role("auditor")), 403)
+
+    [entry] = reads_of(app, refused_write)
+    assert (entry["actor_id"], entry["resource"], entry["outcome"], entry["rule"]) == (
+        "u-audit-1", path, 403, "role_not_permitted")
 
 
 def test_auditors_read_their_clinics_log_and_regulators_every_clinics(app, client, chart):

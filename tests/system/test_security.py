@@ -1,7 +1,7 @@
 """Security against the running cluster, over real HTTP and taking turns between its two API
 processes: bad tokens, a body that names another actor, one clinic probing another's ids,
 hostile text in every field of every write. Each is refused cleanly and the database shows
-nothing recorded, save the access log, which names whoever was refused a read."""
+nothing recorded, save the access log, which names whoever was refused."""
 
 from __future__ import annotations
 
@@ -209,11 +209,17 @@ def scoped_routes(http: Http) -> list[tuple[str, str]]:
             for method in operations if "{patient_id}" in path or "{course_id}" in path]
 
 
-def test_another_clinics_ids_answer_like_unknown_ones_and_each_refused_read_is_logged(
+def logged_route(template: str, chart: Chart) -> str:
+    """How the access log names a request: the route, with only its ids filled in."""
+    return template.format(patient_id=chart.patient, course_id=chart.course,
+                           scope="{scope}", condition="{condition}")
+
+
+def test_another_clinics_ids_answer_like_unknown_ones_and_each_refused_request_is_logged(
         http, desk, store):
     clinic_b = Desk(http, "clinic-b")
     theirs, unknown = clinic_b.chart(), Chart(str(uuid.uuid4()), str(uuid.uuid4()))
-    access, before, reads = last_access(store), recorded(store), []
+    access, before, probes = last_access(store), recorded(store), []
     for method, template in scoped_routes(http):
         body = bodies.WRITES[template](now()) if method == "POST" else None
         answers = [desk.send(method, chart.path(template), json=body,
@@ -221,20 +227,24 @@ def test_another_clinics_ids_answer_like_unknown_ones_and_each_refused_read_is_l
                    for chart in (theirs, unknown)]
         assert problem(answers[0], 404) == problem(answers[1], 404), template
         assert theirs.patient not in answers[0].text and theirs.course not in answers[0].text
-        reads += [chart.path(template) for chart in (theirs, unknown) if method == "GET"]
+        probes += [logged_route(template, chart) for chart in (theirs, unknown)]
     assert recorded(store) == before
-    assert len(reads) >= 10
+    assert len(probes) >= 20
 
-    entries = access_entries(store, access)
+    entries = access_entries(store, access)  # reads and refused writes alike
     assert [(actor, role, clinic, resource, status)
             for actor, role, clinic, _, resource, status in entries] == [
-        ("u-clin-1", "clinician", "clinic-a", path, 404) for path in reads]
+        ("u-clin-1", "clinician", "clinic-a", route, 404) for route in probes]
     assert [patient for _, _, _, patient, _, _ in entries[::2]] == [theirs.patient] * (
-        len(reads) // 2)
+        len(probes) // 2)
     seen_by_b = clinic_b.send("GET", "/v1/access-log", "auditor", params={
-        "patient_id": theirs.patient}).json()["entries"]
+        "patient_id": theirs.patient, "limit": 1000}).json()["entries"]
     assert [(e["actor_id"], e["actor_clinic"], e["resource"], e["outcome"]) for e in seen_by_b
-            ] == [("u-clin-1", "clinic-a", path, 404) for path in reads[::2]]
+            ] == [("u-clin-1", "clinic-a", route, 404) for route in probes[::2]]
+    seen_by_a = desk.send("GET", "/v1/access-log", "auditor", params={
+        "actor": "u-clin-1", "after": access, "limit": 1000}).json()["entries"]
+    assert len(seen_by_a) == len(probes)
+    assert {e["patient_clinic"] for e in seen_by_a} == {None}  # the prober learns no owner
 
     listed = {"q": "Genevieve", "min_position": before[0]}
     assert desk.send("GET", "/v1/patients", params=listed).json() == []

@@ -133,6 +133,8 @@ class AccessEntryOut(BaseModel):
     patient_clinic: str | None
     resource: str
     outcome: int
+    rule: str | None = None
+    field: str | None = None
 
 
 class AccessPage(BaseModel):
