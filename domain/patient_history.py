@@ -142,8 +142,8 @@ class PatientHistory:
         self.registered_at = at
         self.consent_changes, self.screenings = [], []
         self.known_allergies, self.condition_changes = [], []
-        self.personal_data_entries, self.voided = [], []
-        self._note_personal_data(sealed)
+        self.personal_data_entries = [SealedVersion(1, sealed)]  # registration is version 1
+        self.sealed_personal_data, self.voided = sealed, []
 
     def _note_personal_data(self, sealed: str) -> None:
         self.personal_data_entries.append(SealedVersion(self.version + 1, sealed))
