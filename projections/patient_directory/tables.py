@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from projections.base import Insert, ViewTransaction
 
-TABLES = ("patient_directory", "directory_courses", "directory_words", "directory_search_key")
+TABLES = ("patient_directory", "directory_courses", "directory_words", "directory_search_key",
+          "directory_entries")
 COLUMNS = ("patient_id", "clinic", "mrn", "sealed", "status", "active_courses")
 
 CREATE = (
@@ -21,6 +22,11 @@ CREATE = (
     " patient_id TEXT NOT NULL, PRIMARY KEY (word, patient_id))",
     "CREATE INDEX IF NOT EXISTS directory_words_by_patient"
     " ON directory_words (patient_id, word)",
+    # Each screening result and sealed personal data by entry, so a void puts back the one
+    # before: kind 'screening' (value: the result) or 'personal_data' (value: sealed).
+    "CREATE TABLE IF NOT EXISTS directory_entries (patient_id TEXT NOT NULL,"
+    " version INTEGER NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL,"
+    " PRIMARY KEY (patient_id, version))",
 )
 SEARCH_KEY = ("CREATE TABLE IF NOT EXISTS directory_search_key (one INTEGER PRIMARY KEY,"
               " key_id TEXT NOT NULL)")
@@ -43,7 +49,16 @@ CLOSE_COURSE = ("UPDATE patient_directory SET active_courses = active_courses - 
                 " WHERE patient_id = (SELECT patient_id FROM directory_courses"
                 " WHERE course_id = ? AND status IN ('active', 'suspended'))")
 SET_STATUS = "UPDATE directory_courses SET status = ? WHERE course_id = ?"
-STATEMENTS = (REGISTER, RESEAL, ERASE, SCREEN, PLAN, OPEN_COURSE, CLOSE_COURSE, SET_STATUS)
+REMEMBER = Insert("directory_entries", ("patient_id", "version", "kind", "value"))
+FORGET = "DELETE FROM directory_entries WHERE patient_id = ? AND version = ?"
+_LATEST = ("(SELECT value FROM directory_entries WHERE patient_id = ? AND kind = '{}'"
+           " ORDER BY version DESC LIMIT 1)")
+RESCREEN = (f"UPDATE patient_directory SET status = COALESCE({_LATEST.format('screening')}, ?)"
+            " WHERE patient_id = ?")
+UNAMEND = (f"UPDATE patient_directory SET sealed = {_LATEST.format('personal_data')}"
+           " WHERE patient_id = ? AND sealed <> ''")
+STATEMENTS = (REGISTER, RESEAL, ERASE, SCREEN, PLAN, OPEN_COURSE, CLOSE_COURSE, SET_STATUS,
+              REMEMBER, FORGET, RESCREEN, UNAMEND)  # a void's after the entries it forgets
 WORDS = Insert("directory_words", ("word", "patient_id"))
 FORGET_WORDS = "DELETE FROM directory_words WHERE patient_id = ?"
 
