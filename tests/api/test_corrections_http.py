@@ -36,6 +36,11 @@ def test_a_voided_allergy_stays_in_history_marked_and_no_longer_blocks_the_mix(c
     assert struck["voided_by"]["reason"] == "another patient's chart"
     assert struck["voided_by"]["position"] == void["position"]
     assert entries[("Patient", void["version"])]["details"]["entry_kind"] == "allergy"
+    audit = client.get("/v1/audit", headers=as_role("auditor"), params={
+        "patient_id": patient, "event_type": "EntryVoided",
+        "min_position": void["position"]}).json()["entries"]
+    assert [(e["action"], e["aggregate_type"], e["version"]) for e in audit] == [
+        ("void", "Patient", void["version"])]
 
 
 def test_a_void_naming_another_kind_is_refused_and_records_nothing(app, client, given):
