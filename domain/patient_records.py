@@ -1,5 +1,5 @@
 """The use cases of a patient's own record: registration, consents, screening, findings,
-erasure. ClinicalRecords (domain/application.py) adds the courses."""
+corrections, erasure. ClinicalRecords (domain/application.py) adds the courses."""
 
 from __future__ import annotations
 
