@@ -11,10 +11,10 @@ you before); that every event is in the signed tree; and that the events are eve
 the patient had up to that checkpoint (the patients' root the checkpoint carries). Then it
 prints the history as the proven event bytes say it: author, role, clinical and recorded
 time, values, voids, amendments, late entries, signatures; the history the export also
-shows in clear must say the same, or the check fails. Key files hold a verifier key (`name+id+key`, as the
-clinic and the witnesses publish it). Exit 0 ok; 1 a check failed (named); 2 the file is
-not an export; 3 no log key pinned (its fingerprint is printed; pin it, or pass
---trust-on-first-use).
+shows in clear must say the same, or the check fails. Key files hold a verifier key
+(`name+id+key`, as the clinic and the witnesses publish it). Exit 0 ok; 1 a check failed
+(named); 2 the file is not an export; 3 no log key pinned (its fingerprint is printed; pin
+it, or pass --trust-on-first-use).
 """
 
 from __future__ import annotations
