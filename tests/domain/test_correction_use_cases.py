@@ -3,6 +3,8 @@ screening or consent stops counting for the next course entry; a nurse's void is
 the server's recorded time of her entry; each refusal records nothing; an amendment names
 what it supersedes as stored."""
 
+from eventsourcing.application import project_aggregate
+
 from domain.corrections import VoidKindMismatchError, VoidNotPermittedError
 from domain.course_refusals import AllergenInFormulationError
 from domain.standing import NoScreeningError, NoTreatmentConsentError
@@ -73,3 +75,18 @@ def test_an_amendment_names_the_entry_it_supersedes_as_stored(clinic, records):
     supersedes = [e.supersedes for e in records.events.get(patient_id)
                   if hasattr(e, "supersedes")]
     assert supersedes == [1, amended.version]
+
+
+def test_a_corrected_patient_snapshot_reads_back_as_replay_gives_it(clinic, records):
+    patient_id = clinic.screened_patient()
+    amended = records.amend_personal_data(patient_id, PERSON, "typo", RECEPTIONIST)
+    records.record_allergy(patient_id, "caffeine", "rash", CLINICIAN)
+    records.void_patient_entry(patient_id, amended.version, "wrong patient", CLINICIAN)
+    records.void_patient_entry(patient_id, 2, "another patient's form", CLINICIAN)
+    records.take_snapshot(patient_id)
+    [snapshot] = records.snapshots.get(patient_id)
+    loaded = snapshot.mutate(None)
+
+    replayed = project_aggregate(None, records.events.get(patient_id))
+    assert vars(loaded) == vars(replayed)
+    assert loaded.voided == [amended.version, 2] and loaded.personal_data_entry == 1
