@@ -32,6 +32,8 @@ SEARCH_KEY = ("CREATE TABLE IF NOT EXISTS directory_search_key (one INTEGER PRIM
               " key_id TEXT NOT NULL)")
 RECORD_KEY = ("INSERT INTO directory_search_key (one, key_id) VALUES (1, ?)"
               " ON CONFLICT (one) DO NOTHING")
+RECORD_ENTRIES = ("INSERT INTO directory_search_key (one, key_id) VALUES (2, 'entries')"
+                  " ON CONFLICT (one) DO NOTHING")  # row 2: directory_entries kept since
 
 # One write per statement per batch, in this order. Rows of one statement keep log order;
 # the statements commute otherwise: they set different columns, counts are sums, and a
@@ -66,11 +68,13 @@ FORGET_WORDS = "DELETE FROM directory_words WHERE patient_id = ?"
 def create_tables(tx: ViewTransaction, view: str, key_id: str) -> str:
     """Create the tables; return the index key id the directory is indexed under.
 
-    A directory built before it had a search key (names and their search form in clear)
-    is dropped and its position forgotten, so the runner builds it again from the log."""
+    A directory built before it had a search key (names and their search form in clear), or
+    before it kept each screening and personal data by entry (so a void could put the one
+    before back), is dropped and its position forgotten, so the runner builds it again from
+    the log."""
     tx.execute(SEARCH_KEY)
-    if tx.one("SELECT key_id FROM directory_search_key") is None and tx.one(
-            "SELECT 1 FROM projection_positions WHERE name = ?", (view,)):
+    current = len(tx.rows("SELECT one FROM directory_search_key WHERE one IN (1, 2)")) == 2
+    if not current and tx.one("SELECT 1 FROM projection_positions WHERE name = ?", (view,)):
         for table in TABLES:
             tx.execute(f"DROP TABLE IF EXISTS {table}")
         tx.execute("DELETE FROM projection_positions WHERE name = ?", (view,))
@@ -78,4 +82,5 @@ def create_tables(tx: ViewTransaction, view: str, key_id: str) -> str:
     for statement in CREATE:
         tx.execute(statement)
     tx.execute(RECORD_KEY, (key_id,))
-    return tx.one("SELECT key_id FROM directory_search_key")[0]
+    tx.execute(RECORD_ENTRIES)
+    return tx.one("SELECT key_id FROM directory_search_key WHERE one = 1")[0]

@@ -231,3 +231,24 @@ def test_the_rebuilt_directory_equals_the_corrected_live_one(clinic, records, ru
     runner.rebuild("patient_directory")
     assert views(entry, patient_id) == live
     assert (live["name"], live["status"]) == (PERSON.name, "unscreened")
+
+
+def test_a_directory_from_before_voids_is_rebuilt_so_a_void_puts_the_screening_back(
+        clinic, records, settings, runner, views, entry):
+    patient_id = clinic.patient()
+    records.screen(patient_id, answers(), CLINICIAN)
+    wrong = records.screen(patient_id, answers("pregnancy"), CLINICIAN)
+    views(entry, patient_id)
+    with runner.views.transaction() as tx:  # as the earlier version left it
+        tx.execute("DROP TABLE directory_entries")
+        tx.execute("DELETE FROM directory_search_key WHERE one = 2")
+    records.void_patient_entry(patient_id, wrong.version, "another patient's", CLINICIAN)
+    from infra.projecting import open_runner
+    again = open_runner(records, settings)
+    try:
+        again.catch_up()
+        with again.views.transaction(write=False) as tx:
+            found = again.projections["patient_directory"].entry(tx, patient_id)
+    finally:
+        again.views.close()
+    assert found["status"] == "eligible"
