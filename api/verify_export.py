@@ -10,11 +10,11 @@ it extends your own earlier checkpoint (`--trusted-checkpoint`, as the clinic ha
 you before); that every event is in the signed tree; and that the events are every entry
 the patient had up to that checkpoint (the patients' root the checkpoint carries). Then it
 prints the history as the proven event bytes say it: author, role, clinical and recorded
-time, values, voids, late entries, signatures; the history the export also shows in clear
-must say the same, or the check fails. Key files hold a verifier key (`name+id+key`, as the
-clinic and the witnesses publish it). Exit 0 ok; 1 a check failed (named); 2 the file is
-not an export; 3 no log key pinned (its fingerprint is printed; pin it, or pass
---trust-on-first-use).
+time, values, voids, amendments, late entries, signatures; the history the export also
+shows in clear must say the same, or the check fails. Key files hold a verifier key
+(`name+id+key`, as the clinic and the witnesses publish it). Exit 0 ok; 1 a check failed
+(named); 2 the file is not an export; 3 no log key pinned (its fingerprint is printed; pin
+it, or pass --trust-on-first-use).
 """
 
 from __future__ import annotations
@@ -230,6 +230,8 @@ def check_shown(document: dict, events: list[dict], states: list[dict]) -> None:
         raise Failed("history: it shows other entries than the proven events")
     voids = {(e["originator_id"], s.get("entry_version"))
              for e, s in zip(events, states, strict=True) if e["topic"].endswith(".EntryVoided")}
+    amendments = {(e["originator_id"], s["supersedes"]): e["version"]
+                  for e, s in zip(events, states, strict=True) if s.get("supersedes")}
     for event, state in zip(events, states, strict=True):
         entry = shown.get(event["position"])
         if entry is None or not state:
@@ -244,6 +246,9 @@ def check_shown(document: dict, events: list[dict], states: list[dict]) -> None:
         if (entry["voided_by"] is not None) != ((event["originator_id"], event["version"])
                                                 in voids):
             raise Failed(f"{where}: its void mark is not what the proven events say")
+        amended_by = (entry.get("amended_by") or {}).get("version")
+        if amended_by != amendments.get((event["originator_id"], event["version"])):
+            raise Failed(f"{where}: its amended-by mark is not what the proven events say")
 
 
 def _same_time(shown: str | None, proven: str | None) -> bool:
@@ -254,10 +259,12 @@ def _same_time(shown: str | None, proven: str | None) -> bool:
 
 def history(events: list[dict]) -> list[str]:
     """The entries as their proven bytes say them."""
-    states, voided = states_of(events), {}
+    states, voided, amendments = states_of(events), {}, {}
     for event, state in zip(events, states, strict=True):
         if event["topic"].endswith(".EntryVoided"):
             voided[(event["originator_id"], state.get("entry_version"))] = state
+        if state.get("supersedes"):
+            amendments[(event["originator_id"], state["supersedes"])] = event["version"]
     lines = []
     for event, state in zip(events, states, strict=True):
         actor = state.get("actor") or {}
@@ -265,7 +272,9 @@ def history(events: list[dict]) -> list[str]:
         values = {k: v for k, v in state.items() if k not in ("actor", "timestamp",
                                                               "occurred_at")}
         void = voided.get((event["originator_id"], event["version"]))
+        amended_by = amendments.get((event["originator_id"], event["version"]))
         marks = [f"VOIDED by {void['actor']['name']}: {void['reason']}" if void else "",
+                 f"AMENDED by version {amended_by}" if amended_by else "",
                  "LATE ENTRY" if state.get("late_entry_reason") else ""]
         lines.append(f"{event['position']:>8} {kind} by {actor.get('name')} ({actor.get('id')},"
                      f" {actor.get('role')}) clinical {state.get('occurred_at')} recorded"

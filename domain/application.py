@@ -65,11 +65,13 @@ class ClinicalRecords(PatientRecords):
     def amend_plan(self, course_id: UUID, plan: CoursePlan, reason: str, actor: Actor,
                    occurred_at: datetime | None = None,
                    expected_version: int | None = None, *,
-                   late_entry_reason: str | None = None) -> Recorded:
-        """Change the session count, interval or areas of a course, with a reason."""
+                   late_entry_reason: str | None = None,
+                   supersedes: int | None = None) -> Recorded:
+        """Change the session count, interval or areas of a course, with a reason; the
+        amendment names the plan entry it supersedes."""
         course = self._current(TreatmentCourse, course_id, expected_version)
         at = self._when(occurred_at, late_entry_reason)
-        course.amend_plan(plan, reason, actor, at)
+        course.amend_plan(plan, reason, actor, at, supersedes)
         return self._save(course, explained=late_entry_reason)
 
     @retried
@@ -133,11 +135,14 @@ class ClinicalRecords(PatientRecords):
     def void_entry(self, course_id: UUID, entry_version: int, reason: str, actor: Actor,
                    occurred_at: datetime | None = None,
                    expected_version: int | None = None, *,
-                   late_entry_reason: str | None = None) -> Recorded:
-        """Void an entry made in error; it stays in history and leaves the progress views."""
+                   late_entry_reason: str | None = None,
+                   kind: str | None = None) -> Recorded:
+        """Void an entry made in error (of the `kind` named, if one is); it stays in history
+        and leaves the progress views. A nurse voids only her own, within a day."""
         course = self._current(TreatmentCourse, course_id, expected_version)
         at = self._when(occurred_at, late_entry_reason)
-        course.void(entry_version, reason, actor, at)
+        course.void(entry_version, reason, actor, at, kind=kind,
+                    made=self._made(course, entry_version), now=self.clock())
         return self._save(course, explained=late_entry_reason)
 
     # --- reads --------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.copying import CopiedPerCommand
+from domain.corrections import EntryMade, Voidable, require_may_void, require_supersedes
 from domain.course_rules import STATUS_AFTER, STATUS_CHANGES, CourseRules
 from domain.course_state import (
     CourseSnapshot,
@@ -26,12 +27,14 @@ from domain.values import Actor, ClinicPolicy, require_member, require_text
 from domain.vocabulary import EFFICACY_NOT_ESTABLISHED, INDICATIONS, CourseStatus
 
 
-class TreatmentCourse(CourseRules, CourseTiming, LiveEntries, CopiedPerCommand, Aggregate):
+class TreatmentCourse(CourseRules, CourseTiming, LiveEntries, Voidable, CopiedPerCommand,
+                      Aggregate):
     TOPIC = "mesoledger.TreatmentCourse"
     Snapshot = CourseSnapshot
-    class_version = 3  # version 1 held live entries as text; 2 kept no clinical times
+    class_version = 4  # 1 held live entries as text; 2 kept no clinical times; 3 no plan entry
     upcast_v1_v2 = staticmethod(upcast_v1_v2)
     upcast_v2_v3 = staticmethod(refuse_outdated_snapshot)  # rebuilt from its events
+    upcast_v3_v4 = staticmethod(refuse_outdated_snapshot)
 
     class Created(Aggregate.Created):
         TOPIC = "mesoledger.TreatmentCourse.Created"  # base of Planned, never recorded itself
@@ -53,6 +56,7 @@ class TreatmentCourse(CourseRules, CourseTiming, LiveEntries, CopiedPerCommand, 
         actor: Actor
         occurred_at: datetime
         late_entry_reason: str | None = None
+        supersedes: int | None = None  # the plan entry it replaces (None: recorded before)
 
     class Formulated(Aggregate.Event):
         TOPIC = "mesoledger.TreatmentCourse.Formulated"
@@ -112,6 +116,7 @@ class TreatmentCourse(CourseRules, CourseTiming, LiveEntries, CopiedPerCommand, 
         actor: Actor
         occurred_at: datetime
         late_entry_reason: str | None = None
+        entry_kind: str | None = None  # what it voided (None: recorded before voids said)
 
     @event(Planned)
     def __init__(self, patient_id: UUID, clinic: str, plan: CoursePlan, efficacy_note: str,
@@ -130,6 +135,7 @@ class TreatmentCourse(CourseRules, CourseTiming, LiveEntries, CopiedPerCommand, 
         self.assessed: list[int] = []  # the versions of live outcome entries
         self.reported: list[int] = []  # the versions of live adverse-event entries
         self.voided: list[int] = []
+        self.plan_entry = 1  # the version of the entry that set the plan in force
 
     @classmethod
     def plan_for(cls, course_id: UUID, patient_id: UUID, clinic: str, plan: CoursePlan,
@@ -140,13 +146,16 @@ class TreatmentCourse(CourseRules, CourseTiming, LiveEntries, CopiedPerCommand, 
         return cls._create(cls.Planned, id=course_id, patient_id=patient_id, clinic=clinic,
                            plan=plan, efficacy_note=note, actor=actor, occurred_at=at)
 
-    def amend_plan(self, plan: CoursePlan, reason: str, actor: Actor, at: datetime) -> None:
+    def amend_plan(self, plan: CoursePlan, reason: str, actor: Actor, at: datetime,
+                   supersedes: int | None = None) -> None:
+        """Replace the plan in force (`supersedes` names it, if the caller does)."""
         require_text("reason", reason, max_length=2000)
+        require_supersedes(supersedes, self.plan_entry, "plan")
         self._require_open()
         self._require_after_plan(at)
         self._require_same_indication(plan)
         self._require_sessions_not_below_done(plan)
-        self._plan_amended(plan, reason, actor, at)
+        self._plan_amended(plan, reason, actor, at, self.plan_entry)
 
     def formulate(self, formula: Formula, standing: PatientStanding, actor: Actor,
                   at: datetime) -> int:
@@ -200,18 +209,25 @@ class TreatmentCourse(CourseRules, CourseTiming, LiveEntries, CopiedPerCommand, 
         change = getattr(self, self._require_status_change(action))
         self.trigger_event(change, reason=reason, actor=actor, occurred_at=at)
 
-    def void(self, entry_version: int, reason: str, actor: Actor, at: datetime) -> None:
-        require_text("reason", reason, max_length=2000)
+    def void(self, entry_version: int, reason: str, actor: Actor, at: datetime, *,
+             kind: str | None = None, made: EntryMade | None = None,
+             now: datetime | None = None) -> str:
+        """Void a live entry made in error (`made`: its author and recorded time, which a
+        nurse's void needs; `now`: server time); returns the kind of entry voided."""
+        found = self._require_voidable(entry_version, reason, kind)
         self._require_after_plan(at)
-        self._require_voidable(entry_version)
-        self._entry_voided(entry_version, reason, actor, at)
+        self._require_not_in_use(entry_version)
+        require_may_void(actor, made, now)
+        self._entry_voided(entry_version, reason, actor, at, found)
+        return found
 
     # --- evolve -------------------------------------------------------------------------
 
     @event(PlanAmended)
     def _plan_amended(self, plan: CoursePlan, reason: str, actor: Actor,
-                      occurred_at: datetime) -> None:
+                      occurred_at: datetime, supersedes: int | None = None) -> None:
         self.plan = plan
+        self.plan_entry = self.version + 1
 
     @event(Formulated)
     def _formulated(self, formulation_version: int, formula: Formula, actor: Actor,
@@ -237,7 +253,7 @@ class TreatmentCourse(CourseRules, CourseTiming, LiveEntries, CopiedPerCommand, 
 
     @event(EntryVoided)
     def _entry_voided(self, entry_version: int, reason: str, actor: Actor,
-                      occurred_at: datetime) -> None:
+                      occurred_at: datetime, entry_kind: str | None = None) -> None:
         self._drop_live_entry(entry_version)
         self.voided.append(entry_version)
 

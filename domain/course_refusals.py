@@ -3,6 +3,10 @@ rule in words (the 409 answer's `rule` and the API document's list of rules)."""
 
 from __future__ import annotations
 
+from domain.corrections import (  # noqa: F401  (a course's voids refuse as every void does)
+    AlreadyVoidedError,
+    EntryNotVoidableError,
+)
 from domain.errors import RuleViolation
 
 
@@ -112,18 +116,6 @@ class OnsetInFutureError(RuleViolation):
     """An adverse event cannot start in the future."""
 
     rule = "onset_in_future"
-
-
-class EntryNotVoidableError(RuleViolation):
-    """Only a formulation, injection, outcome or adverse event of this course can be voided."""
-
-    rule = "entry_not_voidable"
-
-
-class AlreadyVoidedError(RuleViolation):
-    """An entry is voided once."""
-
-    rule = "already_voided"
 
 
 class FormulationInUseError(RuleViolation):

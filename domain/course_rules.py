@@ -10,13 +10,11 @@ from typing import TYPE_CHECKING
 from domain.clinical_time import CLOCK_SKEW
 from domain.course_refusals import (
     AllergenInFormulationError,
-    AlreadyVoidedError,
     AreaNotPlannedError,
     CourseClosedError,
     CourseNotActiveError,
     CourseStatusTransitionError,
     DepthOutOfRangeError,
-    EntryNotVoidableError,
     FormulationInUseError,
     IndicationChangedError,
     LotExpiredError,
@@ -58,7 +56,6 @@ class CourseRules:
     status: CourseStatus
     plan: CoursePlan
     given: list[GivenDose]
-    voided: list[int]
     sessions_done: int
     volume_given: Callable[[int, Site], Decimal]
     formula: Callable[[int], Formula | None]
@@ -149,12 +146,9 @@ class CourseRules:
         if report.onset > at + CLOCK_SKEW:
             raise OnsetInFutureError("the onset is after the report")
 
-    def _require_voidable(self, entry_version: int) -> None:
-        if entry_version in self.voided:
-            raise AlreadyVoidedError(f"entry {entry_version} is already voided")
+    def _require_not_in_use(self, entry_version: int) -> None:
+        """A mix live injections use stays until they are voided."""
         match self.live_entry(entry_version):
-            case None:
-                raise EntryNotVoidableError(f"version {entry_version} is not a voidable entry")
             case LiveEntry(kind=EntryKind.FORMULATION, formulation_version=number) if any(
                     dose.formulation_version == number for dose in self.given):
                 raise FormulationInUseError(f"live injections use formulation {number}")

@@ -89,6 +89,11 @@ class LiveEntries:
     def live_entry(self, version: int) -> LiveEntry | None:
         return next((entry for entry in self.live_entries if entry.version == version), None)
 
+    def live_kind(self, version: int) -> str | None:
+        """The kind of the live entry of that version (what a void of it names)."""
+        entry = self.live_entry(version)
+        return entry and entry.kind.value
+
     def formula(self, version: int) -> Formula | None:
         """The mix of that version, unless it was voided (or never recorded)."""
         found = self.live_formulation(version)

@@ -10,9 +10,10 @@ from eventsourcing.domain import Aggregate, event
 from domain.clinical_time import BeforeRegistrationError, require_not_before
 from domain.consent import Consent, ConsentNotActiveError
 from domain.copying import CopiedPerCommand
+from domain.corrections import EntryMade, Voidable, require_may_void, require_supersedes
 from domain.erasure import Retention
 from domain.errors import InvalidEntry, RuleViolation
-from domain.patient_history import PatientHistory, refuse_outdated_snapshot
+from domain.patient_history import PatientEntryKind, PatientHistory, refuse_outdated_snapshot
 from domain.personal_data import PersonalDataErasedError
 from domain.screening import OverrideNeedsClinicianError, Screening, ScreeningAnswers, assess
 from domain.values import Actor, age_on, require_member, require_name, require_text
@@ -25,10 +26,11 @@ class ConditionNotRecordedError(RuleViolation):
     rule = "condition_not_recorded"
 
 
-class Patient(PatientHistory, CopiedPerCommand, Aggregate):
+class Patient(PatientHistory, Voidable, CopiedPerCommand, Aggregate):
     TOPIC = "mesoledger.Patient"
-    class_version = 2  # snapshots of version 1 kept no clinical times: rebuilt instead
+    class_version = 3  # 1 kept no clinical times, 2 no entry versions: rebuilt instead
     upcast_v1_v2 = staticmethod(refuse_outdated_snapshot)
+    upcast_v2_v3 = staticmethod(refuse_outdated_snapshot)
 
     class Created(Aggregate.Created):
         TOPIC = "mesoledger.Patient.Created"  # base of Registered, never recorded itself
@@ -49,6 +51,7 @@ class Patient(PatientHistory, CopiedPerCommand, Aggregate):
         actor: Actor
         occurred_at: datetime
         late_entry_reason: str | None = None
+        supersedes: int | None = None  # the entry it replaces (None: recorded before)
 
     class ConsentGiven(Aggregate.Event):
         TOPIC = "mesoledger.Patient.ConsentGiven"
@@ -113,15 +116,23 @@ class Patient(PatientHistory, CopiedPerCommand, Aggregate):
         occurred_at: datetime
         late_entry_reason: str | None = None
 
+    class EntryVoided(Aggregate.Event):
+        TOPIC = "mesoledger.Patient.EntryVoided"
+        entry_version: int
+        entry_kind: str
+        reason: str
+        actor: Actor
+        occurred_at: datetime
+        late_entry_reason: str | None = None
+
     @event(Registered)
     def __init__(self, clinic: str, mrn: str, sealed_personal_data: str, actor: Actor,
                  occurred_at: datetime) -> None:
         self.clinic = clinic
         self.mrn = mrn
-        self.sealed_personal_data = sealed_personal_data
         self.consents: dict[str, Consent] = {}  # the last form signed, by scope
         self.erased = False
-        self._note_registered(occurred_at)
+        self._note_registered(occurred_at, sealed_personal_data)
 
     @classmethod
     def register(cls, patient_id: UUID, clinic: str, mrn: str, sealed_personal_data: str,
@@ -134,10 +145,13 @@ class Patient(PatientHistory, CopiedPerCommand, Aggregate):
 
     # --- decide -------------------------------------------------------------------------
 
-    def amend_personal_data(self, sealed: str, reason: str, actor: Actor, at: datetime) -> None:
+    def amend_personal_data(self, sealed: str, reason: str, actor: Actor, at: datetime,
+                            supersedes: int | None = None) -> None:
+        """Replace the personal data in force (`supersedes` names it, if the caller does)."""
         require_text("reason", reason, max_length=2000)
+        require_supersedes(supersedes, self.personal_data_entry, "personal data")
         self._require_registered_by(at)
-        self._personal_data_amended(sealed, reason, actor, at)
+        self._personal_data_amended(sealed, reason, actor, at, self.personal_data_entry)
 
     def give_consent(self, consent: Consent, actor: Actor, at: datetime,
                      born: date | None = None) -> None:
@@ -195,6 +209,19 @@ class Patient(PatientHistory, CopiedPerCommand, Aggregate):
         self._personal_data_erased(reason, retention.legal_basis(until), actor, at)
         return None
 
+    def void(self, entry_version: int, reason: str, actor: Actor, at: datetime, *,
+             kind: str | None = None, made: EntryMade | None = None,
+             now: datetime | None = None) -> str:
+        """Void a live entry made in error (`made`: its author and recorded time, which a
+        nurse's void needs; `now`: server time); returns the kind of entry voided."""
+        found = self._require_voidable(entry_version, reason, kind)
+        self._require_registered_by(at)
+        if found == PatientEntryKind.PERSONAL_DATA and self.erased:
+            raise PersonalDataErasedError("the patient's personal data is erased")
+        require_may_void(actor, made, now)
+        self._entry_voided(entry_version, found, reason, actor, at)
+        return found
+
     def _require_registered_by(self, at: datetime) -> None:
         require_not_before(at, self.registered_at, BeforeRegistrationError,
                            "the patient's registration")
@@ -203,18 +230,17 @@ class Patient(PatientHistory, CopiedPerCommand, Aggregate):
 
     @event(PersonalDataAmended)
     def _personal_data_amended(self, sealed_personal_data: str, reason: str, actor: Actor,
-                               occurred_at: datetime) -> None:
-        self.sealed_personal_data = sealed_personal_data
+                               occurred_at: datetime, supersedes: int | None = None) -> None:
+        self._note_personal_data(sealed_personal_data)
 
     @event(ConsentGiven)
     def _consent_given(self, consent: Consent, actor: Actor, occurred_at: datetime) -> None:
-        self.consents[consent.scope] = consent
-        self._note_consent(consent.scope, occurred_at, active=True)
+        self._note_consent(consent, consent.scope, occurred_at, active=True)
 
     @event(ConsentWithdrawn)
     def _consent_withdrawn(self, scope: str, reason: str, actor: Actor,
                            occurred_at: datetime) -> None:
-        self._note_consent(scope, occurred_at, active=False)
+        self._note_consent(None, scope, occurred_at, active=False)
 
     @event(Screened)
     def _screened(self, screening: Screening, actor: Actor, occurred_at: datetime) -> None:
@@ -234,6 +260,11 @@ class Patient(PatientHistory, CopiedPerCommand, Aggregate):
     def _condition_resolved(self, condition: str, reason: str, actor: Actor,
                             occurred_at: datetime) -> None:
         self._note_condition(condition, occurred_at, present=False)
+
+    @event(EntryVoided)
+    def _entry_voided(self, entry_version: int, entry_kind: str, reason: str, actor: Actor,
+                      occurred_at: datetime) -> None:
+        self._note_voided(entry_version)
 
     @event(ErasureRefused)
     def _erasure_refused(self, reason: str, legal_basis: str, retained_until: datetime,

@@ -3,7 +3,9 @@ dated by its clinical time, so its standing can be asked as of any instant (DESI
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
@@ -34,9 +36,30 @@ def substance_key(substance: str) -> str:
     return " ".join(words(substance))
 
 
+class PatientEntryKind(StrEnum):
+    """What a patient-level entry records; each can be voided by its version."""
+
+    SCREENING = "screening"
+    ALLERGY = "allergy"
+    CONDITION = "condition"
+    CONDITION_RESOLUTION = "condition_resolution"
+    CONSENT = "consent"
+    CONSENT_WITHDRAWAL = "consent_withdrawal"
+    PERSONAL_DATA = "personal_data"
+
+
+@dataclass(frozen=True)
+class SealedVersion:
+    """The patient's personal data as one entry (registration or amendment) sealed it."""
+
+    version: int
+    sealed: str
+
+
 class PatientHistory:
     """Mixed into Patient: the dated history (assigned only from its @event bodies) and the
-    standing read from it."""
+    standing read from it. A voided entry leaves the history the rules read (its version is
+    kept in `voided`; the entry itself stays in the record's events)."""
 
     id: UUID
     version: int
@@ -46,6 +69,8 @@ class PatientHistory:
     screenings: list[DatedScreening]
     known_allergies: list[KnownAllergy]
     condition_changes: list[ConditionChange]
+    personal_data_entries: list[SealedVersion]
+    sealed_personal_data: str
 
     def standing(self) -> PatientStanding:
         """What a course needs to know about this patient, as of this version: the dated
@@ -89,15 +114,46 @@ class PatientHistory:
                 last[change.condition] = change.present
         return [name for name, present in last.items() if present]
 
+    def live_kind(self, version: int) -> str | None:
+        """The kind of the live patient-level entry of that version, if it can be voided
+        (the registration cannot: amend it)."""
+        kinds = [(PatientEntryKind.SCREENING, (s.version for s in self.screenings)),
+                 (PatientEntryKind.ALLERGY, (a.version for a in self.known_allergies)),
+                 (PatientEntryKind.CONSENT,
+                  (c.version for c in self.consent_changes if c.active)),
+                 (PatientEntryKind.CONSENT_WITHDRAWAL,
+                  (c.version for c in self.consent_changes if not c.active)),
+                 (PatientEntryKind.CONDITION,
+                  (c.version for c in self.condition_changes if c.present)),
+                 (PatientEntryKind.CONDITION_RESOLUTION,
+                  (c.version for c in self.condition_changes if not c.present)),
+                 (PatientEntryKind.PERSONAL_DATA,
+                  (p.version for p in self.personal_data_entries[1:]))]
+        return next((kind.value for kind, versions in kinds if version in versions), None)
+
+    @property
+    def personal_data_entry(self) -> int:
+        """The version of the entry whose personal data is in force."""
+        return self.personal_data_entries[-1].version
+
     # --- assigned from the Patient's @event bodies ---------------------------------------
 
-    def _note_registered(self, at: datetime) -> None:
+    def _note_registered(self, at: datetime, sealed: str) -> None:
         self.registered_at = at
         self.consent_changes, self.screenings = [], []
         self.known_allergies, self.condition_changes = [], []
+        self.personal_data_entries = [SealedVersion(1, sealed)]  # registration is version 1
+        self.sealed_personal_data, self.voided = sealed, []
 
-    def _note_consent(self, scope: str, at: datetime, active: bool) -> None:
-        self.consent_changes.append(ConsentChange(scope, at, active))
+    def _note_personal_data(self, sealed: str) -> None:
+        self.personal_data_entries.append(SealedVersion(self.version + 1, sealed))
+        self.sealed_personal_data = sealed
+
+    def _note_consent(self, consent: Consent | None, scope: str, at: datetime,
+                      active: bool) -> None:
+        self.consent_changes.append(ConsentChange(scope, at, active, self.version + 1, consent))
+        if consent is not None:
+            self.consents[scope] = consent
 
     def _note_screening(self, screening: Screening, at: datetime) -> None:
         self.screenings.append(DatedScreening(at, screening, self.version + 1))
@@ -105,7 +161,20 @@ class PatientHistory:
             self._note_allergy(substance, at)
 
     def _note_allergy(self, substance: str, at: datetime) -> None:
-        self.known_allergies.append(KnownAllergy(substance_key(substance), at))
+        self.known_allergies.append(KnownAllergy(substance_key(substance), at, self.version + 1))
+
+    def _note_voided(self, version: int) -> None:
+        """The entry leaves the history the rules read: a voided screening takes the
+        allergies answered at it along; a voided amendment puts the data before it back."""
+        self.voided.append(version)
+        self.screenings = [s for s in self.screenings if s.version != version]
+        self.known_allergies = [a for a in self.known_allergies if a.version != version]
+        self.condition_changes = [c for c in self.condition_changes if c.version != version]
+        self.consent_changes = [c for c in self.consent_changes if c.version != version]
+        self.consents = {c.scope: c.form for c in self.consent_changes if c.form is not None}
+        self.personal_data_entries = [
+            p for p in self.personal_data_entries if p.version != version]
+        self.sealed_personal_data = self.personal_data_entries[-1].sealed
 
     def _note_condition(self, condition: str, at: datetime, present: bool) -> None:
         self.condition_changes.append(ConditionChange(condition, at, present, self.version + 1))

@@ -1,5 +1,5 @@
 """The use cases of a patient's own record: registration, consents, screening, findings,
-erasure. ClinicalRecords (domain/application.py) adds the courses."""
+corrections, erasure. ClinicalRecords (domain/application.py) adds the courses."""
 
 from __future__ import annotations
 
@@ -53,13 +53,15 @@ class PatientRecords(RecordKeeping):
     def amend_personal_data(self, patient_id: UUID, personal: PersonalData, reason: str,
                             actor: Actor, occurred_at: datetime | None = None,
                             expected_version: int | None = None, *,
-                            late_entry_reason: str | None = None) -> Recorded:
-        """Correct name, date of birth, sex or contact; the old values stay in history."""
+                            late_entry_reason: str | None = None,
+                            supersedes: int | None = None) -> Recorded:
+        """Correct name, date of birth, sex or contact; the old values stay in history, and
+        the amendment names the entry it supersedes."""
         require_plausible_birth(personal.date_of_birth, self.clock().date())
         sealed = seal(self.vault.key_for(patient_id), patient_id, personal)
         patient = self._current(Patient, patient_id, expected_version)
         at = self._when(occurred_at, late_entry_reason)
-        patient.amend_personal_data(sealed, reason, actor, at)
+        patient.amend_personal_data(sealed, reason, actor, at, supersedes)
         return self._save(patient, explained=late_entry_reason)
 
     @retried
@@ -128,6 +130,21 @@ class PatientRecords(RecordKeeping):
         patient = self._current(Patient, patient_id, expected_version)
         at = self._when(occurred_at, late_entry_reason)
         patient.resolve_condition(condition, reason, actor, at)
+        return self._save(patient, explained=late_entry_reason)
+
+    @retried
+    def void_patient_entry(self, patient_id: UUID, entry_version: int, reason: str,
+                           actor: Actor, occurred_at: datetime | None = None,
+                           expected_version: int | None = None, *,
+                           late_entry_reason: str | None = None,
+                           kind: str | None = None) -> Recorded:
+        """Void a screening, allergy, condition, consent or personal-data amendment made in
+        error (of the `kind` named, if one is); it stays in history and no rule reads it
+        again. A nurse voids only her own, within a day."""
+        patient = self._current(Patient, patient_id, expected_version)
+        at = self._when(occurred_at, late_entry_reason)
+        patient.void(entry_version, reason, actor, at, kind=kind,
+                     made=self._made(patient, entry_version), now=self.clock())
         return self._save(patient, explained=late_entry_reason)
 
     @retried

@@ -17,6 +17,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder, RecordConflictError
 
 from domain.clinical_time import clinical_time, explain_late_entry
+from domain.corrections import EntryMade
 from domain.errors import NotFoundError, RecordBusyError, RecordChangedError, StaleVersionError
 from domain.patient import Patient
 from domain.patient_history import OutdatedSnapshotError
@@ -135,6 +136,16 @@ class RecordKeeping(Application):
         except OutdatedSnapshotError:
             aggregate = project_aggregate(None, self.events.get(aggregate_id, lte=version))
             self.snapshots.put([type(aggregate).Snapshot.take(aggregate)])
+
+    def _made(self, record: Aggregate, version: int) -> EntryMade | None:
+        """Who made the record's entry of that version and when the server recorded it, for
+        a void's rights (None: the record has no such entry)."""
+        if not 1 <= version <= record.version:
+            return None
+        for entry in self.events.get(record.id, gt=version - 1, lte=version):
+            actor = getattr(entry, "actor", None)
+            return actor and EntryMade(actor.id, entry.timestamp)
+        return None
 
     def _unseal(self, patient: Patient) -> PersonalData:
         return unseal(self.vault.key_for(patient.id), patient.id, patient.sealed_personal_data)

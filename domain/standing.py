@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 from uuid import UUID
 
+from domain.consent import Consent
 from domain.errors import RuleViolation
 from domain.screening import Screening
 
@@ -50,6 +51,8 @@ class ConsentChange:
     scope: str
     at: datetime
     active: bool
+    version: int = 0  # the entry's version (0: kept before voids could strike it)
+    form: Consent | None = None  # the form signed, when given
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class KnownAllergy:
 
     substance: str
     at: datetime
+    version: int = 0  # the entry that made it known: an allergy or a screening
 
 
 @dataclass(frozen=True)

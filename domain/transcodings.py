@@ -13,6 +13,7 @@ from domain.course_state import DatedEntry, GivenDose, LiveFormulation
 from domain.entries import AdverseEventReport, CoursePlan, Dose, Outcome
 from domain.formulation import Formula, Ingredient, Vehicle
 from domain.patient import Consent
+from domain.patient_history import SealedVersion
 from domain.screening import Screening, ScreeningAnswers
 from domain.standing import ConditionChange, ConsentChange, DatedScreening, KnownAllergy
 from domain.values import Actor, Site
@@ -20,7 +21,7 @@ from domain.values import Actor, Site
 VALUE_OBJECTS = (
     Actor, Site, Consent, ScreeningAnswers, Screening, CoursePlan, Ingredient, Vehicle,
     Formula, Dose, Outcome, AdverseEventReport, LiveFormulation, GivenDose, DatedEntry,
-    ConsentChange, DatedScreening, KnownAllergy, ConditionChange,
+    ConsentChange, DatedScreening, KnownAllergy, ConditionChange, SealedVersion,
 )
 
 

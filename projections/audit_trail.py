@@ -87,6 +87,7 @@ FACTS: dict[type, Callable[[Change], Entry]] = {
     TreatmentCourse.Planned: _planned,
     MrnIndex.Claimed: _claimed,
     TreatmentCourse.EntryVoided: _voided,
+    Patient.EntryVoided: _voided,
     **dict.fromkeys((Patient.PersonalDataAmended, Patient.ConsentWithdrawn,
                      Patient.ConditionResolved, TreatmentCourse.PlanAmended,
                      TreatmentCourse.Suspended, TreatmentCourse.Resumed,

@@ -39,6 +39,7 @@ def patient_history(tx: ViewTransaction, records: ClinicalRecords, patient_id: s
     late = records.policy.late_entries
     entries = [_entry(row, events[(row.record_id, row.version)], late) for row in rows]
     _mark_voids(entries)
+    _mark_amendments(entries)
     return entries
 
 
@@ -47,7 +48,8 @@ def _entry(row: RecordEntry, event: Any, late: LateEntryPolicy) -> dict:
     return {**row._asdict(),
             "actor": actor and {"id": actor.id, "name": actor.name, "role": actor.role},
             "occurred_at": getattr(event, "occurred_at", None),
-            "details": details_of(event), "voided_by": None,
+            "details": details_of(event), "voided_by": None, "amended_by": None,
+            "supersedes": None,
             "late_entry": late_entry_of(event, late)}
 
 
@@ -93,6 +95,22 @@ def on_earth(when: datetime) -> datetime:
     before such offsets were refused) is shown in UTC, the same instant."""
     offset = when.utcoffset()
     return when.astimezone(UTC) if offset is not None and abs(offset) > MOST_OFFSET else when
+
+
+def _mark_amendments(entries: list[dict]) -> None:
+    """An amendment and the entry it supersedes name each other (both stay in history)."""
+    by_record = {(e["record_id"], e["version"]): e for e in entries}
+    for amendment in entries:
+        replaced = amendment["details"].get("supersedes")
+        superseded = by_record.get((amendment["record_id"], replaced))
+        if replaced is None or superseded is None:
+            continue
+        amendment["supersedes"] = {"position": superseded["position"], "version": replaced}
+        superseded["amended_by"] = {"position": amendment["position"],
+                                    "version": amendment["version"],
+                                    "reason": amendment["details"].get("reason"),
+                                    "actor": amendment["actor"],
+                                    "at": amendment["occurred_at"]}
 
 
 def _mark_voids(entries: list[dict]) -> None:

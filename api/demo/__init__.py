@@ -3,7 +3,7 @@
     mesoledger demo
 
 Every entry is dated in the past (days before the records' clock), so courses look under
-way: screenings, plans, mixes, sessions, scores, an adverse event, a void and refusals.
+way: screenings, plans, mixes, sessions, scores, an adverse event, voids and refusals.
 Each is recorded as if at its appointment (the records' clock reads that time meanwhile),
 so none of it is a late entry.
 """

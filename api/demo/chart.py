@@ -60,6 +60,7 @@ class Chart:
         self.patient_id: UUID | None = None
         self.course_id: UUID | None = None
         self.lots: tuple[str, ...] = ()
+        self.consents: dict[str, int] = {}  # scope → the version of its consent entry
 
     def at(self, days_ago: int) -> datetime:
         """The patient's appointment that day; each step a few minutes after the last."""
@@ -93,7 +94,8 @@ class Chart:
         yield self._said(at, desk, f"registered {person.name}, born {person.date_of_birth}")
         for scope in ("treatment", *scopes):
             consent = signed_consent(scope, self.story.mrn, self.at(days_ago))
-            self.records.give_consent(self.patient_id, consent, desk, consent.signed_at)
+            self.consents[scope] = self.records.give_consent(
+                self.patient_id, consent, desk, consent.signed_at).version
             yield self._said(consent.signed_at, desk,
                              f"{scope} consent signed (form {consent.form_version})")
 
@@ -105,6 +107,14 @@ class Chart:
         sought = ", ".join(INDICATIONS[code].name.lower() for code in indications)
         yield self._said(at, clinician,
                          f"screened for {sought}: {found.result}{reasons}")
+
+    def void_consent(self, days_ago: int, scope: str, reason: str) -> Step:
+        """A consent entered in error is voided (it stays in history, and allows nothing)."""
+        at, clinician = self.at(days_ago), self.staff.clinician
+        entry = self.consents[scope]
+        self.records.void_patient_entry(self.patient_id, entry, reason, clinician, at,
+                                        kind="consent")
+        yield self._said(at, clinician, f"{scope} consent (entry {entry}) voided: {reason}")
 
     def record_condition(self, days_ago: int, condition: str, note: str) -> Step:
         at, clinician = self.at(days_ago), self.staff.clinician

@@ -69,8 +69,10 @@ def sofia_cellulite(chart: Chart) -> Iterator[str]:
 
 def claire_rejuvenation(chart: Chart) -> Iterator[str]:
     """Photoaged face and neck: four fortnightly sessions, a re-screening once the first ran
-    out, a duplicate entry voided, the course completed."""
+    out, a photography consent and a duplicate entry voided, the course completed."""
     yield from chart.register(47, "photography")
+    yield from chart.void_consent(47, "photography", "the form signed was another patient's;"
+                                  " no photographs until she signs her own")
     yield from chart.screen(46, "skin_rejuvenation", skin="II")
     yield from chart.plan(46, "skin_rejuvenation", (CHEEKS, NECK), 4, 14)
     yield from chart.formulate(46, REJUVENATION, "4")

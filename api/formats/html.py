@@ -107,7 +107,7 @@ def _entry(entry: dict) -> str:
             f'<p class="when">Clinical time {when(entry["occurred_at"])}; recorded '
             f'{when(entry["recorded_at"])}</p>'
             f'{_late(entry.get("late_entry"))}'
-            f'{_details(entry["details"])}{_why(entry["details"])}')
+            f'{_details(entry["details"])}{_why(entry["details"])}{_amendment(entry)}')
     voided = entry["voided_by"]
     if voided:
         body = (f'<del class="struck" datetime="{text(voided["at"] or "")}">{body}</del>'
@@ -127,6 +127,16 @@ def _late(late: dict | None) -> str:
     why = f': <span class="reason">{text(late["reason"])}</span>' if late["reason"] else ""
     return (f'<p class="late">Late entry: recorded {int(late["hours_after"])} h after it'
             f' happened{why}</p>')
+
+
+def _amendment(entry: dict) -> str:
+    """An amendment and the entry it superseded link to each other."""
+    notes = [(f"{kind} entry", link) for kind, link in (
+        ("Amended by", entry.get("amended_by")), ("Supersedes", entry.get("supersedes")))
+        if link]
+    return "".join(f'<p class="amendment">{what} <a href="#entry-{int(link["position"])}">'
+                   f'#{int(link["position"])}</a> (version {int(link["version"])})</p>'
+                   for what, link in notes)
 
 
 def _void_note(voided: dict) -> str:

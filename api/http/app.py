@@ -13,6 +13,7 @@ from api.http.defects import DefectsAnswered
 from api.http.routes import (
     clinic_exports,
     consents,
+    corrections,
     courses,
     erasure,
     exports,
@@ -30,7 +31,7 @@ from infra.services import open_services
 from infra.settings import Settings
 
 ROUTERS = (patients, consents, screenings, courses, treatment, patient_views, exports,
-           clinic_exports, erasure, oversight, lots, integrity, health)
+           clinic_exports, erasure, oversight, lots, integrity, health, corrections)
 DESCRIPTION = """Clinical records for mesotherapy clinics: who was screened, what was
 formulated for them and what was injected where. Every entry is an immutable event; a
 correction is a new entry. Send `Authorization: Bearer <JWT>`; refusals are RFC 9457

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 import domain.application  # noqa: F401  (its modules declare every rule of the domain)
+from domain.corrections import VoidNotPermittedError
 from domain.erasure import RetentionPeriodRunningError
 from domain.errors import (
     InvalidEntry,
@@ -91,6 +92,8 @@ def problem_of(error: Exception) -> Problem:
         case RetentionPeriodRunningError():
             return Problem(409, error.rule, error.detail, rule=error.rule,
                            position=error.position)
+        case VoidNotPermittedError():  # who may, not what: the caller's authority
+            return Problem(403, error.rule, error.detail, rule=error.rule)
         case RuleViolation():
             return Problem(409, error.rule, error.detail, rule=error.rule)
         case StaleVersionError():

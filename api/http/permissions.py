@@ -16,7 +16,8 @@ class Permission(StrEnum):
     RECORD_CONSENTS = "record and withdraw consents"
     SEARCH_DIRECTORY = "search the patient directory"
     SCREEN = "screen patients and record allergies and conditions"
-    PLAN_AND_FORMULATE = "plan courses, formulate, change status, void entries"
+    PLAN_AND_FORMULATE = "plan courses, formulate, change status"
+    VOID = "void entries (a nurse: her own, within 24 hours of recording them)"
     TREAT = "record injections, outcomes and adverse events"
     READ_CLINICAL = "read patient records, courses, progress and history"
     READ_LOTS = "trace the patients exposed to a lot"
@@ -35,6 +36,7 @@ GRANTS: dict[Permission, frozenset[str]] = {
     Permission.SCREEN: frozenset({"clinician"}),
     Permission.PLAN_AND_FORMULATE: frozenset({"clinician"}),
     Permission.TREAT: CLINICAL_STAFF,
+    Permission.VOID: CLINICAL_STAFF,
     Permission.READ_CLINICAL: CLINICAL_READERS,
     Permission.READ_LOTS: frozenset({"clinician", "auditor", "regulator"}),
     Permission.READ_AUDIT: OVERSIGHT,

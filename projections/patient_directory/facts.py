@@ -18,6 +18,7 @@ class Registered(NamedTuple):
     sealed: str
     clinic: str
     mrn: str
+    version: int = 1
 
 
 class Renamed(NamedTuple):
@@ -25,6 +26,7 @@ class Renamed(NamedTuple):
 
     patient_id: str
     sealed: str
+    version: int = 0
 
 
 class Erased(NamedTuple):
@@ -38,6 +40,15 @@ class Screened(NamedTuple):
 
     patient_id: str
     result: str
+    version: int = 0
+
+
+class Unrecorded(NamedTuple):
+    """A screening or personal-data amendment voided: the one before it is back in force."""
+
+    patient_id: str
+    version: int
+    kind: str
 
 
 class CoursePlanned(NamedTuple):
@@ -54,7 +65,8 @@ class CourseStatusChanged(NamedTuple):
     status: CourseStatus
 
 
-Fact = Registered | Renamed | Erased | Screened | CoursePlanned | CourseStatusChanged
+Fact = Registered | Renamed | Erased | Screened | Unrecorded | CoursePlanned | CourseStatusChanged
+SHOWN_KINDS = ("screening", "personal_data")  # what the directory shows of a patient's entries
 
 STATUS_AFTER = {TreatmentCourse.Suspended: CourseStatus.SUSPENDED,
                 TreatmentCourse.Resumed: CourseStatus.ACTIVE,
@@ -64,12 +76,16 @@ STATUS_AFTER = {TreatmentCourse.Suspended: CourseStatus.SUSPENDED,
 FACTS: dict[type, Callable[[Change], Fact]] = {
     Patient.Registered: lambda change: Registered(
         change.record_id, change.event.sealed_personal_data, change.event.clinic,
-        change.event.mrn),
+        change.event.mrn, change.event.originator_version),
     Patient.PersonalDataAmended: lambda change: Renamed(
-        change.record_id, change.event.sealed_personal_data),
+        change.record_id, change.event.sealed_personal_data, change.event.originator_version),
     Patient.PersonalDataErased: lambda change: Erased(change.record_id),
     Patient.Screened: lambda change: Screened(change.record_id,
-                                              change.event.screening.result),
+                                              change.event.screening.result,
+                                              change.event.originator_version),
+    Patient.EntryVoided: lambda change: Unrecorded(
+        change.record_id, change.event.entry_version, change.event.entry_kind)
+    if change.event.entry_kind in SHOWN_KINDS else None,
     TreatmentCourse.Planned: lambda change: CoursePlanned(change.record_id,
                                                           str(change.event.patient_id)),
     **dict.fromkeys(STATUS_AFTER, lambda change: CourseStatusChanged(

@@ -32,21 +32,26 @@ from projections.patient_directory.facts import (
     Registered,
     Renamed,
     Screened,
+    Unrecorded,
 )
 from projections.patient_directory.names import mrn_key, name_tokens, query_words
 from projections.patient_directory.tables import (
     CLOSE_COURSE,
     COLUMNS,
     ERASE,
+    FORGET,
     FORGET_WORDS,
     OPEN_COURSE,
     PLAN,
     REGISTER,
+    REMEMBER,
+    RESCREEN,
     RESEAL,
     SCREEN,
     SET_STATUS,
     STATEMENTS,
     TABLES,
+    UNAMEND,
     WORDS,
     create_tables,
 )
@@ -128,15 +133,23 @@ class PatientDirectory:
     def _writes(self, fact: Fact) -> list[tuple[Statement, tuple]]:
         """The rows one fact writes, each with its statement."""
         match fact:
-            case Registered(patient_id, sealed, clinic, mrn):
+            case Registered(patient_id, sealed, clinic, mrn, version):
                 return [(REGISTER, (patient_id, clinic, mrn, mrn_key(mrn), sealed,
-                                    UNSCREENED, 0))]
-            case Renamed(patient_id, sealed):
-                return [(RESEAL, (sealed, patient_id))]
+                                    UNSCREENED, 0)),
+                        (REMEMBER, (patient_id, version, "personal_data", sealed))]
+            case Renamed(patient_id, sealed, version):
+                return [(RESEAL, (sealed, patient_id)),
+                        (REMEMBER, (patient_id, version, "personal_data", sealed))]
             case Erased(patient_id):
                 return [(ERASE, (patient_id,))]
-            case Screened(patient_id, result):
-                return [(SCREEN, (result, patient_id))]
+            case Screened(patient_id, result, version):
+                return [(SCREEN, (result, patient_id)),
+                        (REMEMBER, (patient_id, version, "screening", result))]
+            case Unrecorded(patient_id, version, "screening"):
+                return [(FORGET, (patient_id, version)),
+                        (RESCREEN, (patient_id, UNSCREENED, patient_id))]
+            case Unrecorded(patient_id, version, _):
+                return [(FORGET, (patient_id, version)), (UNAMEND, (patient_id, patient_id))]
             case CoursePlanned(course_id, patient_id):
                 return [(PLAN, (course_id, patient_id, CourseStatus.ACTIVE)),
                         (OPEN_COURSE, (patient_id,))]
@@ -148,6 +161,8 @@ class PatientDirectory:
     def _index(self, tx: ViewTransaction, facts: list[Fact]) -> None:
         """Each named patient's index entries, as the batch's last fact about them left
         them: the sealed names opened with one key lookup for the whole batch."""
+        facts = [self._renamed(tx, fact) if isinstance(fact, Unrecorded) else fact
+                 for fact in facts]
         named = [fact for fact in facts if isinstance(fact, Registered | Renamed)]
         opened = self.open_sealed([(UUID(fact.patient_id), fact.sealed) for fact in named])
         names = {fact.sealed: data and data.name for fact, data in zip(named, opened,
@@ -163,6 +178,15 @@ class PatientDirectory:
         tx.insert(WORDS.table, WORDS.columns, [(self.hash_word(token), patient_id)
                                                for patient_id, found in tokens.items()
                                                for token in found])
+
+    @staticmethod
+    def _renamed(tx: ViewTransaction, fact: Unrecorded) -> Fact:
+        """A voided amendment names the patient as the data back in force (once written)."""
+        row = tx.one("SELECT sealed FROM patient_directory WHERE patient_id = ?",
+                     (fact.patient_id,))
+        if fact.kind != "personal_data" or row is None or not row[0]:
+            return fact
+        return Renamed(fact.patient_id, row[0])
 
     # --- queries ------------------------------------------------------------------------
 

@@ -86,6 +86,8 @@ WRITES: dict[str, Callable[[datetime], dict]] = {
                                                    "reason": "patient travelling"},
     "/v1/courses/{course_id}/voids": lambda now: {"version": 2,
                                                   "reason": "entered on the wrong course"},
+    "/v1/patients/{patient_id}/voids": lambda now: {"version": 2, "kind": "consent",
+                                                    "reason": "signed by another patient"},
     "/v1/courses/{course_id}/formulations": lambda now: formulation(),
     "/v1/courses/{course_id}/injections": lambda now: injection(1, volume="1",
                                                                 supervisor=SUPERVISOR),

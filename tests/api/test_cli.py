@@ -88,7 +88,7 @@ def test_demo_records_both_clinics_and_brings_the_views_up_to_date(store):
     assert len(directory["clinic-a"]) >= 6 and len(directory["clinic-b"]) == 1
     assert {"cellulite", "skin_rejuvenation", "localised_fat"} <= indications
     assert [p["status"] for p in directory["clinic-a"]].count("ineligible") == 1
-    assert (len(voids), len(adverse_events)) == (1, 1)
+    assert (len(voids), len(adverse_events)) == (2, 1)  # a consent and an injection voided
     assert "planning a course for stretch marks refused (not_eligible)" in output
 
 

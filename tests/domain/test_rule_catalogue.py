@@ -44,7 +44,10 @@ CATALOGUE = {
     "session_count_exceeded": "SessionCountExceededError",
     "session_out_of_sequence": "SessionOutOfSequenceError",
     "sessions_below_done": "SessionsBelowDoneError",
+    "supersedes_not_current": "SupersedesNotCurrentError",
     "supervision_required": "SupervisionRequiredError",
+    "void_kind_mismatch": "VoidKindMismatchError",
+    "void_not_permitted": "VoidNotPermittedError",
     "volume_limit_exceeded": "VolumeLimitExceededError",
 }
 

@@ -58,7 +58,7 @@ def test_a_course_snapshot_of_version_2_is_set_aside_and_the_course_rebuilt(data
         for score in range(3):  # the next snapshot falls due at version 6
             records.assess_outcome(course_id, outcome(str(score)), CLINICIAN)
         newest = list(records.snapshots.get(course_id, desc=True, limit=1))[0]
-        assert newest.originator_version == 6 and newest.state["class_version"] == 3
+        assert newest.originator_version == 6 and newest.state["class_version"] == 4
         assert vars(records.course(course_id)) == vars(
             project_aggregate(None, records.events.get(course_id)))
     finally:

@@ -191,3 +191,64 @@ def test_a_word_many_patients_share_finds_the_same_patients_walking_the_mrn_orde
     directory.common_word = 1  # every word counts as common now
     assert {q: found(views, search, q) for q in by_few} == by_few
     assert by_few["mar"] == ["Maria Silva", "Mario Costa", "Marta Silva"]  # in MRN order
+
+
+# --- corrections: a void puts back the screening result or name before it ---------------
+def test_a_voided_screening_leaves_the_directory_status(clinic, records, views, entry):
+    patient_id = clinic.patient()
+    records.screen(patient_id, answers(), CLINICIAN)
+    assert views(entry, patient_id)["status"] == "eligible"
+    wrong = records.screen(patient_id, answers("pregnancy"), CLINICIAN)
+    assert views(entry, patient_id)["status"] == "ineligible"
+    records.void_patient_entry(patient_id, wrong.version, "another patient's", CLINICIAN)
+    assert views(entry, patient_id)["status"] == "eligible"
+    records.void_patient_entry(patient_id, 2, "screened the wrong patient", CLINICIAN)
+    assert views(entry, patient_id)["status"] == "unscreened"
+
+
+def test_a_voided_amendment_puts_the_name_before_it_back(clinic, records, views, entry,
+                                                         search):
+    patient_id = clinic.patient()
+    wrong = records.amend_personal_data(patient_id, replace(PERSON, name="Ada Lovelace"),
+                                        "typo", RECEPTIONIST)
+    records.void_patient_entry(patient_id, wrong.version, "amended the wrong patient",
+                               CLINICIAN)  # recorded with the amendment: one batch
+    assert views(entry, patient_id)["name"] == PERSON.name
+    assert found(views, search, "lovelace") == []
+    assert found(views, search, "okonkwo") == [PERSON.name]
+
+
+def test_the_rebuilt_directory_equals_the_corrected_live_one(clinic, records, runner, views,
+                                                             entry):
+    patient_id = clinic.screened_patient()
+    views(entry, patient_id)
+    amended = records.amend_personal_data(patient_id, replace(PERSON, name="Ada Lovelace"),
+                                          "typo", RECEPTIONIST)
+    views(entry, patient_id)
+    records.void_patient_entry(patient_id, amended.version, "wrong patient", CLINICIAN)
+    records.void_patient_entry(patient_id, 3, "screened the wrong patient", CLINICIAN)
+    live = views(entry, patient_id)
+    runner.rebuild("patient_directory")
+    assert views(entry, patient_id) == live
+    assert (live["name"], live["status"]) == (PERSON.name, "unscreened")
+
+
+def test_a_directory_from_before_voids_is_rebuilt_so_a_void_puts_the_screening_back(
+        clinic, records, settings, runner, views, entry):
+    patient_id = clinic.patient()
+    records.screen(patient_id, answers(), CLINICIAN)
+    wrong = records.screen(patient_id, answers("pregnancy"), CLINICIAN)
+    views(entry, patient_id)
+    with runner.views.transaction() as tx:  # as the earlier version left it
+        tx.execute("DROP TABLE directory_entries")
+        tx.execute("DELETE FROM directory_search_key WHERE one = 2")
+    records.void_patient_entry(patient_id, wrong.version, "another patient's", CLINICIAN)
+    from infra.projecting import open_runner
+    again = open_runner(records, settings)
+    try:
+        again.catch_up()
+        with again.views.transaction(write=False) as tx:
+            found = again.projections["patient_directory"].entry(tx, patient_id)
+    finally:
+        again.views.close()
+    assert found["status"] == "eligible"

@@ -51,7 +51,8 @@ def history(draw, now: datetime) -> list[tuple[str, dict, dict]]:
         ("{c}/adverse-events", bodies.adverse_event(now) | {"description": note}, DR),
         ("{c}/voids", {"version": draw(st.integers(1, 6)), "reason": note or "x"}, DR),
         ("{c}/status", {"action": draw(st.sampled_from(["suspend", "complete"])),
-                        "reason": note or "x"}, DR)]
+                        "reason": note or "x"}, DR),
+        ("{p}/voids", {"version": draw(st.integers(1, 6)), "reason": note or "x"}, DR)]
 
 
 def made(client, steps) -> str:

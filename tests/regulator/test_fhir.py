@@ -137,7 +137,8 @@ def test_voided_entries_are_entered_in_error_and_their_void_nullifies_them(demo)
     voided = [(copy, e) for copy in demo for e in copy.history if e["voided_by"]]
     assert voided, "the demo clinics void an entry"
     for copy, entry in voided:
-        [struck] = [r for kind in ("MedicationAdministration", "Observation", "Medication")
+        [struck] = [r for kind in ("MedicationAdministration", "Observation", "Medication",
+                                   "Consent", "QuestionnaireResponse")
                     for r in copy.made_by(entry, kind) if "batch" not in r]
         void = next(e for e in copy.history if e["position"] == entry["voided_by"]["position"])
         provenance = copy.provenance_of(void)

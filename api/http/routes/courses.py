@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from api.http.auth import ClinicalReader, Prescriber
+from api.http.auth import ClinicalReader, Corrector, Prescriber
 from api.http.respond import course_recorded, tagged
 from api.http.routing import ClinicRoute
 from api.http.schemas.common import AsOf, CourseRecorded
@@ -41,7 +41,7 @@ def amend_plan(course: CourseInScope, body: PlanAmendmentIn, caller: Prescriber,
     """Change the session count, interval or areas of the course, with a reason."""
     return course_recorded(response, records.amend_plan(
         course.id, body.to_plan(), body.reason, caller.actor, body.occurred_at, expected,
-        late_entry_reason=body.late_entry_reason))
+        late_entry_reason=body.late_entry_reason, supersedes=body.supersedes))
 
 
 @router.post("/courses/{course_id}/status", status_code=201)
@@ -55,9 +55,10 @@ def change_status(course: CourseInScope, body: StatusIn, caller: Prescriber,
 
 
 @router.post("/courses/{course_id}/voids", status_code=201)
-def void_entry(course: CourseInScope, body: VoidIn, caller: Prescriber, records: Records,
+def void_entry(course: CourseInScope, body: VoidIn, caller: Corrector, records: Records,
                expected: ExpectedVersion, response: Response) -> CourseRecorded:
-    """Void an entry made in error: it stays in the history and leaves progress and recall."""
+    """Void an entry made in error: it stays in the history and leaves progress and recall.
+    A clinician voids any entry; a nurse her own, within 24 hours of recording it."""
     return course_recorded(response, records.void_entry(
         course.id, body.version, body.reason, caller.actor, body.occurred_at, expected,
-        late_entry_reason=body.late_entry_reason))
+        late_entry_reason=body.late_entry_reason, kind=body.kind))

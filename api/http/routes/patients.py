@@ -68,7 +68,7 @@ def amend_personal_data(patient: PatientInScope, body: AmendmentIn, caller: Fron
     return patient_recorded(response, records.amend_personal_data(
         patient.id, body.to_personal_data(), body.reason, caller.actor, body.occurred_at,
         expected,
-        late_entry_reason=body.late_entry_reason))
+        late_entry_reason=body.late_entry_reason, supersedes=body.supersedes))
 
 
 def _personal_data(records: ClinicalRecords, patient: Patient,

@@ -21,6 +21,8 @@ from api.http.schemas.common import (
     Text,
     Whole,
 )
+from api.http.schemas.corrections import Supersedes
+from domain.course_state import EntryKind
 from domain.entries import AdverseEventReport, CoursePlan, Dose, Outcome
 from domain.formulation import Formula, Ingredient, Vehicle
 
@@ -54,6 +56,7 @@ class PlanIn(ClinicalEntry):
 
 class PlanAmendmentIn(PlanIn):
     reason: Text
+    supersedes: Supersedes = None
 
 
 class IngredientIn(Entry):
@@ -143,3 +146,5 @@ class StatusIn(ClinicalEntry):
 class VoidIn(ClinicalEntry):
     version: Annotated[int, Field(ge=1, le=10**9, description="The entry's version")]
     reason: Text
+    kind: EntryKind | None = Field(
+        None, description="The kind of entry voided; if given, the entry must be of it")

@@ -18,6 +18,7 @@ from api.http.schemas.common import (
     Name,
     Text,
 )
+from api.http.schemas.corrections import Supersedes
 from domain.patient import Consent
 from domain.personal_data import PersonalData
 from domain.screening import ScreeningAnswers
@@ -40,6 +41,7 @@ class RegistrationIn(PersonalDataIn, ClinicalEntry):
 
 class AmendmentIn(PersonalDataIn, ClinicalEntry):
     reason: Text
+    supersedes: Supersedes = None
 
 
 class ConsentIn(ClinicalEntry):

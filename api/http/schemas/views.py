@@ -81,6 +81,23 @@ class VoidOut(BaseModel):
     at: datetime | None
 
 
+class AmendedByOut(BaseModel):
+    """The later entry that superseded this one (an amendment)."""
+
+    position: int
+    version: int
+    reason: str | None
+    actor: ActorOut | None
+    at: datetime | None
+
+
+class SupersededOut(BaseModel):
+    """The entry this amendment superseded."""
+
+    position: int
+    version: int
+
+
 class LateEntryOut(BaseModel):
     """An entry recorded later than the clinic's late-entry window after its clinical time."""
 
@@ -100,6 +117,8 @@ class HistoryEntryOut(BaseModel):
     details: dict[str, Any]
     voided_by: VoidOut | None
     late_entry: LateEntryOut | None = None
+    amended_by: AmendedByOut | None = None
+    supersedes: SupersededOut | None = None
 
 
 class AuditEntryOut(BaseModel):
