@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from api.http import errors
 from api.http.routes import (
@@ -57,8 +58,9 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
 
 def interface(lifespan: Callable | None = None) -> FastAPI:
     """The routes, their problems and the OpenAPI document, before any store is opened."""
-    app = FastAPI(title="mesoledger", version="0.1.0", description=DESCRIPTION,
-                  lifespan=lifespan)
+    # /docs and /redoc serve Swagger UI and ReDoc from the installed fastapi-offline package
+    app = FastAPIOffline(title="mesoledger", version="0.1.0", description=DESCRIPTION,
+                         lifespan=lifespan)
     app.state.write_turns = WriteTurns()
     errors.install(app)
     for module in ROUTERS:
