@@ -27,6 +27,9 @@ from domain.vocabulary import (
 )
 
 MAX_SESSIONS = 20
+MAX_INTERVAL_DAYS = 90
+MAX_POINTS = 2000
+MAX_FORMULATION_VERSION = 10_000
 
 
 def require_sites(sites: tuple[Site, ...]) -> None:
@@ -47,7 +50,7 @@ class CoursePlan:
         require_member("indication", self.indication, INDICATIONS)
         require_sites(self.sites)
         require_int("sessions", self.sessions, 1, MAX_SESSIONS)
-        require_int("interval_days", self.interval_days, 1, 90)
+        require_int("interval_days", self.interval_days, 1, MAX_INTERVAL_DAYS)
 
 
 @dataclass(frozen=True)
@@ -76,9 +79,10 @@ class Dose:
         low, high = NEEDLE_LENGTH_MM
         if not low <= require_decimal("needle_length_mm", self.needle_length_mm) <= high:
             raise InvalidEntry("needle_length_mm", f"must be between {low} and {high} mm")
-        require_int("points", self.points, 1, 2000)
+        require_int("points", self.points, 1, MAX_POINTS)
         require_decimal("volume_ml", self.volume_ml)
-        require_int("formulation_version", self.formulation_version, 1, 10_000)
+        require_int("formulation_version", self.formulation_version, 1,
+                    MAX_FORMULATION_VERSION)
         if not self.lots:
             raise InvalidEntry("lots", "name at least one lot used")
         for lot in self.lots:

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from api.http import errors
+from api.http.links import link_created_records
 from api.http.routes import (
     clinic_exports,
     consents,
@@ -65,4 +66,5 @@ def interface(lifespan: Callable | None = None) -> FastAPI:
     errors.install(app)
     for module in ROUTERS:
         app.include_router(module.router)
+    link_created_records(app)
     return app

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from api.http.errors import Problem
+from api.http.errors import PROBLEM, PROBLEM_SCHEMA, Problem
 from domain.application import ClinicalRecords
 from infra.services import Services
 
@@ -54,9 +54,13 @@ async def caught_up(request: Request, min_position: Annotated[int | None, Query(
 
 def _wait_for_views(services: Services, min_position: int) -> None:
     if min_position > services.log_position():  # no write returned it
-        raise Problem(422, "position_not_recorded", f"nothing is recorded at {min_position}",
-                      field="min_position")
+        raise Problem(409, "position_not_recorded", f"nothing is recorded at {min_position}"
+                      " yet", field="min_position")
     services.wait_for_views(min_position)
 
 
 FreshViews = Depends(caught_up)
+NOT_YET_RECORDED = {409: {
+    "description": "`min_position` is past the end of the log: no write has returned it yet",
+    "content": {PROBLEM: {"schema": PROBLEM_SCHEMA}}}}
+"""What a route that waits for its views (FreshViews) may also answer."""

@@ -98,9 +98,10 @@ def test_float_like_nonsense_in_a_quantity_is_422_naming_it(app, client, given, 
 
 def test_a_bad_area_is_422_naming_it(app, client, given, subtests):
     patient = given.screened_patient()
-    for site, field in (({"area": "thighs.nowhere", "laterality": "left"}, "area"),
+    for site, field in (({"area": "thighs.nowhere", "laterality": "left"}, "areas.0.area"),
                         ({"area": "abdomen.central", "laterality": "left"}, "laterality"),
-                        ({"area": "thighs.lateral", "laterality": "upwards"}, "laterality"),
+                        ({"area": "thighs.lateral", "laterality": "upwards"},
+                         "areas.0.laterality"),
                         ({"area": "", "laterality": "left"}, "areas.0.area"),
                         ({"area": "thighs.lateral"}, "areas.0.laterality"),
                         ({"area": ["thighs.lateral"], "laterality": "left"}, "areas.0.area")):

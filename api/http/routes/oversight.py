@@ -11,7 +11,7 @@ from api.http.auth import Overseer
 from api.http.routing import ProblemRoute
 from api.http.schemas.common import ONE_LINE
 from api.http.schemas.views import AccessPage, AuditPage
-from api.http.services import FreshViews, ServicesDep
+from api.http.services import NOT_YET_RECORDED, FreshViews, ServicesDep
 from projections.access_log import AccessFilter, AccessLog
 from projections.audit_trail import AuditFilter, AuditTrail
 
@@ -22,7 +22,8 @@ Filter = Annotated[str | None, Query(max_length=200, pattern=ONE_LINE)]
 Instant = Annotated[AwareDatetime | None, Query(description="Server time, with zone")]
 
 
-@router.get("/audit", dependencies=[FreshViews])
+@router.get("/audit", dependencies=[FreshViews],
+            responses=NOT_YET_RECORDED)
 def read_audit_trail(caller: Overseer, services: ServicesDep, patient_id: Filter = None,
                      actor: Filter = None, event_type: Filter = None,
                      since: Instant = None, until: Instant = None,

@@ -16,7 +16,7 @@ from api.http.schemas.patients import AmendmentIn, RegistrationIn
 from api.http.schemas.records import PatientOut
 from api.http.schemas.views import DirectoryEntry
 from api.http.scope import PatientInScope
-from api.http.services import ExpectedVersion, FreshViews, Records, ServicesDep
+from api.http.services import NOT_YET_RECORDED, ExpectedVersion, FreshViews, Records, ServicesDep
 from domain.application import ClinicalRecords
 from domain.patient import Patient
 from domain.personal_data import PersonalData, PersonalDataErasedError
@@ -33,7 +33,8 @@ def register_patient(body: RegistrationIn, caller: FrontDesk, records: Records,
         late_entry_reason=body.late_entry_reason))
 
 
-@router.get("", dependencies=[FreshViews])
+@router.get("", dependencies=[FreshViews],
+            responses=NOT_YET_RECORDED)
 def search_patients(request: Request, caller: DirectoryReader, services: ServicesDep,
                     mrn: Annotated[str | None, Query(max_length=64, pattern=ONE_LINE)] = None,
                     q: Annotated[str | None, Query(

@@ -9,6 +9,7 @@ from uuid import UUID
 from fastapi import Query
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
+from api.http.schemas.terms import AreaCode, Laterality, sites_by_laterality
 from domain.application import Recorded
 from domain.clinical_time import require_instant
 from domain.errors import InvalidEntry
@@ -17,7 +18,6 @@ from domain.values import Site
 # No control characters: PostgreSQL cannot store NUL, and a stored entry must project.
 ONE_LINE = r"^[^\x00-\x1f\x7f]*$"
 FREE_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"  # tabs and line breaks allowed
-Code = Annotated[str, Field(min_length=1, max_length=100, pattern=ONE_LINE)]
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=ONE_LINE)]
 Text = Annotated[str, Field(max_length=2000, pattern=FREE_TEXT)]
 Lot = Annotated[str, Field(min_length=1, max_length=64, pattern=ONE_LINE)]
@@ -43,7 +43,7 @@ def _offset_on_earth(value: datetime) -> datetime:
         raise ValueError(malformed.problem) from None
 
 
-def _exactly(kind: type) -> object:
+def exactly(kind: type) -> object:
     def check(value: object) -> object:
         if type(value) is not kind:
             raise ValueError(f"must be a JSON {'boolean' if kind is bool else 'integer'}")
@@ -53,10 +53,9 @@ def _exactly(kind: type) -> object:
 
 Instant = Annotated[AwareDatetime, BeforeValidator(_rfc3339), AfterValidator(_offset_on_earth)]
 """An RFC 3339 date-time with a UTC offset within ±14:00."""
-Flag = Annotated[bool, _exactly(bool)]
+Flag = Annotated[bool, exactly(bool)]
 Day = Annotated[date, BeforeValidator(_calendar_day)]
 """A calendar date as RFC 3339 text (YYYY-MM-DD), never a number."""
-Whole = Annotated[int, _exactly(int)]
 WhenItHappened = Annotated[Instant | None, Field(
     description="When it happened clinically (defaults to now; never in the future; at most"
                 " the clinic's backdating limit back)")]
@@ -81,9 +80,18 @@ class ClinicalEntry(Entry):
     late_entry_reason: LateEntryReason = None
 
 
+def _sides_per_area(schema: dict) -> None:
+    """Each area takes only its own sides (a midline area is never left or right)."""
+    schema["anyOf"] = [{"properties": {"area": {"enum": areas},
+                                       "laterality": {"enum": sides}}}
+                       for areas, sides in sites_by_laterality()]
+
+
 class SiteIn(Entry):
-    area: Code = Field(description="Area code, e.g. thighs.lateral")
-    laterality: Code = Field(description="left, right, bilateral or midline")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_sides_per_area)
+
+    area: AreaCode = Field(description="Area code, e.g. thighs.lateral")
+    laterality: Laterality = Field(description="The side: one the area takes")
 
     def to_site(self) -> Site:
         return Site(self.area, self.laterality)

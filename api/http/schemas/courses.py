@@ -10,7 +10,6 @@ from pydantic import BeforeValidator, Field, WithJsonSchema
 
 from api.http.schemas.common import (
     ClinicalEntry,
-    Code,
     Day,
     Entry,
     Flag,
@@ -19,10 +18,32 @@ from api.http.schemas.common import (
     Name,
     SiteIn,
     Text,
-    Whole,
+    exactly,
 )
-from domain.entries import AdverseEventReport, CoursePlan, Dose, Outcome
+from api.http.schemas.terms import (
+    AdverseEventKind,
+    AmountUnit,
+    IndicationCode,
+    IngredientCategory,
+    OutcomeKind,
+    ScaleCode,
+    Severity,
+    StatusAction,
+    Technique,
+    VehicleBase,
+)
+from domain.entries import (
+    MAX_FORMULATION_VERSION,
+    MAX_INTERVAL_DAYS,
+    MAX_POINTS,
+    MAX_SESSIONS,
+    AdverseEventReport,
+    CoursePlan,
+    Dose,
+    Outcome,
+)
 from domain.formulation import Formula, Ingredient, Vehicle
+from domain.vocabulary import NEEDLE_GAUGES
 
 PLAIN_DECIMAL = r"^[+-]?(\d+(\.\d*)?|\.\d+)$"
 
@@ -34,18 +55,36 @@ def plain_decimal(value: object) -> object:
     return value
 
 
-Amount = Annotated[Decimal, BeforeValidator(plain_decimal),
-                   Field(max_digits=12, decimal_places=4),
-                   WithJsonSchema({"anyOf": [{"type": "number"},
-                                             {"type": "string", "pattern": PLAIN_DECIMAL}]})]
-Count = Annotated[Whole, Field(ge=0, le=100_000)]
+POSITIVE_DECIMAL = r"^\+?(?=[0-9.]*[1-9])([0-9]+(\.[0-9]*)?|\.[0-9]+)$"
+
+
+def amount(positive: bool = True) -> type:
+    """A quantity as a JSON number or as decimal text; more than zero unless told."""
+    number = {"type": "number", "exclusiveMinimum": 0} if positive else {"type": "number"}
+    text = {"type": "string", "pattern": POSITIVE_DECIMAL if positive else PLAIN_DECIMAL}
+    return Annotated[Decimal, BeforeValidator(plain_decimal),
+                     Field(max_digits=12, decimal_places=4, gt=0 if positive else None),
+                     WithJsonSchema({"anyOf": [number, text]})]
+
+
+Amount = amount()
+Score = amount(positive=False)
+
+
+def count(low: int, high: int) -> type:
+    """A JSON integer from low to high (bounds first, so the document states them)."""
+    return Annotated[int, Field(ge=low, le=high), exactly(int)]
+
+
+Session = count(1, MAX_SESSIONS)
 
 
 class PlanIn(ClinicalEntry):
-    indication: Code
-    areas: Annotated[list[SiteIn], Field(min_length=1, max_length=30)]
-    sessions: Count
-    interval_days: Count
+    indication: IndicationCode
+    areas: Annotated[list[SiteIn], Field(min_length=1, max_length=30,
+                                         json_schema_extra={"uniqueItems": True})]
+    sessions: Session
+    interval_days: count(1, MAX_INTERVAL_DAYS)
 
     def to_plan(self) -> CoursePlan:
         return CoursePlan(self.indication, tuple(a.to_site() for a in self.areas),
@@ -58,9 +97,9 @@ class PlanAmendmentIn(PlanIn):
 
 class IngredientIn(Entry):
     substance: Name
-    category: Code
+    category: IngredientCategory
     amount: Amount
-    unit: Code = Field(description="g, mg, mcg, IU or mL")
+    unit: AmountUnit
     product: Name
     lot: Lot
     expiry: Day
@@ -72,7 +111,7 @@ class IngredientIn(Entry):
 
 class VehicleIn(Entry):
     name: Name
-    base: Code = Field(description="aqueous, alcohol or oil")
+    base: VehicleBase
 
 
 class FormulationIn(ClinicalEntry):
@@ -86,15 +125,15 @@ class FormulationIn(ClinicalEntry):
 
 
 class InjectionIn(ClinicalEntry):
-    session: Count
+    session: Session
     site: SiteIn
-    technique: Code
+    technique: Technique
     depth_mm: Amount
-    needle_gauge: Count
+    needle_gauge: count(NEEDLE_GAUGES.start, NEEDLE_GAUGES.stop - 1)
     needle_length_mm: Amount
-    points: Count
+    points: count(1, MAX_POINTS)
     volume_ml: Amount
-    formulation_version: Count
+    formulation_version: count(1, MAX_FORMULATION_VERSION)
     lots: Annotated[list[Lot], Field(min_length=1, max_length=20)]
     supervisor: Name | None = Field(
         default=None, description="The supervising clinician (required of a nurse)")
@@ -110,10 +149,10 @@ class InjectionIn(ClinicalEntry):
 
 class OutcomeIn(ClinicalEntry):
     site: SiteIn
-    scale: Code
-    score: Amount
-    kind: Code = Field(description="baseline or follow_up")
-    session: Count
+    scale: ScaleCode
+    score: Score
+    kind: OutcomeKind
+    session: count(0, MAX_SESSIONS)
 
     def to_outcome(self) -> Outcome:
         return Outcome(self.site.to_site(), self.scale, self.score, self.kind, self.session)
@@ -121,8 +160,8 @@ class OutcomeIn(ClinicalEntry):
 
 class AdverseEventIn(ClinicalEntry):
     site: SiteIn | None = None
-    kind: Code
-    severity: Code = Field(description="mild, moderate or severe")
+    kind: AdverseEventKind
+    severity: Severity
     serious: Flag
     onset: Instant
     action_taken: Text
@@ -136,7 +175,7 @@ class AdverseEventIn(ClinicalEntry):
 
 
 class StatusIn(ClinicalEntry):
-    action: Code = Field(description="suspend, resume, complete or discontinue")
+    action: StatusAction
     reason: Text
 
 
