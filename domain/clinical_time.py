@@ -15,6 +15,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from domain.errors import InvalidEntry, RuleViolation
+from domain.text import require_text
 
 CLOCK_SKEW = timedelta(minutes=5)
 MOST_OFFSET = timedelta(hours=14)  # RFC 3339 allows more; no place on Earth uses more
@@ -129,8 +130,7 @@ def require_plausible_birth(birth: date, today: date) -> date:
 
 
 def _require_reason(reason: Any) -> None:
-    if not isinstance(reason, str) or not reason.strip() or len(reason) > 2000:
-        raise InvalidEntry("late_entry_reason", "must be text of 1 to 2000 characters")
+    require_text("late_entry_reason", reason, max_length=2000)
 
 
 def _hours(window: timedelta) -> int:

@@ -26,15 +26,16 @@ async def records_of(request: Request) -> ClinicalRecords:
 
 Records = Annotated[ClinicalRecords, Depends(records_of)]
 
-ETAG = re.compile(r'^(?:W/)?"(\d{1,9})"$')
+ETAG = re.compile(r'^(?:W/)?"([0-9]{1,9})"$')
+IF_MATCH = r'^[ \t]*(\*|(W/)?"[0-9]{1,9}")[ \t]*$'
 
 
 async def expected_version(if_match: Annotated[str | None, Header(
-        description='The version you last read, as its ETag ("3"); 412 if it moved on.')]
-        = None) -> int | None:
-    if if_match is None or if_match.strip() == "*":
+        description='The version you last read, as its ETag ("3"); 412 if it moved on.',
+        json_schema_extra={"pattern": IF_MATCH})] = None) -> int | None:
+    if if_match is None or if_match.strip(" \t") == "*":
         return None
-    found = ETAG.match(if_match.strip())
+    found = ETAG.match(if_match.strip(" \t"))
     if not found:
         raise Problem(422, "invalid_if_match", 'If-Match takes an ETag such as "3"',
                       field="If-Match")

@@ -60,7 +60,7 @@ def test_an_offset_of_plus_14_30_is_refused(app, client, given, clock):
 @pytest.mark.parametrize("path, change, field", [
     ("injections", {"occurred_at": 1780000000}, "occurred_at"),
     ("injections", {"points": True}, "points"),
-    ("injections", {"session": 1.0}, "session"),
+    ("injections", {"session": 1.5}, "session"),
     ("adverse-events", {"serious": 1}, "serious"),
 ])
 def test_numbers_are_not_times_and_booleans_are_not_numbers(app, client, given, clock, path,

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime
 
 from api.http.auth import Overseer
 from api.http.routing import ProblemRoute
 from api.http.schemas.common import ONE_LINE
+from api.http.schemas.common import Instant as RFC3339
 from api.http.schemas.views import AccessPage, AuditPage
 from api.http.services import NOT_YET_RECORDED, FreshViews, ServicesDep
 from projections.access_log import AccessFilter, AccessLog
@@ -19,7 +19,7 @@ router = APIRouter(prefix="/v1", tags=["oversight"], route_class=ProblemRoute)
 Limit = Annotated[int, Query(ge=1, le=1000)]
 Cursor = Annotated[int, Query(ge=0, le=2**62, description="Continue after this cursor")]
 Filter = Annotated[str | None, Query(max_length=200, pattern=ONE_LINE)]
-Instant = Annotated[AwareDatetime | None, Query(description="Server time, with zone")]
+Instant = Annotated[RFC3339 | None, Query(description="Server time, with zone")]
 
 
 @router.get("/audit", dependencies=[FreshViews],

@@ -16,6 +16,7 @@ from api.http.schemas.common import (
     Instant,
     Lot,
     Name,
+    Note,
     SiteIn,
     Text,
     exactly,
@@ -166,7 +167,8 @@ class AdverseEventIn(ClinicalEntry):
     onset: Instant
     action_taken: Text
     suspected_lots: Annotated[list[Lot], Field(max_length=20)] = []
-    description: Text = ""
+    description: Note = Field(default="", description="What happened (required of kind"
+                              " `other`)")
 
     def to_report(self) -> AdverseEventReport:
         return AdverseEventReport(self.site.to_site() if self.site else None, self.kind,

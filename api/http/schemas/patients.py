@@ -8,16 +8,17 @@ from pydantic import Field, create_model
 
 from api.http.schemas.common import (
     FREE_TEXT,
-    ONE_LINE,
     ClinicalEntry,
     Day,
     Entry,
     Flag,
     Instant,
     Name,
+    Note,
     Text,
 )
 from api.http.schemas.terms import ConsentScope, FitzpatrickType, IndicationCode, Sex
+from api.http.schemas.text import VISIBLE_LINE
 from domain.patient import Consent
 from domain.personal_data import PersonalData
 from domain.screening import ScreeningAnswers
@@ -35,7 +36,7 @@ class PersonalDataIn(Entry):
 
 
 class RegistrationIn(PersonalDataIn, ClinicalEntry):
-    mrn: Annotated[str, Field(min_length=1, max_length=64, pattern=ONE_LINE,
+    mrn: Annotated[str, Field(min_length=1, max_length=64, pattern=VISIBLE_LINE,
                               description="Medical record number, unique in the clinic")]
 
 
@@ -45,7 +46,7 @@ class AmendmentIn(PersonalDataIn, ClinicalEntry):
 
 class ConsentIn(ClinicalEntry):
     scope: ConsentScope
-    form_version: Annotated[str, Field(min_length=1, max_length=50, pattern=ONE_LINE)]
+    form_version: Annotated[str, Field(min_length=1, max_length=50, pattern=VISIBLE_LINE)]
     document_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
     signed_at: Instant
 
@@ -82,7 +83,7 @@ class AllergyIn(ClinicalEntry):
 
 class ConditionIn(ClinicalEntry):
     condition: Name
-    note: Text = ""
+    note: Note = ""
 
 
 class ResolutionIn(ClinicalEntry):
