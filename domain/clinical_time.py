@@ -28,6 +28,25 @@ class BackdatedTooFarError(RuleViolation):
     rule = "backdated_too_far"
 
 
+class DatedInFutureError(RuleViolation):
+    """Nothing is dated in the future (beyond five minutes of clock skew)."""
+
+    rule = "dated_in_future"
+
+
+class LateEntryUnexplainedError(RuleViolation):
+    """An entry made later than the clinic's late-entry window after its clinical time says
+    why (`late_entry_reason`)."""
+
+    rule = "late_entry_unexplained"
+
+
+class ImplausibleBirthDateError(RuleViolation):
+    """A date of birth is in the past and at most 125 years ago."""
+
+    rule = "implausible_birth_date"
+
+
 class BeforeRegistrationError(RuleViolation):
     """Nothing about a patient can be dated before the patient was registered."""
 
@@ -80,14 +99,15 @@ def clinical_time(occurred_at: datetime | None, late_entry_reason: str | None,
         return now
     require_instant("occurred_at", occurred_at)
     if occurred_at > now + CLOCK_SKEW:
-        raise InvalidEntry("occurred_at", "is in the future")
+        raise DatedInFutureError(f"occurred_at {occurred_at.isoformat()} is in the future")
     if now - occurred_at > policy.refused_after:
         raise BackdatedTooFarError(
             f"dated {occurred_at.isoformat()}, more than {policy.refused_after.days} days"
             " back; entries older than that cannot be recorded")
     if now - occurred_at > policy.late_after and late_entry_reason is None:
-        raise InvalidEntry("late_entry_reason", "a late entry (recorded more than "
-                           f"{_hours(policy.late_after)} h after it happened) needs a reason")
+        raise LateEntryUnexplainedError(
+            f"a late entry (recorded more than {_hours(policy.late_after)} h after it"
+            " happened) needs a late_entry_reason")
     return occurred_at
 
 
@@ -123,9 +143,10 @@ def require_not_before(at: datetime, start: datetime | None, error: type[RuleVio
 def require_plausible_birth(birth: date, today: date) -> date:
     """A date of birth in the past and at most 125 years ago."""
     if birth >= today:
-        raise InvalidEntry("date_of_birth", "must be in the past")
+        raise ImplausibleBirthDateError(f"date_of_birth {birth} is not in the past")
     if birth < date(today.year - OLDEST_AGE_YEARS, 1, 1):
-        raise InvalidEntry("date_of_birth", f"is more than {OLDEST_AGE_YEARS} years ago")
+        raise ImplausibleBirthDateError(
+            f"date_of_birth {birth} is more than {OLDEST_AGE_YEARS} years ago")
     return birth
 
 

@@ -30,7 +30,7 @@ ETAG = re.compile(r'^(?:W/)?"([0-9]{1,9})"$')
 IF_MATCH = r'^[ \t]*(\*|(W/)?"[0-9]{1,9}")[ \t]*$'
 
 
-async def expected_version(if_match: Annotated[str | None, Header(
+async def expected_version(if_match: Annotated[str, Header(
         description='The version you last read, as its ETag ("3"); 412 if it moved on.',
         json_schema_extra={"pattern": IF_MATCH})] = None) -> int | None:
     if if_match is None or if_match.strip(" \t") == "*":
