@@ -7,7 +7,8 @@ from datetime import datetime
 from decimal import Decimal
 
 from domain.clinical_time import require_instant
-from domain.errors import InvalidEntry
+from domain.errors import InvalidEntry, RuleViolation
+from domain.text import is_visible
 from domain.values import (
     Site,
     require_decimal,
@@ -93,6 +94,18 @@ class Dose:
             require_text("interval_override", self.interval_override, max_length=2000)
 
 
+class ScoreOutOfScaleError(RuleViolation):
+    """An outcome score lies within its scale's range (GAIS 1–5, Hexsel 0–15, …)."""
+
+    rule = "score_out_of_scale"
+
+
+class UndescribedAdverseEventError(RuleViolation):
+    """An adverse event of kind `other` says what happened (`description`)."""
+
+    rule = "undescribed_adverse_event"
+
+
 BASELINE = "baseline"
 FOLLOW_UP = "follow_up"
 
@@ -110,7 +123,7 @@ class Outcome:
         require_decimal("score", self.score, positive=False)
         scale = SCALES[self.scale]
         if not scale.admits(self.score):
-            raise InvalidEntry("score", f"{self.scale} runs from {scale.low} to {scale.high}")
+            raise ScoreOutOfScaleError(f"{self.scale} runs from {scale.low} to {scale.high}")
         require_member("kind", self.kind, {BASELINE, FOLLOW_UP})
         require_int("session", self.session, 0, MAX_SESSIONS)
 
@@ -135,5 +148,10 @@ class AdverseEventReport:
         require_text("action_taken", self.action_taken, max_length=2000)
         for lot in self.suspected_lots:
             require_text("suspected_lots", lot, max_length=64)
+        if not isinstance(self.description, str) or len(self.description) > 2000:
+            raise InvalidEntry("description", "must be text of at most 2000 characters")
+        if self.kind == "other" and not any(is_visible(c) for c in self.description):
+            raise UndescribedAdverseEventError("an adverse event of kind other needs a"
+                                               " description")
         if self.kind == "other":
             require_text("description", self.description, max_length=2000)

@@ -36,6 +36,7 @@ CATALOGUE = {
     "lot_not_in_formulation": "LotNotInFormulationError",
     "no_screening": "NoScreeningError",
     "scale_not_for_area": "ScaleNotForAreaError",
+    "score_out_of_scale": "ScoreOutOfScaleError",
     "session_too_soon": "SessionTooSoonError",
     "no_treatment_consent": "NoTreatmentConsentError",
     "non_aqueous_vehicle": "NonAqueousVehicleError",
@@ -49,6 +50,7 @@ CATALOGUE = {
     "session_out_of_sequence": "SessionOutOfSequenceError",
     "sessions_below_done": "SessionsBelowDoneError",
     "supervision_required": "SupervisionRequiredError",
+    "undescribed_adverse_event": "UndescribedAdverseEventError",
     "volume_limit_exceeded": "VolumeLimitExceededError",
 }
 

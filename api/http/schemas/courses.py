@@ -44,7 +44,7 @@ from domain.entries import (
     Outcome,
 )
 from domain.formulation import Formula, Ingredient, Vehicle
-from domain.vocabulary import NEEDLE_GAUGES
+from domain.vocabulary import NEEDLE_GAUGES, NEEDLE_LENGTH_MM
 
 PLAIN_DECIMAL = r"^[+-]?(\d+(\.\d*)?|\.\d+)$"
 
@@ -56,16 +56,30 @@ def plain_decimal(value: object) -> object:
     return value
 
 
-POSITIVE_DECIMAL = r"^\+?(?=[0-9.]*[1-9])([0-9]+(\.[0-9]*)?|\.[0-9]+)$"
+DIGITS = r"(0*[0-9]{1,8}(\.[0-9]{0,4}0*)?|0*\.[0-9]{0,4}0*(?<=[0-9]))"
+"""At most 8 digits before the point and 4 after (leading and trailing zeros aside)."""
 
 
-def amount(positive: bool = True) -> type:
-    """A quantity as a JSON number or as decimal text; more than zero unless told."""
-    number = {"type": "number", "exclusiveMinimum": 0} if positive else {"type": "number"}
-    text = {"type": "string", "pattern": POSITIVE_DECIMAL if positive else PLAIN_DECIMAL}
+def amount(positive: bool = True, within: tuple[Decimal, Decimal] | None = None) -> type:
+    """A quantity as a JSON number or as decimal text, with at most 8 digits before the
+    point and 4 after; more than zero unless told; `within` whole-number bounds if given."""
+    number = {"type": "number", "exclusiveMaximum": 10**8, "multipleOf": 0.0001,
+              "exclusiveMinimum": 0 if positive else -(10**8)}
+    sign = r"\+?(?=[0-9.]*[1-9])" if positive else "[+-]?"
+    text = {"type": "string", "pattern": f"^{sign}{DIGITS}$"}
+    if within:
+        low, high = within
+        number = {"type": "number", "minimum": low, "maximum": high, "multipleOf": 0.0001}
+        text["pattern"] = between(int(low), int(high))
     return Annotated[Decimal, BeforeValidator(plain_decimal),
                      Field(max_digits=12, decimal_places=4, gt=0 if positive else None),
                      WithJsonSchema({"anyOf": [number, text]})]
+
+
+def between(low: int, high: int) -> str:
+    """Decimal text from one whole number to another (a short range: each one is listed)."""
+    below = "|".join(str(n) for n in range(low, high))
+    return (rf"^\+?0*(({below})(\.[0-9]{{0,4}}0*)?|{high}(\.0*)?)$")
 
 
 Amount = amount()
@@ -131,7 +145,7 @@ class InjectionIn(ClinicalEntry):
     technique: Technique
     depth_mm: Amount
     needle_gauge: count(NEEDLE_GAUGES.start, NEEDLE_GAUGES.stop - 1)
-    needle_length_mm: Amount
+    needle_length_mm: amount(within=NEEDLE_LENGTH_MM)
     points: count(1, MAX_POINTS)
     volume_ml: Amount
     formulation_version: count(1, MAX_FORMULATION_VERSION)
