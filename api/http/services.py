@@ -9,6 +9,7 @@ from fastapi import Depends, Header, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from api.http.errors import PROBLEM, PROBLEM_SCHEMA, Problem
+from api.http.schemas.common import DIGITS_ONLY
 from domain.application import ClinicalRecords
 from infra.services import Services
 
@@ -47,7 +48,8 @@ ExpectedVersion = Annotated[int | None, Depends(expected_version)]
 
 async def caught_up(request: Request, min_position: Annotated[int | None, Query(
         ge=0, le=2**62, description="Serve only once the views include this log position "
-        "(the position a write returned); 503 with Retry-After if they do not in time.")]
+        "(the position a write returned); 503 with Retry-After if they do not in time."),
+        DIGITS_ONLY]
         = None) -> None:
     if min_position:
         await run_in_threadpool(_wait_for_views, request.app.state.services, min_position)

@@ -10,7 +10,7 @@ from api.formats import MEDIA_TYPES, Format, rendered
 from api.http.auth import Exporter
 from api.http.errors import PROBLEM, PROBLEM_SCHEMA, Problem
 from api.http.routing import ClinicRoute
-from api.http.schemas.common import AsOf
+from api.http.schemas.common import DIGITS_ONLY, AsOf
 from api.http.scope import PatientInScope
 from api.http.services import ServicesDep
 from infra.exports import export_patient
@@ -31,7 +31,7 @@ def export(patient: PatientInScope, caller: Exporter, services: ServicesDep,
                "Bundle (application/fhir+json); html: a printable copy")] = "json",
            since_checkpoint: Annotated[int | None, Query(
                ge=0, le=2**62, description="Size of an earlier signed checkpoint you hold: "
-               "adds the consistency proof from it")] = None,
+               "adds the consistency proof from it"), DIGITS_ONLY] = None,
            as_of: AsOf = None) -> Response:
     """Every event of the patient as stored, each with its inclusion proof against a fresh
     signed checkpoint and the proof that none is left out (check it with `python -m

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from api.http.auth import Overseer
 from api.http.routing import ProblemRoute
-from api.http.schemas.common import ONE_LINE
+from api.http.schemas.common import DIGITS_ONLY, ONE_LINE
 from api.http.schemas.common import Instant as RFC3339
 from api.http.schemas.views import AccessPage, AuditPage
 from api.http.services import NOT_YET_RECORDED, FreshViews, ServicesDep
@@ -16,8 +16,9 @@ from projections.access_log import AccessFilter, AccessLog
 from projections.audit_trail import AuditFilter, AuditTrail
 
 router = APIRouter(prefix="/v1", tags=["oversight"], route_class=ProblemRoute)
-Limit = Annotated[int, Query(ge=1, le=1000)]
-Cursor = Annotated[int, Query(ge=0, le=2**62, description="Continue after this cursor")]
+Limit = Annotated[int, Query(ge=1, le=1000), DIGITS_ONLY]
+Cursor = Annotated[int, Query(ge=0, le=2**62, description="Continue after this cursor"),
+                   DIGITS_ONLY]
 Filter = Annotated[str | None, Query(max_length=200, pattern=ONE_LINE)]
 Instant = Annotated[RFC3339 | None, Query(description="Server time, with zone")]
 

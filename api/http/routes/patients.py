@@ -11,7 +11,7 @@ from api.http.auth import ClinicalReader, DirectoryReader, FrontDesk
 from api.http.permissions import Permission, may
 from api.http.respond import note_patients_read, patient_recorded, tagged
 from api.http.routing import ClinicRoute
-from api.http.schemas.common import ONE_LINE, AsOf, PatientRecorded
+from api.http.schemas.common import DIGITS_ONLY, ONE_LINE, AsOf, PatientRecorded
 from api.http.schemas.patients import AmendmentIn, RegistrationIn
 from api.http.schemas.records import PatientOut
 from api.http.schemas.views import DirectoryEntry
@@ -41,7 +41,8 @@ def search_patients(request: Request, caller: DirectoryReader, services: Service
                         max_length=200, pattern=ONE_LINE, description="Words of the name:"
                         " each must be a word of it or the start of one (any case, any"
                         " accents)")] = None,
-                    limit: Annotated[int, Query(ge=1, le=200)] = 50) -> list[DirectoryEntry]:
+                    limit: Annotated[int, Query(ge=1, le=200), DIGITS_ONLY] = 50,
+                    ) -> list[DirectoryEntry]:
     """The caller's clinic directory in MRN order, by MRN (case, spaces and dashes aside)
     and/or any words of the name. The screening result is clinical data: a caller who may
     not read that gets no `status`."""

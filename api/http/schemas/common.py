@@ -55,6 +55,17 @@ def _offset_on_earth(value: datetime) -> datetime:
         raise ValueError(malformed.problem) from None
 
 
+def _digits(value: object) -> object:
+    """A whole number in a query is digits ("+0.0" and "1e3" are not how one is written)."""
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]{1,19}", value):
+        raise ValueError("must be a whole number written in digits")
+    return value
+
+
+DIGITS_ONLY = BeforeValidator(_digits)
+"""Put after a query parameter's Query(...) so its bounds stay in the document."""
+
+
 def exactly(kind: type) -> object:
     """A JSON boolean, or a JSON integer (2.0 is the number 2; 2.5, "2" and true are not)."""
     def check(value: object) -> object:
