@@ -15,6 +15,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from domain.errors import InvalidEntry, RuleViolation
+from domain.text import require_text
 
 CLOCK_SKEW = timedelta(minutes=5)
 MOST_OFFSET = timedelta(hours=14)  # RFC 3339 allows more; no place on Earth uses more
@@ -25,6 +26,25 @@ class BackdatedTooFarError(RuleViolation):
     """An entry dated further back than the clinic's backdating limit is refused."""
 
     rule = "backdated_too_far"
+
+
+class DatedInFutureError(RuleViolation):
+    """Nothing is dated in the future (beyond five minutes of clock skew)."""
+
+    rule = "dated_in_future"
+
+
+class LateEntryUnexplainedError(RuleViolation):
+    """An entry made later than the clinic's late-entry window after its clinical time says
+    why (`late_entry_reason`)."""
+
+    rule = "late_entry_unexplained"
+
+
+class ImplausibleBirthDateError(RuleViolation):
+    """A date of birth is in the past and at most 125 years ago."""
+
+    rule = "implausible_birth_date"
 
 
 class BeforeRegistrationError(RuleViolation):
@@ -79,14 +99,15 @@ def clinical_time(occurred_at: datetime | None, late_entry_reason: str | None,
         return now
     require_instant("occurred_at", occurred_at)
     if occurred_at > now + CLOCK_SKEW:
-        raise InvalidEntry("occurred_at", "is in the future")
+        raise DatedInFutureError(f"occurred_at {occurred_at.isoformat()} is in the future")
     if now - occurred_at > policy.refused_after:
         raise BackdatedTooFarError(
             f"dated {occurred_at.isoformat()}, more than {policy.refused_after.days} days"
             " back; entries older than that cannot be recorded")
     if now - occurred_at > policy.late_after and late_entry_reason is None:
-        raise InvalidEntry("late_entry_reason", "a late entry (recorded more than "
-                           f"{_hours(policy.late_after)} h after it happened) needs a reason")
+        raise LateEntryUnexplainedError(
+            f"a late entry (recorded more than {_hours(policy.late_after)} h after it"
+            " happened) needs a late_entry_reason")
     return occurred_at
 
 
@@ -122,15 +143,15 @@ def require_not_before(at: datetime, start: datetime | None, error: type[RuleVio
 def require_plausible_birth(birth: date, today: date) -> date:
     """A date of birth in the past and at most 125 years ago."""
     if birth >= today:
-        raise InvalidEntry("date_of_birth", "must be in the past")
+        raise ImplausibleBirthDateError(f"date_of_birth {birth} is not in the past")
     if birth < date(today.year - OLDEST_AGE_YEARS, 1, 1):
-        raise InvalidEntry("date_of_birth", f"is more than {OLDEST_AGE_YEARS} years ago")
+        raise ImplausibleBirthDateError(
+            f"date_of_birth {birth} is more than {OLDEST_AGE_YEARS} years ago")
     return birth
 
 
 def _require_reason(reason: Any) -> None:
-    if not isinstance(reason, str) or not reason.strip() or len(reason) > 2000:
-        raise InvalidEntry("late_entry_reason", "must be text of 1 to 2000 characters")
+    require_text("late_entry_reason", reason, max_length=2000)
 
 
 def _hours(window: timedelta) -> int:

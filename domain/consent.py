@@ -17,6 +17,12 @@ class ConsentNotActiveError(RuleViolation):
     rule = "consent_not_active"
 
 
+class ConsentSignedOutOfTimeError(RuleViolation):
+    """A consent is signed by the time it is given, and not before the patient was born."""
+
+    rule = "consent_signed_out_of_time"
+
+
 @dataclass(frozen=True)
 class Consent:
     scope: str
@@ -36,6 +42,6 @@ class Consent:
     def require_signed_between(self, date_of_birth: date | None, at: datetime) -> None:
         """Signed by the time it is recorded as given, and not before the patient was born."""
         if self.signed_at > at + CLOCK_SKEW:
-            raise InvalidEntry("signed_at", "is after the consent was given (in the future)")
+            raise ConsentSignedOutOfTimeError("signed_at is after the consent was given")
         if date_of_birth is not None and self.signed_at.date() < date_of_birth:
-            raise InvalidEntry("signed_at", "is before the patient was born")
+            raise ConsentSignedOutOfTimeError("signed_at is before the patient was born")

@@ -7,7 +7,8 @@ from datetime import datetime
 from decimal import Decimal
 
 from domain.clinical_time import require_instant
-from domain.errors import InvalidEntry
+from domain.errors import InvalidEntry, RuleViolation
+from domain.text import is_visible
 from domain.values import (
     Site,
     require_decimal,
@@ -27,6 +28,9 @@ from domain.vocabulary import (
 )
 
 MAX_SESSIONS = 20
+MAX_INTERVAL_DAYS = 90
+MAX_POINTS = 2000
+MAX_FORMULATION_VERSION = 10_000
 
 
 def require_sites(sites: tuple[Site, ...]) -> None:
@@ -47,7 +51,7 @@ class CoursePlan:
         require_member("indication", self.indication, INDICATIONS)
         require_sites(self.sites)
         require_int("sessions", self.sessions, 1, MAX_SESSIONS)
-        require_int("interval_days", self.interval_days, 1, 90)
+        require_int("interval_days", self.interval_days, 1, MAX_INTERVAL_DAYS)
 
 
 @dataclass(frozen=True)
@@ -76,9 +80,10 @@ class Dose:
         low, high = NEEDLE_LENGTH_MM
         if not low <= require_decimal("needle_length_mm", self.needle_length_mm) <= high:
             raise InvalidEntry("needle_length_mm", f"must be between {low} and {high} mm")
-        require_int("points", self.points, 1, 2000)
+        require_int("points", self.points, 1, MAX_POINTS)
         require_decimal("volume_ml", self.volume_ml)
-        require_int("formulation_version", self.formulation_version, 1, 10_000)
+        require_int("formulation_version", self.formulation_version, 1,
+                    MAX_FORMULATION_VERSION)
         if not self.lots:
             raise InvalidEntry("lots", "name at least one lot used")
         for lot in self.lots:
@@ -87,6 +92,18 @@ class Dose:
             require_name("supervisor", self.supervisor, max_length=200)
         if self.interval_override is not None:
             require_text("interval_override", self.interval_override, max_length=2000)
+
+
+class ScoreOutOfScaleError(RuleViolation):
+    """An outcome score lies within its scale's range (GAIS 1–5, Hexsel 0–15, …)."""
+
+    rule = "score_out_of_scale"
+
+
+class UndescribedAdverseEventError(RuleViolation):
+    """An adverse event of kind `other` says what happened (`description`)."""
+
+    rule = "undescribed_adverse_event"
 
 
 BASELINE = "baseline"
@@ -106,7 +123,7 @@ class Outcome:
         require_decimal("score", self.score, positive=False)
         scale = SCALES[self.scale]
         if not scale.admits(self.score):
-            raise InvalidEntry("score", f"{self.scale} runs from {scale.low} to {scale.high}")
+            raise ScoreOutOfScaleError(f"{self.scale} runs from {scale.low} to {scale.high}")
         require_member("kind", self.kind, {BASELINE, FOLLOW_UP})
         require_int("session", self.session, 0, MAX_SESSIONS)
 
@@ -131,5 +148,10 @@ class AdverseEventReport:
         require_text("action_taken", self.action_taken, max_length=2000)
         for lot in self.suspected_lots:
             require_text("suspected_lots", lot, max_length=64)
+        if not isinstance(self.description, str) or len(self.description) > 2000:
+            raise InvalidEntry("description", "must be text of at most 2000 characters")
+        if self.kind == "other" and not any(is_visible(c) for c in self.description):
+            raise UndescribedAdverseEventError("an adverse event of kind other needs a"
+                                               " description")
         if self.kind == "other":
             require_text("description", self.description, max_length=2000)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -10,6 +9,12 @@ from typing import Any
 
 from domain.clinical_time import LateEntryPolicy
 from domain.errors import InvalidEntry
+from domain.text import (  # noqa: F401  (where the rules of text were first looked up)
+    BIDI_CONTROLS,
+    LINE_BREAKS,
+    require_name,
+    require_text,
+)
 from domain.vocabulary import AREAS, ROLES
 
 
@@ -52,40 +57,6 @@ class Site:
 
     def __str__(self) -> str:
         return f"{self.area} ({self.laterality})"
-
-
-BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-                          "\u2066\u2067\u2068\u2069")
-"""Marks that reorder how text is shown: a name holding them reads other than it is."""
-LINE_BREAKS = frozenset("\t\n\r")
-
-
-def require_text(field: str, value: Any, max_length: int = 500) -> str:
-    """Text with something visible in it; no control or bidirectional-override marks
-    (tabs and line breaks allowed)."""
-    return _require_visible(field, value, max_length, LINE_BREAKS)
-
-
-def require_name(field: str, value: Any, max_length: int = 200) -> str:
-    """A name, MRN or code: one line of visible text, returned NFC-normalised."""
-    if isinstance(value, str):
-        value = unicodedata.normalize("NFC", value)
-    return _require_visible(field, value, max_length, frozenset())
-
-
-def _require_visible(field: str, value: Any, max_length: int, allowed: frozenset) -> str:
-    if not isinstance(value, str) or not any(_visible(c) for c in value):
-        raise InvalidEntry(field, "is required (visible characters)")
-    if len(value) > max_length:
-        raise InvalidEntry(field, f"is longer than {max_length} characters")
-    if any(c in BIDI_CONTROLS or (unicodedata.category(c) == "Cc" and c not in allowed)
-           for c in value):
-        raise InvalidEntry(field, "holds control or bidirectional-override characters")
-    return value
-
-
-def _visible(char: str) -> bool:
-    return not (char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Zs", "Mn"))
 
 
 def require_decimal(field: str, value: Any, *, positive: bool = True) -> Decimal:

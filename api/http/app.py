@@ -7,9 +7,11 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from api.http import errors
 from api.http.defects import DefectsAnswered
+from api.http.links import link_created_records
 from api.http.routes import (
     clinic_exports,
     consents,
@@ -59,11 +61,13 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
 
 def interface(lifespan: Callable | None = None) -> FastAPI:
     """The routes, their problems and the OpenAPI document, before any store is opened."""
-    app = FastAPI(title="mesoledger", version="0.1.0", description=DESCRIPTION,
-                  lifespan=lifespan)
+    # /docs and /redoc serve Swagger UI and ReDoc from the installed fastapi-offline package
+    app = FastAPIOffline(title="mesoledger", version="0.1.0", description=DESCRIPTION,
+                         lifespan=lifespan)
     app.state.write_turns = WriteTurns()
     errors.install(app)
     app.add_middleware(DefectsAnswered)
     for module in ROUTERS:
         app.include_router(module.router)
+    link_created_records(app)
     return app

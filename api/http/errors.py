@@ -99,7 +99,7 @@ def problem_of(error: Exception) -> Problem:
         case StaleVersionError():
             return Problem(412, "stale_version", str(error), current_version=error.actual)
         case UnknownCheckpointError():
-            return Problem(422, "unknown_checkpoint", str(error), field="since_checkpoint")
+            return Problem(409, "unknown_checkpoint", str(error), field="since_checkpoint")
         case NotFoundError():
             return Problem(404, "not_found", "no such record in your clinic")
         case ViewsDisagreeError():

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from fastapi import Request, Response
+from fastapi import FastAPI, Request, Response
 from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException
+from starlette.types import Receive, Scope, Send
 
 from api.http.access_logging import access_logged, on_a_worker_thread, refusals_logged
 from api.http.errors import READ_PROBLEMS, WRITE_PROBLEMS
 from api.http.idempotency import idempotent
 from api.http.write_turns import in_turn
 
+HTTP = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"})
 Handler = Callable[[Request], Awaitable[Response]]
 
 
@@ -31,6 +34,19 @@ class ProblemRoute(APIRoute):
         writes = WRITE_PROBLEMS if methods and "POST" in methods else {}
         super().__init__(path, endpoint, methods=methods,
                          responses={**READ_PROBLEMS, **writes, **(responses or {})}, **options)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A method the path does not take is a 405 whose `Allow` names every method the
+        path takes in the OpenAPI document (GET and POST on /v1/patients), not this route's
+        alone: routes that share a path are separate objects."""
+        if scope["method"] not in self.methods:
+            raise HTTPException(405, headers={"Allow": ", ".join(self._allowed(scope["app"]))})
+        await super().handle(scope, receive, send)
+
+    def _allowed(self, app: FastAPI) -> list[str]:
+        documented = app.openapi().get("paths", {}).get(self.path, {})
+        return sorted({method.upper() for method in documented if method.upper() in HTTP}
+                      or self.methods)
 
 
 class ClinicRoute(ProblemRoute):

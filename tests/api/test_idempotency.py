@@ -98,7 +98,8 @@ def test_a_refused_command_can_be_retried_with_its_key_once_corrected(app, clien
                                                                       subtests):
     for n, (wrong, status, named) in enumerate((
             ({"depth_mm": "9"}, 409, {"rule": "depth_out_of_range"}),
-            ({"site": {"area": "thighs.nowhere", "laterality": "left"}}, 422, {"field": "area"}),
+            ({"site": {"area": "thighs.nowhere", "laterality": "left"}}, 422,
+             {"field": "site.area"}),
             ({"volume_ml": "lots"}, 422, {"field": "volume_ml"}))):
         with subtests.test(refused=status, **named):
             headers = CLINICIAN | {"Idempotency-Key": f"inj-retry-{n}"}

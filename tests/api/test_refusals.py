@@ -98,9 +98,10 @@ def test_float_like_nonsense_in_a_quantity_is_422_naming_it(app, client, given, 
 
 def test_a_bad_area_is_422_naming_it(app, client, given, subtests):
     patient = given.screened_patient()
-    for site, field in (({"area": "thighs.nowhere", "laterality": "left"}, "area"),
+    for site, field in (({"area": "thighs.nowhere", "laterality": "left"}, "areas.0.area"),
                         ({"area": "abdomen.central", "laterality": "left"}, "laterality"),
-                        ({"area": "thighs.lateral", "laterality": "upwards"}, "laterality"),
+                        ({"area": "thighs.lateral", "laterality": "upwards"},
+                         "areas.0.laterality"),
                         ({"area": "", "laterality": "left"}, "areas.0.area"),
                         ({"area": "thighs.lateral"}, "areas.0.laterality"),
                         ({"area": ["thighs.lateral"], "laterality": "left"}, "areas.0.area")):
@@ -110,15 +111,17 @@ def test_a_bad_area_is_422_naming_it(app, client, given, subtests):
             problem(response, 422, field=field)
 
 
-def test_an_entry_dated_in_the_future_or_without_a_zone_is_422(app, client, given, clock):
+def test_an_entry_without_a_zone_is_422_and_one_dated_in_the_future_409(app, client, given,
+                                                                        clock):
     course = given.formulated_course()
-    for when, field in (((clock() + timedelta(days=1)).isoformat(), "occurred_at"),
-                        ("2026-01-01T10:00:00", "occurred_at")):
+    for when, status, named in (
+            ((clock() + timedelta(days=1)).isoformat(), 409, {"rule": "dated_in_future"}),
+            ("2026-01-01T10:00:00", 422, {"field": "occurred_at"})):
         with nothing_recorded(app):
             response = client.post(f"/v1/courses/{course}/outcomes",
                                    json=bodies.outcome() | {"occurred_at": when},
                                    headers=CLINICIAN)
-        problem(response, 422, field=field)
+        problem(response, status, **named)
     read = client.get(f"/v1/courses/{course}", params={"as_of": "2026-01-01T10:00:00"},
                       headers=CLINICIAN)
     problem(read, 422, field="query.as_of")

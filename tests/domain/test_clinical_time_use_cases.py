@@ -6,8 +6,13 @@ from uuid import uuid4
 
 import pytest
 
-from domain.clinical_time import BackdatedTooFarError, BeforeRegistrationError
-from domain.errors import DuplicateMrnError, InvalidEntry
+from domain.clinical_time import (
+    BackdatedTooFarError,
+    BeforeRegistrationError,
+    ImplausibleBirthDateError,
+    LateEntryUnexplainedError,
+)
+from domain.errors import DuplicateMrnError
 from domain.mrn_index import MrnIndex
 from domain.patient import Patient
 from domain.personal_data import seal
@@ -32,12 +37,11 @@ def test_an_injection_400_days_back_is_refused_and_nothing_recorded(clinic, reco
                        late_entry_reason="found in the paper chart")
 
 
-def test_a_late_entry_without_a_reason_is_refused_naming_the_field(clinic, records, clock):
+def test_a_late_entry_without_a_reason_is_refused(clinic, records, clock):
     course_id = clinic.formulated_course()
     clock.advance(days=2)
-    with clinic.refuses(InvalidEntry) as refusal:
+    with clinic.refuses(LateEntryUnexplainedError):
         records.inject(course_id, dose(), CLINICIAN, occurred_at=clock() - 2 * DAY)
-    assert refusal.value.field == "late_entry_reason"
 
 
 def test_a_late_entry_is_recorded_with_its_reason(clinic, records, clock):
@@ -67,9 +71,8 @@ def test_a_registration_before_a_consent_dated_earlier_refuses_the_consent(clini
 
 @pytest.mark.parametrize("birth", [date(2027, 1, 1), date(1, 1, 1)])
 def test_a_date_of_birth_in_the_future_or_in_year_one_is_refused(clinic, records, birth):
-    with clinic.refuses(InvalidEntry) as refusal:
+    with clinic.refuses(ImplausibleBirthDateError):
         records.register_patient("clinic-a", "MRN-5", person_born(birth), RECEPTIONIST)
-    assert refusal.value.field == "date_of_birth"
 
 
 @pytest.mark.parametrize("variant", ["b-1001", " B-1001", "B\u20111001", "\uff22-1001",

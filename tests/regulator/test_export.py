@@ -211,7 +211,7 @@ def test_a_proven_export_as_of_a_past_instant_is_refused_naming_the_parameter(cl
     response = client.get(f"/v1/patients/{pid}/export", params={"as_of": clock().isoformat()},
                           headers=REGULATOR)
 
-    assert response.status_code == 422 and response.json()["field"] == "as_of"
+    assert response.status_code == 409 and response.json()["field"] == "as_of"
     assert app_position(client) == before
 
 

@@ -9,8 +9,9 @@ from fastapi import APIRouter, Path, Response
 from api.http.auth import ConsentTaker
 from api.http.respond import patient_recorded
 from api.http.routing import ClinicRoute
-from api.http.schemas.common import Code, PatientRecorded
+from api.http.schemas.common import PatientRecorded
 from api.http.schemas.patients import ConsentIn, WithdrawalIn
+from api.http.schemas.terms import ConsentScope
 from api.http.scope import PatientInScope
 from api.http.services import ExpectedVersion, Records
 
@@ -29,7 +30,7 @@ def give_consent(patient: PatientInScope, body: ConsentIn, caller: ConsentTaker,
 
 
 @router.post("/{scope}/withdrawal", status_code=201)
-def withdraw_consent(patient: PatientInScope, scope: Annotated[Code, Path()],
+def withdraw_consent(patient: PatientInScope, scope: Annotated[ConsentScope, Path()],
                      body: WithdrawalIn, caller: ConsentTaker, records: Records,
                      expected: ExpectedVersion, response: Response) -> PatientRecorded:
     """Record that the patient withdrew a consent; treatment needs a new one."""

@@ -11,13 +11,14 @@ from api.http.respond import note_patients_read
 from api.http.routing import ClinicRoute
 from api.http.schemas.common import Lot
 from api.http.schemas.views import ExposureOut
-from api.http.services import FreshViews, ServicesDep
+from api.http.services import NOT_YET_RECORDED, FreshViews, ServicesDep
 from projections.lot_exposure import LotExposure
 
 router = APIRouter(prefix="/v1/lots", tags=["recall"], route_class=ClinicRoute)
 
 
-@router.get("/{lot}/exposures", dependencies=[FreshViews])
+@router.get("/{lot}/exposures", dependencies=[FreshViews],
+            responses=NOT_YET_RECORDED)
 def lot_exposures(lot: Annotated[Lot, Path()], request: Request, caller: LotTracer,
                   services: ServicesDep) -> list[ExposureOut]:
     """Every live injection that used the lot, by date (regulators: in every clinic)."""

@@ -5,24 +5,26 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime
 
 from api.http.auth import Overseer
 from api.http.routing import ProblemRoute
-from api.http.schemas.common import ONE_LINE
+from api.http.schemas.common import DIGITS_ONLY, ONE_LINE
+from api.http.schemas.common import Instant as RFC3339
 from api.http.schemas.views import AccessPage, AuditPage
-from api.http.services import FreshViews, ServicesDep
+from api.http.services import NOT_YET_RECORDED, FreshViews, ServicesDep
 from projections.access_log import AccessFilter, AccessLog
 from projections.audit_trail import AuditFilter, AuditTrail
 
 router = APIRouter(prefix="/v1", tags=["oversight"], route_class=ProblemRoute)
-Limit = Annotated[int, Query(ge=1, le=1000)]
-Cursor = Annotated[int, Query(ge=0, le=2**62, description="Continue after this cursor")]
+Limit = Annotated[int, Query(ge=1, le=1000), DIGITS_ONLY]
+Cursor = Annotated[int, Query(ge=0, le=2**62, description="Continue after this cursor"),
+                   DIGITS_ONLY]
 Filter = Annotated[str | None, Query(max_length=200, pattern=ONE_LINE)]
-Instant = Annotated[AwareDatetime | None, Query(description="Server time, with zone")]
+Instant = Annotated[RFC3339 | None, Query(description="Server time, with zone")]
 
 
-@router.get("/audit", dependencies=[FreshViews])
+@router.get("/audit", dependencies=[FreshViews],
+            responses=NOT_YET_RECORDED)
 def read_audit_trail(caller: Overseer, services: ServicesDep, patient_id: Filter = None,
                      actor: Filter = None, event_type: Filter = None,
                      since: Instant = None, until: Instant = None,

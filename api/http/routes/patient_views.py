@@ -9,13 +9,14 @@ from api.http.routing import ClinicRoute
 from api.http.schemas.common import AsOf
 from api.http.schemas.views import AreaProgressOut, HistoryEntryOut
 from api.http.scope import PatientInScope
-from api.http.services import FreshViews, ServicesDep
+from api.http.services import NOT_YET_RECORDED, FreshViews, ServicesDep
 from projections.area_progress import AreaProgress
 from projections.area_progress.replay import progress_as_of
 from projections.history import patient_history
 
 router = APIRouter(prefix="/v1/patients/{patient_id}", tags=["progress and history"],
-                   route_class=ClinicRoute, dependencies=[FreshViews])
+                   route_class=ClinicRoute, dependencies=[FreshViews],
+                   responses=NOT_YET_RECORDED)
 
 
 # These two return the view's rows as they are: FastAPI checks them against the response

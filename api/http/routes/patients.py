@@ -11,12 +11,12 @@ from api.http.auth import ClinicalReader, DirectoryReader, FrontDesk
 from api.http.permissions import Permission, may
 from api.http.respond import note_patients_read, patient_recorded, tagged
 from api.http.routing import ClinicRoute
-from api.http.schemas.common import ONE_LINE, AsOf, PatientRecorded
+from api.http.schemas.common import DIGITS_ONLY, ONE_LINE, AsOf, PatientRecorded
 from api.http.schemas.patients import AmendmentIn, RegistrationIn
 from api.http.schemas.records import PatientOut
 from api.http.schemas.views import DirectoryEntry
 from api.http.scope import PatientInScope
-from api.http.services import ExpectedVersion, FreshViews, Records, ServicesDep
+from api.http.services import NOT_YET_RECORDED, ExpectedVersion, FreshViews, Records, ServicesDep
 from domain.application import ClinicalRecords
 from domain.patient import Patient
 from domain.personal_data import PersonalData, PersonalDataErasedError
@@ -33,14 +33,16 @@ def register_patient(body: RegistrationIn, caller: FrontDesk, records: Records,
         late_entry_reason=body.late_entry_reason))
 
 
-@router.get("", dependencies=[FreshViews])
+@router.get("", dependencies=[FreshViews],
+            responses=NOT_YET_RECORDED)
 def search_patients(request: Request, caller: DirectoryReader, services: ServicesDep,
                     mrn: Annotated[str | None, Query(max_length=64, pattern=ONE_LINE)] = None,
                     q: Annotated[str | None, Query(
                         max_length=200, pattern=ONE_LINE, description="Words of the name:"
                         " each must be a word of it or the start of one (any case, any"
                         " accents)")] = None,
-                    limit: Annotated[int, Query(ge=1, le=200)] = 50) -> list[DirectoryEntry]:
+                    limit: Annotated[int, Query(ge=1, le=200), DIGITS_ONLY] = 50,
+                    ) -> list[DirectoryEntry]:
     """The caller's clinic directory in MRN order, by MRN (case, spaces and dashes aside)
     and/or any words of the name. The screening result is clinical data: a caller who may
     not read that gets no `status`."""

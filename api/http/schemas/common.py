@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
@@ -9,6 +10,8 @@ from uuid import UUID
 from fastapi import Query
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
+from api.http.schemas.terms import AreaCode, Laterality, sites_by_laterality
+from api.http.schemas.text import ANY_TEXT, VISIBLE_LINE, VISIBLE_TEXT
 from domain.application import Recorded
 from domain.clinical_time import require_instant
 from domain.errors import InvalidEntry
@@ -17,21 +20,30 @@ from domain.values import Site
 # No control characters: PostgreSQL cannot store NUL, and a stored entry must project.
 ONE_LINE = r"^[^\x00-\x1f\x7f]*$"
 FREE_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"  # tabs and line breaks allowed
-Code = Annotated[str, Field(min_length=1, max_length=100, pattern=ONE_LINE)]
-Name = Annotated[str, Field(min_length=1, max_length=200, pattern=ONE_LINE)]
-Text = Annotated[str, Field(max_length=2000, pattern=FREE_TEXT)]
-Lot = Annotated[str, Field(min_length=1, max_length=64, pattern=ONE_LINE)]
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=VISIBLE_LINE)]
+Text = Annotated[str, Field(min_length=1, max_length=2000, pattern=VISIBLE_TEXT)]
+"""Text that must say something (a reason, a reaction, an action taken)."""
+Note = Annotated[str, Field(max_length=2000, pattern=ANY_TEXT)]
+"""Text that may be left empty."""
+Lot = Annotated[str, Field(min_length=1, max_length=64, pattern=VISIBLE_LINE)]
+
+
+RFC3339_DAY = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+RFC3339_TIME = (RFC3339_DAY + r"[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?"
+                r"([Zz]|[+-][0-9]{2}:[0-9]{2})")
 
 
 def _rfc3339(value: object) -> object:
-    """A date-time is text (RFC 3339), never a number."""
-    if not isinstance(value, str | datetime):
+    """A date-time is RFC 3339 text, never a number (nor a number written as text)."""
+    if not (isinstance(value, datetime) or isinstance(value, str)
+            and re.fullmatch(RFC3339_TIME, value)):
         raise ValueError("must be an RFC 3339 date-time with a UTC offset")
     return value
 
 
 def _calendar_day(value: object) -> object:
-    if not isinstance(value, str | date):
+    if not (isinstance(value, date) and not isinstance(value, datetime)
+            or isinstance(value, str) and re.fullmatch(RFC3339_DAY, value)):
         raise ValueError("must be a date as YYYY-MM-DD")
     return value
 
@@ -43,27 +55,43 @@ def _offset_on_earth(value: datetime) -> datetime:
         raise ValueError(malformed.problem) from None
 
 
-def _exactly(kind: type) -> object:
+def _digits(value: object) -> object:
+    """A whole number in a query is digits ("+0.0" and "1e3" are not how one is written)."""
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]{1,19}", value):
+        raise ValueError("must be a whole number written in digits")
+    return value
+
+
+DIGITS_ONLY = BeforeValidator(_digits)
+"""Put after a query parameter's Query(...) so its bounds stay in the document."""
+
+
+def exactly(kind: type) -> object:
+    """A JSON boolean, or a JSON integer (2.0 is the number 2; 2.5, "2" and true are not)."""
     def check(value: object) -> object:
+        if kind is int and type(value) is float and value.is_integer():
+            return int(value)
         if type(value) is not kind:
             raise ValueError(f"must be a JSON {'boolean' if kind is bool else 'integer'}")
         return value
     return BeforeValidator(check)
 
 
-Instant = Annotated[AwareDatetime, BeforeValidator(_rfc3339), AfterValidator(_offset_on_earth)]
+OFFSET_ON_EARTH = r"(Z|z|[+-](0[0-9]|1[0-3]):[0-5][0-9]|[+-]14:00)$"
+Instant = Annotated[AwareDatetime, BeforeValidator(_rfc3339), AfterValidator(_offset_on_earth),
+                    Field(json_schema_extra={"pattern": OFFSET_ON_EARTH})]
 """An RFC 3339 date-time with a UTC offset within ±14:00."""
-Flag = Annotated[bool, _exactly(bool)]
+Flag = Annotated[bool, exactly(bool)]
 Day = Annotated[date, BeforeValidator(_calendar_day)]
 """A calendar date as RFC 3339 text (YYYY-MM-DD), never a number."""
-Whole = Annotated[int, _exactly(int)]
 WhenItHappened = Annotated[Instant | None, Field(
     description="When it happened clinically (defaults to now; never in the future; at most"
                 " the clinic's backdating limit back)")]
 LateEntryReason = Annotated[str | None, Field(
-    max_length=2000, pattern=FREE_TEXT, description="Why the entry is made late: required"
-    " more than the clinic's late-entry window (24 h by default) after its clinical time")]
-AsOf = Annotated[AwareDatetime | None, Query(
+    min_length=1, max_length=2000, pattern=VISIBLE_TEXT, description="Why the entry is made"
+    " late: required more than the clinic's late-entry window (24 h by default) after its"
+    " clinical time")]
+AsOf = Annotated[Instant | None, Query(
     description="Replay the record to how it stood at this instant (server time, with zone)")]
 
 
@@ -81,9 +109,18 @@ class ClinicalEntry(Entry):
     late_entry_reason: LateEntryReason = None
 
 
+def _sides_per_area(schema: dict) -> None:
+    """Each area takes only its own sides (a midline area is never left or right)."""
+    schema["anyOf"] = [{"properties": {"area": {"enum": areas},
+                                       "laterality": {"enum": sides}}}
+                       for areas, sides in sites_by_laterality()]
+
+
 class SiteIn(Entry):
-    area: Code = Field(description="Area code, e.g. thighs.lateral")
-    laterality: Code = Field(description="left, right, bilateral or midline")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_sides_per_area)
+
+    area: AreaCode = Field(description="Area code, e.g. thighs.lateral")
+    laterality: Laterality = Field(description="The side: one the area takes")
 
     def to_site(self) -> Site:
         return Site(self.area, self.laterality)

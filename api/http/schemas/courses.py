@@ -10,21 +10,43 @@ from pydantic import BeforeValidator, Field, WithJsonSchema
 
 from api.http.schemas.common import (
     ClinicalEntry,
-    Code,
     Day,
     Entry,
     Flag,
     Instant,
     Lot,
     Name,
+    Note,
     SiteIn,
     Text,
-    Whole,
+    exactly,
+)
+from api.http.schemas.terms import (
+    AdverseEventKind,
+    AmountUnit,
+    IndicationCode,
+    IngredientCategory,
+    OutcomeKind,
+    ScaleCode,
+    Severity,
+    StatusAction,
+    Technique,
+    VehicleBase,
+)
+from domain.entries import (
+    MAX_FORMULATION_VERSION,
+    MAX_INTERVAL_DAYS,
+    MAX_POINTS,
+    MAX_SESSIONS,
+    AdverseEventReport,
+    CoursePlan,
+    Dose,
+    Outcome,
 )
 from api.http.schemas.corrections import Supersedes
 from domain.course_state import EntryKind
-from domain.entries import AdverseEventReport, CoursePlan, Dose, Outcome
 from domain.formulation import Formula, Ingredient, Vehicle
+from domain.vocabulary import NEEDLE_GAUGES, NEEDLE_LENGTH_MM
 
 PLAIN_DECIMAL = r"^[+-]?(\d+(\.\d*)?|\.\d+)$"
 
@@ -36,18 +58,50 @@ def plain_decimal(value: object) -> object:
     return value
 
 
-Amount = Annotated[Decimal, BeforeValidator(plain_decimal),
-                   Field(max_digits=12, decimal_places=4),
-                   WithJsonSchema({"anyOf": [{"type": "number"},
-                                             {"type": "string", "pattern": PLAIN_DECIMAL}]})]
-Count = Annotated[Whole, Field(ge=0, le=100_000)]
+DIGITS = r"(0*[0-9]{1,8}(\.[0-9]{0,4}0*)?|0*\.[0-9]{0,4}0*(?<=[0-9]))"
+"""At most 8 digits before the point and 4 after (leading and trailing zeros aside)."""
+
+
+def amount(positive: bool = True, within: tuple[Decimal, Decimal] | None = None) -> type:
+    """A quantity as a JSON number or as decimal text, with at most 8 digits before the
+    point and 4 after; more than zero unless told; `within` whole-number bounds if given."""
+    number = {"type": "number", "exclusiveMaximum": 10**8, "multipleOf": 0.0001,
+              "exclusiveMinimum": 0 if positive else -(10**8)}
+    sign = r"\+?(?=[0-9.]*[1-9])" if positive else "[+-]?"
+    text = {"type": "string", "pattern": f"^{sign}{DIGITS}$"}
+    if within:
+        low, high = within
+        number = {"type": "number", "minimum": low, "maximum": high, "multipleOf": 0.0001}
+        text["pattern"] = between(int(low), int(high))
+    return Annotated[Decimal, BeforeValidator(plain_decimal),
+                     Field(max_digits=12, decimal_places=4, gt=0 if positive else None),
+                     WithJsonSchema({"anyOf": [number, text]})]
+
+
+def between(low: int, high: int) -> str:
+    """Decimal text from one whole number to another (a short range: each one is listed)."""
+    below = "|".join(str(n) for n in range(low, high))
+    return (rf"^\+?0*(({below})(\.[0-9]{{0,4}}0*)?|{high}(\.0*)?)$")
+
+
+Amount = amount()
+Score = amount(positive=False)
+
+
+def count(low: int, high: int) -> type:
+    """A JSON integer from low to high (bounds first, so the document states them)."""
+    return Annotated[int, Field(ge=low, le=high), exactly(int)]
+
+
+Session = count(1, MAX_SESSIONS)
 
 
 class PlanIn(ClinicalEntry):
-    indication: Code
-    areas: Annotated[list[SiteIn], Field(min_length=1, max_length=30)]
-    sessions: Count
-    interval_days: Count
+    indication: IndicationCode
+    areas: Annotated[list[SiteIn], Field(min_length=1, max_length=30,
+                                         json_schema_extra={"uniqueItems": True})]
+    sessions: Session
+    interval_days: count(1, MAX_INTERVAL_DAYS)
 
     def to_plan(self) -> CoursePlan:
         return CoursePlan(self.indication, tuple(a.to_site() for a in self.areas),
@@ -61,9 +115,9 @@ class PlanAmendmentIn(PlanIn):
 
 class IngredientIn(Entry):
     substance: Name
-    category: Code
+    category: IngredientCategory
     amount: Amount
-    unit: Code = Field(description="g, mg, mcg, IU or mL")
+    unit: AmountUnit
     product: Name
     lot: Lot
     expiry: Day
@@ -75,7 +129,7 @@ class IngredientIn(Entry):
 
 class VehicleIn(Entry):
     name: Name
-    base: Code = Field(description="aqueous, alcohol or oil")
+    base: VehicleBase
 
 
 class FormulationIn(ClinicalEntry):
@@ -89,15 +143,15 @@ class FormulationIn(ClinicalEntry):
 
 
 class InjectionIn(ClinicalEntry):
-    session: Count
+    session: Session
     site: SiteIn
-    technique: Code
+    technique: Technique
     depth_mm: Amount
-    needle_gauge: Count
-    needle_length_mm: Amount
-    points: Count
+    needle_gauge: count(NEEDLE_GAUGES.start, NEEDLE_GAUGES.stop - 1)
+    needle_length_mm: amount(within=NEEDLE_LENGTH_MM)
+    points: count(1, MAX_POINTS)
     volume_ml: Amount
-    formulation_version: Count
+    formulation_version: count(1, MAX_FORMULATION_VERSION)
     lots: Annotated[list[Lot], Field(min_length=1, max_length=20)]
     supervisor: Name | None = Field(
         default=None, description="The supervising clinician (required of a nurse)")
@@ -113,10 +167,10 @@ class InjectionIn(ClinicalEntry):
 
 class OutcomeIn(ClinicalEntry):
     site: SiteIn
-    scale: Code
-    score: Amount
-    kind: Code = Field(description="baseline or follow_up")
-    session: Count
+    scale: ScaleCode
+    score: Score
+    kind: OutcomeKind
+    session: count(0, MAX_SESSIONS)
 
     def to_outcome(self) -> Outcome:
         return Outcome(self.site.to_site(), self.scale, self.score, self.kind, self.session)
@@ -124,13 +178,14 @@ class OutcomeIn(ClinicalEntry):
 
 class AdverseEventIn(ClinicalEntry):
     site: SiteIn | None = None
-    kind: Code
-    severity: Code = Field(description="mild, moderate or severe")
+    kind: AdverseEventKind
+    severity: Severity
     serious: Flag
     onset: Instant
     action_taken: Text
     suspected_lots: Annotated[list[Lot], Field(max_length=20)] = []
-    description: Text = ""
+    description: Note = Field(default="", description="What happened (required of kind"
+                              " `other`)")
 
     def to_report(self) -> AdverseEventReport:
         return AdverseEventReport(self.site.to_site() if self.site else None, self.kind,
@@ -139,7 +194,7 @@ class AdverseEventIn(ClinicalEntry):
 
 
 class StatusIn(ClinicalEntry):
-    action: Code = Field(description="suspend, resume, complete or discontinue")
+    action: StatusAction
     reason: Text
 
 

@@ -4,30 +4,32 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, create_model
 
 from api.http.schemas.common import (
     FREE_TEXT,
-    ONE_LINE,
     ClinicalEntry,
-    Code,
     Day,
     Entry,
     Flag,
     Instant,
     Name,
+    Note,
     Text,
 )
 from api.http.schemas.corrections import Supersedes
+from api.http.schemas.terms import ConsentScope, FitzpatrickType, IndicationCode, Sex
+from api.http.schemas.text import VISIBLE_LINE
 from domain.patient import Consent
 from domain.personal_data import PersonalData
 from domain.screening import ScreeningAnswers
+from domain.vocabulary import CONTRAINDICATIONS
 
 
 class PersonalDataIn(Entry):
     name: Name
     date_of_birth: Day
-    sex: Code = Field(description="female, male, intersex or unknown")
+    sex: Sex
     contact: Annotated[str, Field(max_length=500, pattern=FREE_TEXT)] = ""
 
     def to_personal_data(self) -> PersonalData:
@@ -35,7 +37,7 @@ class PersonalDataIn(Entry):
 
 
 class RegistrationIn(PersonalDataIn, ClinicalEntry):
-    mrn: Annotated[str, Field(min_length=1, max_length=64, pattern=ONE_LINE,
+    mrn: Annotated[str, Field(min_length=1, max_length=64, pattern=VISIBLE_LINE,
                               description="Medical record number, unique in the clinic")]
 
 
@@ -45,8 +47,8 @@ class AmendmentIn(PersonalDataIn, ClinicalEntry):
 
 
 class ConsentIn(ClinicalEntry):
-    scope: Code = Field(description="treatment, photography or data_sharing")
-    form_version: Annotated[str, Field(min_length=1, max_length=50, pattern=ONE_LINE)]
+    scope: ConsentScope
+    form_version: Annotated[str, Field(min_length=1, max_length=50, pattern=VISIBLE_LINE)]
     document_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
     signed_at: Instant
 
@@ -58,16 +60,20 @@ class WithdrawalIn(ClinicalEntry):
     reason: Text
 
 
+Checklist = create_model("Checklist", __base__=Entry, __doc__="Each contraindication: present?",
+                         **{code: (Flag, ...) for code in sorted(CONTRAINDICATIONS)})
+
+
 class ScreeningIn(ClinicalEntry):
-    indications: Annotated[list[Code], Field(max_length=20)]
-    contraindications: Annotated[dict[Code, Flag], Field(
-        max_length=100, description="Every contraindication of the checklist, answered")]
-    fitzpatrick_type: Code
+    indications: Annotated[list[IndicationCode], Field(min_length=1, max_length=20)]
+    contraindications: Checklist = Field(
+        description="Every contraindication of the checklist, answered")
+    fitzpatrick_type: FitzpatrickType
     allergies: Annotated[list[Name], Field(max_length=50)] = []
     override_justification: Text | None = None
 
     def to_answers(self) -> ScreeningAnswers:
-        return ScreeningAnswers(tuple(self.indications), dict(self.contraindications),
+        return ScreeningAnswers(tuple(self.indications), self.contraindications.model_dump(),
                                 self.fitzpatrick_type, tuple(self.allergies),
                                 self.override_justification)
 
@@ -79,7 +85,7 @@ class AllergyIn(ClinicalEntry):
 
 class ConditionIn(ClinicalEntry):
     condition: Name
-    note: Text = ""
+    note: Note = ""
 
 
 class ResolutionIn(ClinicalEntry):
