@@ -1,7 +1,7 @@
 """Staff accounts as events: what an account may become, in memory, and its use cases on
 a real SQLite file and real PostgreSQL (an e-mail signs in to one account only)."""
 
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 
@@ -15,7 +15,9 @@ from domain.staff import (
     StaffMember,
     StaffStatusUnchangedError,
 )
+from domain.staff_records import SupervisorNotActiveClinicianError
 from domain.values import Actor
+from tests.clinic import NURSE, dose, supervising_clinician
 
 ADMIN = Actor("u-admin-1", "Alex Admin", "admin")
 
@@ -115,3 +117,24 @@ def test_account_is_found_by_id_and_by_email_as_stored_now(records):
     assert found.id == staff_id and not found.active and found.clinic == "clinic-a"
     with pytest.raises(NotFoundError):
         records.staff_by_email("nobody@example.org")
+
+
+@pytest.mark.parametrize("who", ["free text", "nurse", "other clinic", "deactivated"])
+def test_supervisor_not_an_active_clinician_of_the_clinic_is_refused(clinic, records, who):
+    course_id = clinic.formulated_course()
+    supervisor = {
+        "free text": lambda: "Nobody In Particular",
+        "nurse": lambda: str(records.register_staff("clinic-a", "Nurse B", "b@example.org",
+                                                    ["nurse"], ADMIN).id),
+        "other clinic": lambda: supervising_clinician(records, "clinic-b"),
+        "deactivated": lambda: deactivated(records, supervising_clinician(records)),
+    }[who]()
+    with clinic.refuses(SupervisorNotActiveClinicianError):
+        records.inject(course_id, dose(1, supervisor=supervisor), NURSE)
+    active = records.register_staff("clinic-a", "Dr Ok", "ok@example.org", ["clinician"], ADMIN)
+    records.inject(course_id, dose(1, supervisor=str(active.id)), NURSE)
+
+
+def deactivated(records, staff_id: str) -> str:
+    records.deactivate_staff(UUID(staff_id), "left", ADMIN)
+    return staff_id
