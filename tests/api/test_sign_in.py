@@ -7,12 +7,7 @@ import pytest
 
 from projections.sign_in_log import SignInFilter, SignInLog
 from tests.api.conftest import as_role, nothing_recorded, problem
-from tests.api.staff import PASSWORD, Staff, cheap_hashing
-
-
-@pytest.fixture
-def api_settings(database_url, tmp_path):
-    return cheap_hashing(database_url, tmp_path)
+from tests.api.staff import PASSWORD, Staff
 
 
 @pytest.fixture

@@ -14,15 +14,10 @@ from infra.database import Database
 from infra.tokens import TokenKeys
 from tests.api import bodies
 from tests.api.conftest import SECRET, as_role, as_staff_of, nothing_recorded, problem
-from tests.api.staff import PASSWORD, Staff, cheap_hashing, clinician_account
+from tests.api.staff import PASSWORD, Staff, clinician_account
 from tests.infra.test_stolen_database import encodings, postgres_rows, sqlite_rows
 
 WRONG = "a wrong but plausible passphrase"
-
-
-@pytest.fixture
-def api_settings(database_url, tmp_path):
-    return cheap_hashing(database_url, tmp_path)
 
 
 @pytest.fixture
