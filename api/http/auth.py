@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Annotated
+from uuid import UUID
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from api.http.errors import Problem
 from api.http.permissions import Permission, may
@@ -17,6 +19,7 @@ from infra.services import Services
 from infra.tokens import InvalidTokenError
 
 ALL_CLINICS = "*"
+SESSION_COOKIE = "mesoledger_session"
 CLAIMS = ("sub", "name", "role", "clinic")
 bearer = HTTPBearer(auto_error=False, description="A JWT with sub, name, role and clinic.")
 
@@ -68,17 +71,56 @@ def bearer_token(request: Request) -> str | None:
 
 
 def caller_in(request: Request) -> Caller:
-    """Who the request's token names: decoded once per request, then kept on the request
-    (the access log names them too). 401 without a token or with a bad one."""
+    """Who the request's token (or session cookie) names: decoded once per request, then
+    kept on the request (the access log names them too). 401 without a token or with a bad
+    one, or when the staff account it names may no longer act (infra/sign_in.py)."""
     caller = getattr(request.state, "caller", None)
     if caller is None:
-        token = bearer_token(request)
-        if token is None:
+        services: Services = request.app.state.services
+        token, cookie = bearer_token(request), request.cookies.get(SESSION_COOKIE)
+        if token is not None:
+            claims = services.tokens.decode(token)
+            caller = caller_of(claims)
+            admitted = services.staff.sign_in.admit(caller.id, caller.role, caller.clinic,
+                                                    claims.get("sid"))
+        elif cookie:
+            admitted = services.staff.sign_in.admit_cookie(cookie)
+            staff, session = admitted.staff, admitted.session
+            caller = Caller(str(staff.id), staff.name, session.role, staff.clinic)
+        else:
             raise Problem(401, "missing_token", "send Authorization: Bearer <token>",
                           {"WWW-Authenticate": "Bearer"})
-        services: Services = request.app.state.services
-        caller = request.state.caller = caller_of(services.tokens.decode(token))
+        request.state.session = admitted.session
+        request.state.caller = caller
     return caller
+
+
+async def resolved_caller(request: Request) -> Caller:
+    """caller_in, from the event loop: a request whose token or cookie names a staff account
+    reads that account (and its session), which is done on a worker thread; a token naming
+    no account is decoded here, as before (no trip to a thread)."""
+    if getattr(request.state, "caller", None) is None and _names_an_account(request):
+        return await run_in_threadpool(caller_in, request)
+    return caller_in(request)
+
+
+def _names_an_account(request: Request) -> bool:
+    token = bearer_token(request)
+    if token is None:
+        return SESSION_COOKIE in request.cookies
+    try:
+        claims = request.app.state.services.tokens.decode(token)  # verified once, remembered
+    except InvalidTokenError:
+        return False  # caller_in answers 401 without reading anything
+    return "sid" in claims or _is_uuid(claims.get("sub"))
+
+
+def _is_uuid(text: object) -> bool:
+    try:
+        UUID(str(text))
+    except ValueError:
+        return False
+    return True
 
 
 def allowed(permission: Permission):
@@ -89,7 +131,7 @@ def allowed(permission: Permission):
 
     async def check(request: Request, _: Annotated[HTTPAuthorizationCredentials | None,
                                                    Depends(bearer)]) -> Caller:
-        caller = caller_in(request)
+        caller = await resolved_caller(request)
         if not may(caller.role, permission):
             raise Problem(403, "role_not_permitted",
                           f"a {caller.role} may not {permission.value}")
@@ -117,3 +159,5 @@ Verifier = role(Permission.VERIFY)
 Exporter = role(Permission.EXPORT)
 ClinicExporter = role(Permission.EXPORT_CLINIC)
 Eraser = role(Permission.ERASE)
+StaffAdmin = role(Permission.MANAGE_STAFF)
+SignInReader = role(Permission.READ_SIGN_INS)
