@@ -36,7 +36,7 @@ class ProviderKeys:
                  now: Callable[[], float] = time.monotonic) -> None:
         self.issuer, self.ttl, self.refetch = issuer.rstrip("/"), ttl_seconds, refetch_seconds
         self._http = http or httpx.Client(timeout=5.0)
-        self._now = now
+        self.clock = now  # monotonic seconds; a test may move it
         self._lock = threading.Lock()
         self._discovery: Discovery | None = None
         self._keys: dict[str, dict] = {}
@@ -72,13 +72,13 @@ class ProviderKeys:
             return self._verifier(kid, jwk, algorithm)
 
     def _stale(self) -> bool:
-        return self._fetched_at is None or self._now() - self._fetched_at >= self.ttl
+        return self._fetched_at is None or self.clock() - self._fetched_at >= self.ttl
 
     def _may_refetch(self) -> bool:
-        return self._now() - self._fetched_at >= self.refetch
+        return self.clock() - self._fetched_at >= self.refetch
 
     def _fetch(self) -> None:
-        self._fetched_at = self._now()  # a failed fetch waits its turn too
+        self._fetched_at = self.clock()  # a failed fetch waits its turn too
         published = self._get(self.discovery().jwks_uri).get("keys")
         if not isinstance(published, list):
             raise ProviderKeyError("the provider's JWKS has no keys")

@@ -76,6 +76,7 @@ class LoopbackProvider:
         self.rsa_key, rsa_public = rsa_jwk("rsa-1")
         self.ec_key, self.ec_public = ec_jwk("ec-1")
         self.signing = {"rsa-1": self.rsa_key, "ec-1": self.ec_key}
+        self.kid = "rsa-1"  # the RSA key it signs with now
         config = {
             "clients": [{"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
                          "redirect_uris": [REDIRECT_URL], "response_types": ["code"],
@@ -98,7 +99,7 @@ class LoopbackProvider:
         """The provider signs with a new RSA key from now on; the old one is withdrawn."""
         kid = f"rsa-{sum(kid.startswith('rsa-') for kid in self.signing) + 1}"
         self.rsa_key, public = rsa_jwk(kid)
-        self.signing[kid] = self.rsa_key
+        self.signing[kid], self.kid = self.rsa_key, kid
         keys = {"keys": [public, self.ec_public]}
         httpx.post(f"{self.issuer}/admin/keys", json=keys).raise_for_status()
         return kid
