@@ -15,6 +15,7 @@ from infra.idempotency import IdempotencyKeys
 from infra.integrity import Integrity, open_integrity
 from infra.owners import Owners
 from infra.projecting import open_runner
+from infra.recorded_staff import RecordedStaff
 from infra.records import open_records
 from infra.runner import CatchUpRunner
 from infra.settings import Settings
@@ -134,6 +135,7 @@ def open_services(settings: Settings, clock: Callable[[], datetime] | None = Non
             AccessLog.create(tx, postgres=runner.views.is_postgres)
         integrity, idempotency = open_integrity(runner, settings), IdempotencyKeys(runner.views)
     services = Services(settings, records, runner, integrity, idempotency,
-                        TokenKeys.from_settings(settings), now, Owners(records))
+                        TokenKeys.from_settings(settings, RecordedStaff(records)), now,
+                        Owners(records))
     records.activity = services
     return services

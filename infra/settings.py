@@ -115,7 +115,7 @@ class Settings(BaseSettings):
         " serves one clinic and sends no clinic claim.")
     oidc_match_by: Literal["email", "subject"] = Field(
         default="email", description="How a provider identity finds its staff account: its"
-        " e-mail, or the provider subject recorded on the account.")
+        " e-mail, or its subject (a provider that sends the staff id as sub).")
     oidc_keys_ttl_seconds: float = Field(
         default=600.0, gt=0, le=86_400, description="How long the provider's published"
         " keys are kept before they are fetched again.")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from uuid import UUID
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.http.app import create_app
-from infra.provider_identity import StaffAccount
+from domain.values import Actor
 from infra.settings import Settings
 from tests.api.conftest import SECRET
 from tests.oidc.loopback import (
@@ -30,38 +31,29 @@ def provider(tmp_path_factory) -> Iterator[LoopbackProvider]:
     running.stop()
 
 
+STAFF = {  # e-mail → the staff account of clinic-a it signs in to (name, roles, active)
+    "maria.rossi@clinic-a.test": ("Dr Maria Rossi", ["clinician"], True),
+    "tom.baker@clinic-a.test": ("Tom Baker", ["nurse"], True),
+    "left.last.year@clinic-a.test": ("Sam Gone", ["clinician"], False),
+    "two.hats@clinic-a.test": ("Two Hats", ["clinician", "auditor"], True),
+    "ana.silva@clinic-a.test": ("Ana Silva", ["receptionist"], True),
+}
+ADMIN = Actor("admin-setup", "Clinic Admin", "admin")
+
+
 class Roster:
-    """Staff accounts by clinic and e-mail, deactivated at will (the staff store's part)."""
+    """The clinic's staff accounts, recorded through the use cases; e-mail → staff id."""
 
-    def __init__(self) -> None:
-        self.accounts: dict[tuple[str, str], tuple[StaffAccount, bool]] = {}
+    def __init__(self, records) -> None:
+        self.records, self.ids = records, {}
+        for email, (name, roles, active) in STAFF.items():
+            self.ids[email] = str(records.register_staff("clinic-a", name, email, roles,
+                                                         ADMIN).id)
+            if not active:
+                self.deactivate(email)
 
-    def add(self, clinic: str, email: str, staff_id: str, name: str, *roles: str) -> None:
-        self.accounts[clinic, email] = StaffAccount(staff_id, name, frozenset(roles)), True
-
-    def deactivate(self, clinic: str, email: str) -> None:
-        self.accounts[clinic, email] = self.accounts[clinic, email][0], False
-
-    def active_by_email(self, clinic: str, email: str) -> StaffAccount | None:
-        account, active = self.accounts.get((clinic, email), (None, False))
-        return account if active else None
-
-    def active_by_subject(self, clinic, issuer, subject) -> StaffAccount | None:
-        return None
-
-
-@pytest.fixture
-def roster() -> Roster:
-    roster = Roster()
-    roster.add("clinic-a", "maria.rossi@clinic-a.test", "staff-maria", "Dr Maria Rossi",
-               "clinician")
-    roster.add("clinic-a", "tom.baker@clinic-a.test", "staff-tom", "Tom Baker", "nurse")
-    roster.add("clinic-a", "left.last.year@clinic-a.test", "staff-sam", "Sam Gone",
-               "clinician")
-    roster.deactivate("clinic-a", "left.last.year@clinic-a.test")
-    roster.add("clinic-a", "two.hats@clinic-a.test", "staff-two", "Two Hats", "clinician",
-               "auditor")
-    return roster
+    def deactivate(self, email: str) -> None:
+        self.records.deactivate_staff(UUID(self.ids[email]), "left the clinic", ADMIN)
 
 
 def oidc_settings(provider: LoopbackProvider, database_url: str, tmp_path, **changes) -> Settings:
@@ -73,16 +65,16 @@ def oidc_settings(provider: LoopbackProvider, database_url: str, tmp_path, **cha
 
 
 @pytest.fixture
-def connect(provider, roster, sqlite_url, tmp_path, clock):
-    """A client of an app trusting the provider (on SQLite unless told), its staff matched
-    against the roster."""
+def connect(provider, sqlite_url, tmp_path, clock):
+    """A client of an app trusting the provider (on SQLite unless told), with the clinic's
+    staff accounts recorded (`client.roster`)."""
     clients = []
 
     def connect(database_url: str = sqlite_url, **changes) -> TestClient:
         app = create_app(oidc_settings(provider, database_url, tmp_path, **changes),
                          clock=clock)
-        app.state.services.tokens.identity.accounts = roster
         clients.append(TestClient(app).__enter__())
+        clients[-1].roster = Roster(app.state.services.records)
         return clients[-1]
 
     yield connect

@@ -32,6 +32,8 @@ ACCOUNTS = {  # the provider's people; the staff accounts they match are the tes
                                      "clinic": "clinic-a"},
     "visitor@clinic-a.test": {"name": "Vic Itor", "groups": ["meso-clinicians"],
                               "clinic": "clinic-a"},
+    "ana.silva@clinic-a.test": {"name": "Ana Silva", "groups": ["meso-clinicians"],
+                                "clinic": "clinic-a"},  # the provider's groups are wrong
     "two.hats@clinic-a.test": {"name": "Two Hats", "groups": ["meso-clinicians",
                                                              "meso-auditors"],
                                "clinic": "clinic-a"},

@@ -74,8 +74,8 @@ def test_a_provider_access_token_with_this_apis_audience_is_accepted(connect, pr
     assert jwt.decode(token, options={"verify_signature": False})["aud"] == API
     response = register(client, token)
     assert response.status_code == 201, response.text
-    assert recorded_actor(client, response) == {"id": "staff-maria", "name": "Dr Maria Rossi",
-                                                "role": "clinician"}
+    assert recorded_actor(client, response) == {"id": client.roster.ids[MARIA],
+                                                "name": "Dr Maria Rossi", "role": "clinician"}
 
 
 def test_an_es256_token_from_the_provider_is_accepted(connect, provider):
@@ -164,13 +164,12 @@ def test_the_providers_key_rotation_is_picked_up(connect, provider):
     assert response.status_code == 201, response.text
 
 
-def test_a_deactivated_staff_members_provider_token_stops_working_at_once(connect, provider,
-                                                                         roster):
+def test_a_deactivated_staff_members_provider_token_stops_working_at_once(connect, provider):
     client = connect()
     token = access_token(provider.issuer, TOM)
     screened = client.get("/v1/patients", headers=bearer(token))
     assert screened.status_code == 200, screened.text
-    roster.deactivate("clinic-a", TOM)
+    client.roster.deactivate(TOM)
     with nothing_recorded(client.app):
         response = client.get("/v1/patients", headers=bearer(token))
     problem(response, 401)
@@ -199,9 +198,10 @@ def test_claims_mapping_to_several_roles_are_refused(connect, provider):
     refused(connect(), access_token(provider.issuer, "two.hats@clinic-a.test"), "several roles")
 
 
-def test_a_role_the_account_does_not_hold_is_refused(connect, provider, roster):
-    roster.add("clinic-a", MARIA, "staff-maria", "Dr Maria Rossi", "receptionist")
-    refused(connect(), access_token(provider.issuer, MARIA), "does not hold the role")
+def test_a_role_the_account_does_not_hold_is_refused(connect, provider):
+    client = connect()  # the provider says clinician; her account is a receptionist's
+    refused(client, access_token(provider.issuer, "ana.silva@clinic-a.test"),
+            "does not hold the role")
 
 
 def test_the_clinic_claim_names_the_clinic_the_account_is_looked_up_in(connect, provider):
