@@ -22,6 +22,8 @@ from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from infra.provider_keys import ProviderKeyError
 from infra.provider_tokens import ProviderTokenError, ProviderTokens
 from infra.settings import Settings
+from infra.tokens import TokenKeys
+from infra.tokens import _dev_secret as dev_secret
 
 ATTEMPT_SECONDS = 600  # how long a person has to sign in at the provider
 SCOPE = "openid email profile"
@@ -49,17 +51,18 @@ class ProviderSignIn:
         self._http = http or httpx.Client(timeout=10.0)
 
     @classmethod
-    def from_settings(cls, settings: Settings, tokens: ProviderTokens | None,
-                      fallback_key: bytes) -> ProviderSignIn | None:
+    def from_settings(cls, settings: Settings, keys: TokenKeys) -> ProviderSignIn | None:
         """Configured when the provider, our client id and the redirect URL are set. The
         attempt is signed with a key derived from the client secret (the same in every API
-        process), or else with `fallback_key`."""
+        process), else from the token secret, else from one made under var_dir."""
+        tokens = keys.provider
         if tokens is None or not settings.oidc_client_id or not settings.oidc_redirect_url:
             return None
-        secret = settings.oidc_client_secret
-        key = hashlib.sha256(b"mesoledger sign-in attempt\0" + (
-            secret.encode() if secret else fallback_key)).digest()
-        return cls(tokens, settings.oidc_client_id, secret, settings.oidc_redirect_url, key)
+        secret = settings.oidc_client_secret or keys.signing_key or dev_secret(
+            settings.var_dir / "sign-in-attempt-secret")
+        key = hashlib.sha256(b"mesoledger sign-in attempt\0" + secret.encode()).digest()
+        return cls(tokens, settings.oidc_client_id, settings.oidc_client_secret,
+                   settings.oidc_redirect_url, key)
 
     @property
     def secure_cookie(self) -> bool:

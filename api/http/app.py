@@ -21,6 +21,7 @@ from api.http.routes import (
     oversight,
     patient_views,
     patients,
+    provider_sign_in,
     screenings,
     treatment,
 )
@@ -29,7 +30,7 @@ from infra.services import open_services
 from infra.settings import Settings
 
 ROUTERS = (patients, consents, screenings, courses, treatment, patient_views, exports,
-           clinic_exports, erasure, oversight, lots, integrity, health)
+           clinic_exports, erasure, oversight, lots, integrity, health, provider_sign_in)
 DESCRIPTION = """Clinical records for mesotherapy clinics: who was screened, what was
 formulated for them and what was injected where. Every entry is an immutable event; a
 correction is a new entry. Send `Authorization: Bearer <JWT>`; refusals are RFC 9457

@@ -33,6 +33,7 @@ function provider(issuer, jwks) {
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'],
       clinic: ['groups', 'clinic'] },
     findAccount: async (_ctx, sub) => account(sub),
+    conformIdTokenClaims: false,  // the ID token carries the e-mail, groups and clinic
     ttl: { AccessToken: 600, IdToken: 600, AuthorizationCode: 60, Interaction: 600,
       Session: 3600, Grant: 3600 },
     features: {
