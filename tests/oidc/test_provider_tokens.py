@@ -42,13 +42,7 @@ def refused(client, token: str, why: str = "") -> dict:
 def forged(provider, key=None, kid: str | None = None, alg: str = "RS256", **changes) -> str:
     """Claims as the provider would send for Maria, signed with the provider's own key (or
     another), with one thing changed."""
-    now = int(time.time())
-    claims = {"iss": provider.issuer, "aud": API, "sub": MARIA, "email": MARIA,
-              "email_verified": True, "name": "Dr Maria Rossi", "groups": ["meso-clinicians"],
-              "clinic": "clinic-a", "iat": now, "exp": now + 600} | changes
-    kid = kid or provider.kid
-    return jwt.encode(claims, key or provider.signing[kid], algorithm=alg,
-                      headers={"kid": kid, "typ": "at+jwt"})
+    return provider.sign(MARIA, key, kid, alg, **changes)
 
 
 def hs256_signed_with(secret: bytes, claims: dict, kid: str) -> str:
