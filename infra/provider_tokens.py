@@ -4,6 +4,9 @@ becomes a role and a clinic by the settings' claim mapping."""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,11 +79,7 @@ class ProviderTokens:
 
     def issued(self, token: str) -> bool:
         """Does the token say the provider issued it (unverified: which check applies)?"""
-        try:
-            claims = jwt.decode(token, options={"verify_signature": False})
-        except jwt.PyJWTError:
-            return False
-        issuer = claims.get("iss")
+        issuer = _segment(token, 1).get("iss")
         return isinstance(issuer, str) and issuer.rstrip("/") == self.issuer
 
     def verify(self, token: str, audience: str | None = None) -> dict[str, Any]:
@@ -89,7 +88,7 @@ class ProviderTokens:
         if audience is None:
             raise ProviderTokenError("no audience is configured for provider tokens")
         try:
-            header = jwt.get_unverified_header(token)
+            header = _segment(token, 0)
             algorithm = header.get("alg")
             if algorithm not in self.algorithms:
                 raise ProviderTokenError(f"algorithm {str(algorithm)[:16]!r} is not accepted")
@@ -102,3 +101,14 @@ class ProviderTokens:
         if not isinstance(claims.get("sub"), str) or not claims["sub"]:
             raise ProviderTokenError("token claims: sub must be non-empty text")
         return claims
+
+
+def _segment(token: str, index: int) -> dict[str, Any]:
+    """The header (0) or claims (1) of a compact JWT, unverified; {} if unreadable. (PyJWT's
+    own parsing checks each character in Python: three times the cost of the signature.)"""
+    try:
+        segment = token.split(".", 2)[index]
+        value = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+    except (IndexError, ValueError, binascii.Error):  # UnicodeDecodeError is a ValueError
+        return {}
+    return value if isinstance(value, dict) else {}
