@@ -107,13 +107,14 @@ class LoopbackProvider:
         httpx.post(f"{self.issuer}/admin/keys", json=keys).raise_for_status()
         return kid
 
-    def sign(self, email: str, key=None, kid: str | None = None, alg: str = "RS256",
+    def sign(self, person: str, key=None, kid: str | None = None, alg: str = "RS256",
              **changes) -> str:
-        """An access token for this API as the provider would sign it for `email` (with its
+        """An access token for this API as the provider would sign it for `person` (with its
         own current key, unless told otherwise), with `changes` to its claims."""
-        now, person = int(time.time()), ACCOUNTS[email]
-        claims = {"iss": self.issuer, "aud": API, "sub": email, "email": email,
-                  "email_verified": True, "iat": now, "exp": now + 600} | person | changes
+        now = int(time.time())
+        claims = {"iss": self.issuer, "aud": API, "sub": person, "email": person,
+                  "email_verified": True, "iat": now, "exp": now + 600} | ACCOUNTS[person] \
+            | changes
         kid = kid or self.kid
         return jwt.encode(claims, key or self.signing[kid], algorithm=alg,
                           headers={"kid": kid, "typ": "at+jwt"})

@@ -205,3 +205,25 @@ def test_the_clinic_claim_names_the_clinic_the_account_is_looked_up_in(connect, 
 def test_without_a_clinic_claim_the_configured_clinic_applies(connect, provider):
     client = connect(oidc_clinic_claim=None, oidc_clinic="clinic-a")
     assert register(client, forged(provider, clinic="clinic-b")).status_code == 201
+
+
+def test_the_providers_keys_are_fetched_once_and_again_after_their_ttl(connect, provider):
+    client = connect(oidc_keys_ttl_seconds=300)
+    keys = client.app.state.services.tokens.provider.keys
+    fetched = provider.jwks_requests()
+    for i in range(4):  # four tokens never seen before: one fetch of the keys for them all
+        assert register(client, forged(provider, jti=f"t-{i}"), f"MRN-T{i}").status_code == 201
+    assert provider.jwks_requests() == fetched + 1
+    started = keys.clock()
+    keys.clock = lambda: started + 301
+    assert register(client, forged(provider, jti="t-late"), "MRN-T9").status_code == 201
+    assert provider.jwks_requests() == fetched + 2
+
+
+def test_a_provider_sending_the_staff_id_as_subject_is_matched_by_it(connect, provider):
+    client = connect(oidc_match_by="subject")
+    maria = client.roster.ids[MARIA]
+    response = register(client, forged(provider, sub=maria, email="someone@else.test"))
+    assert response.status_code == 201, response.text
+    assert recorded_actor(client, response)["id"] == maria
+    refused(client, forged(provider), "no active staff account")  # sub: her e-mail
