@@ -25,10 +25,12 @@ class StaffRecords(RecordKeeping):
     """The use cases of staff accounts."""
 
     def register_staff(self, clinic: str, name: str, email: str, roles: list[str],
-                       actor: Actor, *, second_factor: bool = False) -> Recorded:
+                       actor: Actor, *, second_factor: bool = False,
+                       staff_id: UUID | None = None) -> Recorded:
         """Open an account; with `second_factor`, its enrolment is recorded with it (the
-        caller has sealed the secret). The e-mail signs in to this account only."""
-        member = StaffMember.register(uuid4(), clinic, name, email, roles, actor,
+        caller has sealed the secret under `staff_id`). The e-mail signs in to this account
+        only."""
+        member = StaffMember.register(staff_id or uuid4(), clinic, name, email, roles, actor,
                                       second_factor=second_factor)
         if second_factor:
             member.note_second_factor(actor)
