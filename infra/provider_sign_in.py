@@ -29,7 +29,7 @@ ATTEMPT_SECONDS = 600  # how long a person has to sign in at the provider
 SCOPE = "openid email profile"
 
 
-class SignInRefused(Exception):
+class ProviderSignInRefused(Exception):
     """The sign-in cannot complete: the reason is fit for the sign-in log (no secrets)."""
 
 
@@ -62,7 +62,7 @@ class ProviderSignIn:
             settings.var_dir / "sign-in-attempt-secret")
         key = hashlib.sha256(b"mesoledger sign-in attempt\0" + secret.encode()).digest()
         return cls(tokens, settings.oidc_client_id, settings.oidc_client_secret,
-                   settings.oidc_redirect_url, key)
+                   settings.oidc_redirect_url, key, settings.oidc_scope)
 
     @property
     def secure_cookie(self) -> bool:
@@ -74,7 +74,7 @@ class ProviderSignIn:
         try:
             endpoint = self.tokens.keys.discovery().authorization_endpoint
         except ProviderKeyError as error:
-            raise SignInRefused(f"the provider cannot be reached: {error}") from None
+            raise ProviderSignInRefused(f"the provider cannot be reached: {error}") from None
         url = prepare_grant_uri(endpoint, self.client_id, "code", self.redirect_url,
                                 self.scope, state, nonce=nonce,
                                 code_challenge=create_s256_code_challenge(verifier),
@@ -87,26 +87,26 @@ class ProviderSignIn:
         """The verified ID-token claims of the person who signed in."""
         attempt = self._attempt(cookie)
         if not state or not hmac.compare_digest(state, attempt["state"]):
-            raise SignInRefused("the state does not match the sign-in attempt")
+            raise ProviderSignInRefused("the state does not match the sign-in attempt")
         if not code:
-            raise SignInRefused("the provider sent no authorization code")
+            raise ProviderSignInRefused("the provider sent no authorization code")
         id_token = self._redeem(code, attempt["verifier"])
         try:
             claims = self.tokens.verify(id_token, audience=self.client_id)
         except ProviderTokenError as error:
-            raise SignInRefused(f"ID token: {error}") from None
+            raise ProviderSignInRefused(f"ID token: {error}") from None
         if not hmac.compare_digest(str(claims.get("nonce", "")), attempt["nonce"]):
-            raise SignInRefused("the ID token's nonce does not match the sign-in attempt")
+            raise ProviderSignInRefused("the ID token's nonce does not match the sign-in attempt")
         return claims
 
     def _attempt(self, cookie: str | None) -> dict:
         if not cookie:
-            raise SignInRefused("no sign-in attempt in progress (cookie missing)")
+            raise ProviderSignInRefused("no sign-in attempt in progress (cookie missing)")
         try:
             return jwt.decode(cookie, self._attempt_key, algorithms=["HS256"],
                               options={"require": ["state", "nonce", "verifier", "exp"]})
         except jwt.PyJWTError as error:
-            raise SignInRefused(f"the sign-in attempt is not valid: {error}") from None
+            raise ProviderSignInRefused(f"the sign-in attempt is not valid: {error}") from None
 
     def _redeem(self, code: str, verifier: str) -> str:
         try:
@@ -116,10 +116,10 @@ class ProviderSignIn:
                 "redirect_uri": self.redirect_url, "client_id": self.client_id},
                 auth=(self.client_id, self.client_secret) if self.client_secret else None)
         except (ProviderKeyError, httpx.HTTPError) as error:
-            raise SignInRefused(f"the provider cannot be reached: {error}") from None
+            raise ProviderSignInRefused(f"the provider cannot be reached: {error}") from None
         body = _json(answer)
         if answer.status_code != 200 or not isinstance(body.get("id_token"), str):
-            raise SignInRefused(f"the provider refused the code: {body.get('error', '?')}")
+            raise ProviderSignInRefused(f"the provider refused the code: {body.get('error', '?')}")
         return body["id_token"]
 
 

@@ -120,6 +120,9 @@ class Settings(BaseSettings):
     oidc_redirect_url: str | None = Field(
         default=None, description="Where the provider sends the browser back:"
         " https://HOST/auth/oidc/callback.")
+    oidc_scope: str = Field(
+        default="openid email profile", description="The scopes web sign-in asks for: enough"
+        " for the ID token to carry the e-mail and the role and clinic claims.")
     oidc_algorithms: list[str] = Field(
         default_factory=lambda: ["RS256", "ES256"], description="Signature algorithms"
         " accepted from the provider (only RS256 and ES256 are ever allowed).")

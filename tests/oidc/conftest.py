@@ -61,7 +61,8 @@ def oidc_settings(provider: LoopbackProvider, database_url: str, tmp_path, **cha
         "database_url": database_url, "jwt_secret": SECRET, "var_dir": tmp_path / "var",
         "signing_key_path": tmp_path / "var" / "signing.key", "oidc_issuer": provider.issuer,
         "oidc_audience": API, "oidc_client_id": CLIENT_ID, "oidc_client_secret": CLIENT_SECRET,
-        "oidc_redirect_url": REDIRECT_URL, "oidc_roles": ROLES} | changes)
+        "oidc_redirect_url": REDIRECT_URL, "oidc_roles": ROLES,
+        "oidc_scope": "openid email profile clinic"} | changes)
 
 
 @pytest.fixture

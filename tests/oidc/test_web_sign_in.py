@@ -10,7 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import problem
+from tests.api import bodies
+from tests.api.conftest import as_role, nothing_recorded, problem
 from tests.oidc.browser import through_provider
 from tests.oidc.loopback import CLIENT_ID, REDIRECT_URL
 
@@ -93,3 +94,72 @@ def test_the_providers_refusal_is_a_refused_sign_in(connect):
 def test_without_a_configured_client_there_is_no_provider_sign_in(connect):
     client = connect(oidc_client_id=None)
     problem(client.get("/auth/oidc/login", follow_redirects=False), 404)
+
+
+def sign_in_log(client, **where) -> list[dict]:
+    response = client.get("/v1/sign-in-log", params=where, headers=as_role("regulator"))
+    assert response.status_code == 200, response.text
+    return response.json()["entries"]
+
+
+def signed_in_through_provider(client, email: str):
+    """The whole round: the app, the provider's login and consent, back to the app."""
+    return client.get(at_provider(login(client), email), follow_redirects=False)
+
+
+def test_signing_in_through_the_provider_ends_with_a_working_session(connect):
+    client = connect()
+    response = signed_in_through_provider(client, MARIA)
+    assert response.status_code == 200, response.text
+    assert 'http-equiv="refresh" content="0;url=/"' in response.text
+    cookie = response.headers["set-cookie"]
+    assert "mesoledger_session=" in cookie and "HttpOnly" in cookie
+    assert "samesite=strict" in cookie.lower()
+    registered = client.post("/v1/patients", json=bodies.registration("MRN-WEB-1"))
+    assert registered.status_code == 201, registered.text  # the cookie alone: her session
+    maria = client.roster.ids[MARIA]
+    [entry] = sign_in_log(client, staff_id=maria)
+    assert (entry["outcome"], entry["detail"]) == ("signed_in",
+                                                  "through the identity provider")
+    assert entry["session_id"]
+    signed_out = client.delete("/v1/sessions")
+    assert signed_out.status_code == 204, signed_out.text
+    problem(client.get("/v1/patients"), 401)
+
+
+def test_a_deactivated_account_cannot_sign_in_through_the_provider(connect):
+    client = connect()
+    with nothing_recorded(client.app):
+        response = signed_in_through_provider(client, "left.last.year@clinic-a.test")
+    problem(response, 401)
+    assert "mesoledger_session" not in response.headers.get("set-cookie", "")
+    sam = client.roster.ids["left.last.year@clinic-a.test"]
+    [entry] = sign_in_log(client, staff_id=sam)
+    assert entry["outcome"] == "refused_inactive" and entry["session_id"] is None
+    problem(client.get("/v1/patients"), 401)
+
+
+def test_a_provider_user_without_a_staff_account_cannot_sign_in(connect):
+    client = connect()
+    response = signed_in_through_provider(client, "visitor@clinic-a.test")
+    assert "no staff account" in problem(response, 401)["detail"]
+    entries = sign_in_log(client, outcome="unknown_account")
+    assert [e["staff_id"] for e in entries] == [None]
+    assert "visitor" not in str(entries)  # the address is not kept
+
+
+def test_a_refused_callback_is_in_the_sign_in_log(connect):
+    client = connect()
+    back = at_provider(login(client), MARIA)
+    forged = back.replace(parse_qs(urlsplit(back).query)["state"][0], "x" * 32)
+    problem(client.get(forged, follow_redirects=False), 401)
+    [entry] = sign_in_log(client, outcome="failed")
+    assert "state" in entry["detail"] and entry["detail"].startswith("the identity provider")
+
+
+def test_a_role_the_account_does_not_hold_gives_no_session(connect):
+    client = connect()  # the provider says clinician; Ana's account is a receptionist's
+    response = signed_in_through_provider(client, "ana.silva@clinic-a.test")
+    problem(response, 401)
+    [entry] = sign_in_log(client, staff_id=client.roster.ids["ana.silva@clinic-a.test"])
+    assert entry["outcome"] == "failed"

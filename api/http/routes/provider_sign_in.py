@@ -4,16 +4,19 @@ leaves with the same session cookie a password sign-in gives."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
+from api.http.auth import SESSION_COOKIE
 from api.http.errors import Problem, problems
 from api.http.routing import ProblemRoute
 from api.http.services import ServicesDep
-from infra.provider_sign_in import ATTEMPT_SECONDS, ProviderSignIn, SignInRefused
-from infra.services import Services
+from infra.provider_sessions import ProviderSessionRefused, ProviderSessions
+from infra.provider_sign_in import ATTEMPT_SECONDS, ProviderSignIn, ProviderSignInRefused
+from infra.sign_in import SignedIn, SignInRefused
 
 router = APIRouter(prefix="/auth/oidc", tags=["sign-in"], route_class=ProblemRoute)
 ATTEMPT_COOKIE = "mesoledger_oidc_attempt"
@@ -41,7 +44,7 @@ def sign_in_at_the_provider(sign_in: SignInDep) -> RedirectResponse:
     """Send the browser to the clinic's identity provider (authorization code with PKCE)."""
     try:
         attempt = sign_in.begin()
-    except SignInRefused as refused:
+    except ProviderSignInRefused as refused:
         raise Problem(503, "identity_provider_unavailable", str(refused)) from None
     response = RedirectResponse(attempt.url, status_code=303)
     response.set_cookie(ATTEMPT_COOKIE, attempt.cookie, max_age=ATTEMPT_SECONDS,
@@ -50,34 +53,50 @@ def sign_in_at_the_provider(sign_in: SignInDep) -> RedirectResponse:
     return response
 
 
-@router.get("/callback", status_code=303, responses=problems(401, 404) | {303: {
-    "description": "Signed in: the session cookie is set"}})
+@router.get("/callback", status_code=200, response_class=HTMLResponse,
+            responses=problems(401, 404, 503) | {200: {
+                "description": "Signed in: the session cookie is set; the page goes on to /"}})
 def back_from_the_provider(request: Request, sign_in: SignInDep, services: ServicesDep,
                            code: Annotated[str | None, Query(max_length=2048)] = None,
                            state: Annotated[str | None, Query(max_length=512)] = None,
                            error: Annotated[str | None, Query(max_length=256)] = None,
-                           ) -> RedirectResponse:
+                           ) -> HTMLResponse:
     """Finish the sign-in the provider sent the browser back from: the state, the code (with
     its PKCE verifier) and the ID token's nonce are checked, and the person must have an
     active staff account holding the role their claims map to. Every outcome is logged."""
+    sessions = ProviderSessions(services.tokens.identity, services.staff.accounts,
+                                services.staff.sign_in)
+    client = request.client.host if request.client else None
     try:
         if error is not None:
-            raise SignInRefused(f"the provider answered {error}")
+            raise ProviderSignInRefused(f"the provider answered {error}")
         claims = sign_in.finish(code, state, request.cookies.get(ATTEMPT_COOKIE))
-        response = RedirectResponse(SIGNED_IN_PAGE, status_code=303)
-        signed_in(services, claims, response, request)
-    except SignInRefused as refused:
-        signed_in_failed(services, str(refused), request)
+    except ProviderSignInRefused as refused:
+        with suppress(ProviderSessionRefused):
+            sessions.refused("failed", None, client, str(refused))
         raise Problem(401, "sign_in_refused", str(refused)) from None
+    try:
+        signed = sessions.start(claims, client)
+    except ProviderSessionRefused as refused:
+        raise Problem(401, "sign_in_refused", str(refused)) from None
+    except SignInRefused as refused:  # no sessions where tokens come from a provider only
+        raise Problem(refused.status, refused.code, refused.detail) from None
+    return signed_in_page(signed, request)
+
+
+def signed_in_page(signed: SignedIn, request: Request) -> HTMLResponse:
+    """A page that sets the session cookie and goes on to the app: a same-site navigation
+    from here, so the browser sends the SameSite=Strict cookie with it (a redirect at the
+    end of the provider's cross-site chain would not)."""
+    response = HTMLResponse(SIGNED_IN_HTML)
+    response.set_cookie(SESSION_COOKIE, signed.cookie_secret, httponly=True,
+                        samesite="strict", secure=request.url.scheme == "https", path="/")
     response.delete_cookie(ATTEMPT_COOKIE, path=router.prefix)
     return response
 
 
-def signed_in(services: Services, claims: dict, response: RedirectResponse,
-              request: Request) -> None:
-    """Start the person's session (their staff account, the role their claims map to)."""
-    raise SignInRefused("sessions are not available yet")
-
-
-def signed_in_failed(services: Services, reason: str, request: Request) -> None:
-    """Put the refused sign-in in the sign-in log."""
+SIGNED_IN_HTML = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Signed in</title>
+<meta http-equiv="refresh" content="0;url={SIGNED_IN_PAGE}"></head>
+<body><p>Signed in. <a href="{SIGNED_IN_PAGE}">Continue to mesoledger</a></p></body></html>
+"""
