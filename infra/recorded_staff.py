@@ -1,5 +1,6 @@
-"""The staff accounts a provider identity matches, as the records hold them now (read on every
-request, so a deactivation takes effect at once)."""
+"""The staff accounts a provider identity is matched to, found in the records once and then
+remembered: an e-mail's claim on an account, the account's clinic and printed name never
+change (whether it may act is asked anew on every request: infra/sign_in.py)."""
 
 from __future__ import annotations
 
@@ -9,26 +10,38 @@ from domain.errors import InvalidEntry, NotFoundError
 from domain.staff_records import StaffRecords
 from infra.provider_identity import StaffAccount
 
+REMEMBERED = 10_000  # accounts kept per process
+
 
 class RecordedStaff:
     def __init__(self, records: StaffRecords) -> None:
         self.records = records
+        self._by_email: dict[str, StaffAccount] = {}
+        self._by_id: dict[str, StaffAccount] = {}
 
-    def active_by_email(self, clinic: str, email: str) -> StaffAccount | None:
-        try:
-            return self._active(self.records.staff_by_email(email), clinic)
-        except (NotFoundError, InvalidEntry):
-            return None
+    def named_by_email(self, email: str) -> StaffAccount | None:
+        account = self._by_email.get(email)
+        if account is None:
+            try:
+                member = self.records.staff_by_email(email)
+            except (NotFoundError, InvalidEntry):
+                return None
+            account = self._remember(self._by_email, email, member)
+        return account
 
-    def active_by_subject(self, clinic: str, issuer: str, subject: str) -> StaffAccount | None:
-        """The provider names the staff id itself as the subject."""
-        try:
-            return self._active(self.records.staff_member(UUID(subject)), clinic)
-        except (ValueError, NotFoundError):
-            return None
+    def named_by_id(self, staff_id: str) -> StaffAccount | None:
+        account = self._by_id.get(staff_id)
+        if account is None:
+            try:
+                member = self.records.staff_member(UUID(staff_id))
+            except (ValueError, NotFoundError):
+                return None
+            account = self._remember(self._by_id, staff_id, member)
+        return account
 
     @staticmethod
-    def _active(member, clinic: str) -> StaffAccount | None:
-        if not member.active or member.clinic != clinic:
-            return None
-        return StaffAccount(str(member.id), member.name, frozenset(member.roles))
+    def _remember(kept: dict[str, StaffAccount], key: str, member) -> StaffAccount:
+        if len(kept) >= REMEMBERED:
+            kept.clear()
+        kept[key] = StaffAccount(str(member.id), member.name, member.clinic)
+        return kept[key]
