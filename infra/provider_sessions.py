@@ -6,6 +6,7 @@ log, with the account when one was found."""
 from __future__ import annotations
 
 from infra.provider_identity import ProviderIdentity
+from infra.provider_sign_in import ProviderSignIn, ProviderSignInRefused
 from infra.provider_tokens import ProviderTokenError
 from infra.sign_in import SignedIn, SignIn
 from infra.staff_accounts import StaffAccounts, StaffStatus
@@ -18,9 +19,21 @@ class ProviderSessionRefused(Exception):
 
 
 class ProviderSessions:
-    def __init__(self, identity: ProviderIdentity, accounts: StaffAccounts,
-                 sign_in: SignIn) -> None:
-        self.identity, self.accounts, self.sign_in = identity, accounts, sign_in
+    def __init__(self, web: ProviderSignIn, identity: ProviderIdentity,
+                 accounts: StaffAccounts, sign_in: SignIn) -> None:
+        self.web, self.identity, self.accounts, self.sign_in = web, identity, accounts, sign_in
+
+    def complete(self, code: str | None, state: str | None, error: str | None,
+                 attempt: str | None, client: str | None) -> SignedIn:
+        """Finish the sign-in the provider sent the browser back from (ProviderSessionRefused,
+        logged, if anything is wrong; SignInRefused where sessions are not kept here)."""
+        try:
+            if error is not None:
+                raise ProviderSignInRefused(f"the provider answered {error}")
+            claims = self.web.finish(code, state, attempt)
+        except ProviderSignInRefused as refused:
+            self.refused("failed", None, client, str(refused))
+        return self.start(claims, client)
 
     def start(self, claims: dict, client: str | None) -> SignedIn:
         try:

@@ -22,8 +22,7 @@ from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from infra.provider_keys import ProviderKeyError
 from infra.provider_tokens import ProviderTokenError, ProviderTokens
 from infra.settings import Settings
-from infra.tokens import TokenKeys
-from infra.tokens import _dev_secret as dev_secret
+from infra.tokens import TokenKeys, dev_secret
 
 ATTEMPT_SECONDS = 600  # how long a person has to sign in at the provider
 SCOPE = "openid email profile"

@@ -52,7 +52,7 @@ class TokenKeys:
         if settings.jwt_public_key_path is not None:
             return cls("RS256", settings.jwt_public_key_path.read_bytes(), None, provider,
                        identity)
-        secret = settings.jwt_secret or _dev_secret(settings.var_dir / "jwt-secret")
+        secret = settings.jwt_secret or dev_secret(settings.var_dir / "jwt-secret")
         return cls("HS256", secret, secret, provider, identity)
 
     def decode(self, token: str) -> dict[str, Any]:
@@ -105,7 +105,7 @@ class TokenKeys:
         return jwt.encode(claims, self.signing_key, algorithm=self.algorithm)
 
 
-def _dev_secret(path: Path) -> str:
+def dev_secret(path: Path) -> str:
     """Read the secret, or create it once (exclusively, so concurrent starts agree)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:

@@ -4,7 +4,6 @@ leaves with the same session cookie a password sign-in gives."""
 
 from __future__ import annotations
 
-from contextlib import suppress
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -16,7 +15,7 @@ from api.http.routing import ProblemRoute
 from api.http.services import ServicesDep
 from infra.provider_sessions import ProviderSessionRefused, ProviderSessions
 from infra.provider_sign_in import ATTEMPT_SECONDS, ProviderSignIn, ProviderSignInRefused
-from infra.sign_in import SignedIn, SignInRefused
+from infra.sign_in import SignedIn
 
 router = APIRouter(prefix="/auth/oidc", tags=["sign-in"], route_class=ProblemRoute)
 ATTEMPT_COOKIE = "mesoledger_oidc_attempt"
@@ -64,23 +63,14 @@ def back_from_the_provider(request: Request, sign_in: SignInDep, services: Servi
     """Finish the sign-in the provider sent the browser back from: the state, the code (with
     its PKCE verifier) and the ID token's nonce are checked, and the person must have an
     active staff account holding the role their claims map to. Every outcome is logged."""
-    sessions = ProviderSessions(services.tokens.identity, services.staff.accounts,
+    sessions = ProviderSessions(sign_in, services.tokens.identity, services.staff.accounts,
                                 services.staff.sign_in)
     client = request.client.host if request.client else None
     try:
-        if error is not None:
-            raise ProviderSignInRefused(f"the provider answered {error}")
-        claims = sign_in.finish(code, state, request.cookies.get(ATTEMPT_COOKIE))
-    except ProviderSignInRefused as refused:
-        with suppress(ProviderSessionRefused):
-            sessions.refused("failed", None, client, str(refused))
-        raise Problem(401, "sign_in_refused", str(refused)) from None
-    try:
-        signed = sessions.start(claims, client)
+        signed = sessions.complete(code, state, error, request.cookies.get(ATTEMPT_COOKIE),
+                                   client)
     except ProviderSessionRefused as refused:
         raise Problem(401, "sign_in_refused", str(refused)) from None
-    except SignInRefused as refused:  # no sessions where tokens come from a provider only
-        raise Problem(refused.status, refused.code, refused.detail) from None
     return signed_in_page(signed, request)
 
 
