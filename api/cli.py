@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from api import staff_cli
 from infra.settings import Settings
 
 app = typer.Typer(help="mesoledger: clinical records for mesotherapy clinics.",
@@ -19,6 +20,7 @@ app.add_typer(projections, name="projections")
 keys = typer.Typer(help="Look after the keys that keep personal data unreadable in a copy"
                    " of the database.", no_args_is_help=True)
 app.add_typer(keys, name="keys")
+app.add_typer(staff_cli.staff, name="staff")
 
 
 @app.command()
@@ -71,12 +73,14 @@ def token(sub: Annotated[str, typer.Option(help="The user's unique id")],
 def demo() -> None:
     """Load a realistic demo clinic (patients, three indications, refusals, a void), then
     bring the views up to date and sign a checkpoint over the log."""
-    from api.demo import load_demo_clinic
+    from api.demo import demo_sign_ins, load_demo_clinic
     from infra.services import open_services
 
     services = open_services(Settings())
     try:
         for line in load_demo_clinic(services.records):
+            typer.echo(line)
+        for line in demo_sign_ins(services.staff):
             typer.echo(line)
         _settle(services)
         signed = services.integrity.sign()

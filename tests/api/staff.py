@@ -47,3 +47,15 @@ class Staff:
 
     def code(self, secret: str, later: timedelta = timedelta()) -> str:
         return pyotp.TOTP(secret).at(self.clock() + later)
+
+
+def clinician_account(client, clinic: str = "clinic-a") -> str:
+    """The staff id of an active clinician account (a nurse names it as supervisor)."""
+    from tests.api.conftest import as_role, as_staff_of
+
+    admin = as_role("admin") if clinic == "clinic-a" else as_staff_of(clinic, "admin")
+    response = client.post("/v1/staff", headers=admin, json={
+        "name": "Dr Maria Rossi", "email": f"maria.rossi@{clinic}.example.org",
+        "roles": ["clinician"], "password": PASSWORD})
+    assert response.status_code == 201, response.text
+    return response.json()["staff_id"]
