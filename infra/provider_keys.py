@@ -17,7 +17,11 @@ CURVES = {"ES256": "P-256"}
 
 
 class ProviderKeyError(Exception):
-    """No key of the provider's can verify this token (or the provider cannot be reached)."""
+    """No key of the provider's can verify this token."""
+
+
+class ProviderUnreachableError(ProviderKeyError):
+    """The provider's keys cannot be fetched now, and none that would do are cached."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class ProviderKeys:
         self._keys: dict[str, dict] = {}
         self._verifiers: dict[tuple[str, str], jwt.PyJWK] = {}
         self._fetched_at: float | None = None
+        self._unreachable: str | None = None  # why the last fetch failed, if it did
 
     def discovery(self) -> Discovery:
         """The provider's endpoints (fetched once; its issuer must be the configured one)."""
@@ -67,6 +72,8 @@ class ProviderKeys:
             if self._stale() or (kid not in self._keys and self._may_refetch()):
                 self._fetch()
             jwk = self._keys.get(kid)
+            if jwk is None and self._unreachable:
+                raise ProviderUnreachableError(self._unreachable)
             if jwk is None:
                 raise ProviderKeyError(f"unknown key id {kid[:64]!r}")
             return self._verifier(kid, jwk, algorithm)
@@ -78,8 +85,15 @@ class ProviderKeys:
         return self.clock() - self._fetched_at >= self.refetch
 
     def _fetch(self) -> None:
-        self._fetched_at = self.clock()  # a failed fetch waits its turn too
-        published = self._get(self.discovery().jwks_uri).get("keys")
+        """Fetch the keys; if the provider cannot be reached, keep the keys we have and try
+        again after the refetch interval (not on every request)."""
+        self._fetched_at = attempted = self.clock()
+        try:
+            published = self._get(self.discovery().jwks_uri).get("keys")
+        except ProviderUnreachableError as error:
+            self._fetched_at, self._unreachable = attempted - self.ttl + self.refetch, str(error)
+            return
+        self._unreachable = None
         if not isinstance(published, list):
             raise ProviderKeyError("the provider's JWKS has no keys")
         self._keys = {key["kid"]: key for key in published
@@ -105,9 +119,14 @@ class ProviderKeys:
         try:
             response = self._http.get(url)
             response.raise_for_status()
+        except httpx.HTTPError as error:
+            raise ProviderUnreachableError(f"the identity provider cannot be reached: {error}"
+                                           ) from None
+        try:
             document = response.json()
-        except (httpx.HTTPError, ValueError) as error:
-            raise ProviderKeyError(f"the identity provider could not be read: {error}") from None
+        except ValueError:
+            raise ProviderKeyError("the identity provider answered with something else"
+                                   ) from None
         if not isinstance(document, dict):
             raise ProviderKeyError("the identity provider answered with something else")
         return document

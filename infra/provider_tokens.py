@@ -12,7 +12,12 @@ from typing import Any
 
 import jwt
 
-from infra.provider_keys import KEY_TYPES, ProviderKeyError, ProviderKeys
+from infra.provider_keys import (
+    KEY_TYPES,
+    ProviderKeyError,
+    ProviderKeys,
+    ProviderUnreachableError,
+)
 from infra.settings import Settings
 
 REQUIRED = ("iss", "aud", "exp", "iat", "sub")
@@ -96,6 +101,8 @@ class ProviderTokens:
             claims = jwt.decode(token, key, algorithms=[algorithm], audience=audience,
                                 issuer=self.keys.discovery().issuer, leeway=LEEWAY_SECONDS,
                                 options={"require": list(REQUIRED)})
+        except ProviderUnreachableError:
+            raise  # not the token's fault: 503, try again
         except (jwt.PyJWTError, ProviderKeyError) as error:
             raise ProviderTokenError(str(error)) from None
         if not isinstance(claims.get("sub"), str) or not claims["sub"]:
