@@ -92,10 +92,14 @@ class LoopbackProvider:
         }
         path = self.workdir / "provider.json"
         path.write_text(json.dumps(config))
-        self.process = subprocess.Popen(["node", str(HERE / "provider.js"), str(path)],
-                                        stdout=subprocess.PIPE, text=True,
-                                        stderr=(self.workdir / "provider.log").open("w"))
-        self.issuer = json.loads(self.process.stdout.readline())["issuer"]
+        with (self.workdir / "provider.log").open("w") as log:  # its warnings, for a failure
+            self.process = subprocess.Popen(["node", str(HERE / "provider.js"), str(path)],
+                                            stdout=subprocess.PIPE, stderr=log, text=True)
+        started = self.process.stdout.readline()
+        if not started:
+            raise RuntimeError("the OpenID provider did not start: "
+                               + (self.workdir / "provider.log").read_text()[-2000:])
+        self.issuer = json.loads(started)["issuer"]
         return self
 
     def rotate(self) -> str:
@@ -125,4 +129,9 @@ class LoopbackProvider:
     def stop(self) -> None:
         if self.process is not None:
             self.process.terminate()
-            self.process.wait(timeout=10)
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            self.process.stdout.close()
