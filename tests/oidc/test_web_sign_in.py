@@ -91,6 +91,14 @@ def test_the_providers_refusal_is_a_refused_sign_in(connect):
     assert "access_denied" in problem(response, 401)["detail"]
 
 
+def test_free_text_posing_as_the_providers_error_is_not_logged(connect):
+    client = connect()
+    response = client.get("/auth/oidc/callback", params={"error": "denied; call 555-0100"},
+                          follow_redirects=False)
+    problem(response, 422, field="query.error")
+    assert sign_in_log(client) == []
+
+
 def test_without_a_configured_client_there_is_no_provider_sign_in(connect):
     client = connect(oidc_client_id=None)
     problem(client.get("/auth/oidc/login", follow_redirects=False), 404)

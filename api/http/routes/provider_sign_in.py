@@ -20,6 +20,7 @@ from infra.sign_in import SignedIn
 router = APIRouter(prefix="/auth/oidc", tags=["sign-in"], route_class=ProblemRoute)
 ATTEMPT_COOKIE = "mesoledger_oidc_attempt"
 SIGNED_IN_PAGE = "/"
+ERROR_CODE = r"^[A-Za-z0-9_.-]{1,64}$"  # an OAuth error code: it is logged, free text is not
 
 
 def provider_sign_in(request: Request, services: ServicesDep) -> ProviderSignIn:
@@ -58,7 +59,7 @@ def sign_in_at_the_provider(sign_in: SignInDep) -> RedirectResponse:
 def back_from_the_provider(request: Request, sign_in: SignInDep, services: ServicesDep,
                            code: Annotated[str | None, Query(max_length=2048)] = None,
                            state: Annotated[str | None, Query(max_length=512)] = None,
-                           error: Annotated[str | None, Query(max_length=256)] = None,
+                           error: Annotated[str | None, Query(pattern=ERROR_CODE)] = None,
                            ) -> HTMLResponse:
     """Finish the sign-in the provider sent the browser back from: the state, the code (with
     its PKCE verifier) and the ID token's nonce are checked, and the person must have an
