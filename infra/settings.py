@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.values import ClinicPolicy
+from domain.vocabulary import ROLES
+
+
+def known_roles(mapping: dict[str, str]) -> dict[str, str]:
+    """A claim-value → role map names only mesoledger's roles."""
+    unknown = sorted(set(mapping.values()) - ROLES)
+    if unknown:
+        raise ValueError(f"not roles: {', '.join(unknown)} (roles: {', '.join(sorted(ROLES))})")
+    return mapping
 
 
 class Settings(BaseSettings):
@@ -127,7 +136,7 @@ class Settings(BaseSettings):
         default_factory=lambda: ["RS256", "ES256"], description="Signature algorithms"
         " accepted from the provider (only RS256 and ES256 are ever allowed).")
     oidc_role_claim: str = Field(default="groups", description="The claim naming the role(s).")
-    oidc_roles: dict[str, str] = Field(
+    oidc_roles: Annotated[dict[str, str], AfterValidator(known_roles)] = Field(
         default_factory=dict, description="Value of the role claim → mesoledger role, e.g."
         ' {"meso-clinicians": "clinician"}; a JSON object in the environment.')
     oidc_clinic_claim: str | None = Field(

@@ -13,6 +13,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 
+from infra.settings import Settings
 from tests.api import bodies
 from tests.api.conftest import as_role, nothing_recorded, problem
 from tests.api.test_tokens import b64, unsigned
@@ -227,3 +228,8 @@ def test_a_provider_sending_the_staff_id_as_subject_is_matched_by_it(connect, pr
     assert response.status_code == 201, response.text
     assert recorded_actor(client, response)["id"] == maria
     refused(client, forged(provider), "no staff account")  # sub: her e-mail
+
+
+def test_a_role_map_naming_no_role_of_ours_is_refused_at_start():
+    with pytest.raises(ValueError, match="not roles: doctor"):
+        Settings(oidc_roles={"meso-clinicians": "clinician", "meso-doctors": "doctor"})
