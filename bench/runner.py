@@ -63,6 +63,8 @@ BENCHMARKS = (
               ("--clients", "2", "--seconds", "1")),
     Benchmark("patient directory", "directory.py", ("--patients", "100000"),
               ("--patients", "2000", "--runs", "10")),
+    Benchmark("token verification", "token_verification.py", (),
+              ("--rounds", "2", "--seconds", "1", "--clients", "2")),
     Benchmark("process memory", "process_memory.py", ("--events", "100000"),
               ("--events", "3000", "--seconds", "2", "--clients", "2")),
 )

@@ -15,6 +15,7 @@ from infra.idempotency import IdempotencyKeys
 from infra.integrity import Integrity, open_integrity
 from infra.owners import Owners
 from infra.projecting import open_runner
+from infra.recorded_staff import RecordedStaff
 from infra.records import open_records
 from infra.runner import CatchUpRunner
 from infra.settings import Settings
@@ -137,7 +138,7 @@ def open_services(settings: Settings, clock: Callable[[], datetime] | None = Non
         with runner.views.transaction() as tx:
             AccessLog.create(tx, postgres=runner.views.is_postgres)
         integrity, idempotency = open_integrity(runner, settings), IdempotencyKeys(runner.views)
-    tokens = TokenKeys.from_settings(settings)
+    tokens = TokenKeys.from_settings(settings, RecordedStaff(records))
     services = Services(settings, records, runner, integrity, idempotency, tokens, now,
                         Owners(records),
                         open_staff_desk(settings, records, runner.views, tokens, now))

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.values import ClinicPolicy
+from domain.vocabulary import ROLES
+
+
+def known_roles(mapping: dict[str, str]) -> dict[str, str]:
+    """A claim-value → role map names only mesoledger's roles."""
+    unknown = sorted(set(mapping.values()) - ROLES)
+    if unknown:
+        raise ValueError(f"not roles: {', '.join(unknown)} (roles: {', '.join(sorted(ROLES))})")
+    return mapping
 
 
 class Settings(BaseSettings):
@@ -127,6 +137,47 @@ class Settings(BaseSettings):
     staff_accounts_required: bool = Field(
         default=False, description="Refuse bearer tokens whose `sub` is no staff account"
         " (tokens from `mesoledger token` for made-up users); set it in production.")
+
+    # OpenID Connect: bearer tokens and web sign-in from the clinic's identity provider.
+    oidc_issuer: str | None = Field(
+        default=None, description="The provider's issuer URL (exactly as its tokens' iss);"
+        " unset: no provider tokens are accepted.")
+    oidc_audience: str | None = Field(
+        default=None, description="The aud a provider access token must carry (this API's"
+        " identifier at the provider).")
+    oidc_client_id: str | None = Field(
+        default=None, description="This server's client id at the provider (web sign-in;"
+        " also the aud of the provider's ID tokens).")
+    oidc_client_secret: str | None = Field(
+        default=None, description="This server's client secret at the provider.")
+    oidc_redirect_url: str | None = Field(
+        default=None, description="Where the provider sends the browser back:"
+        " https://HOST/auth/oidc/callback.")
+    oidc_scope: str = Field(
+        default="openid email profile", description="The scopes web sign-in asks for: enough"
+        " for the ID token to carry the e-mail and the role and clinic claims.")
+    oidc_algorithms: list[str] = Field(
+        default_factory=lambda: ["RS256", "ES256"], description="Signature algorithms"
+        " accepted from the provider (only RS256 and ES256 are ever allowed).")
+    oidc_role_claim: str = Field(default="groups", description="The claim naming the role(s).")
+    oidc_roles: Annotated[dict[str, str], AfterValidator(known_roles)] = Field(
+        default_factory=dict, description="Value of the role claim → mesoledger role, e.g."
+        ' {"meso-clinicians": "clinician"}; a JSON object in the environment.')
+    oidc_clinic_claim: str | None = Field(
+        default="clinic", description="The claim naming the clinic (unset: oidc_clinic).")
+    oidc_clinic: str | None = Field(
+        default=None, description="The clinic of every provider sign-in, when the provider"
+        " serves one clinic and sends no clinic claim.")
+    oidc_match_by: Literal["email", "subject"] = Field(
+        default="email", description="How a provider identity finds its staff account: its"
+        " e-mail, or its subject (a provider that sends the staff id as sub).")
+    oidc_keys_ttl_seconds: float = Field(
+        default=600.0, gt=0, le=86_400, description="How long the provider's published"
+        " keys are kept before they are fetched again.")
+    oidc_refetch_seconds: float = Field(
+        default=30.0, ge=0, le=3600, description="At most one fetch of the provider's keys"
+        " this often for a token whose key id is unknown (rotation is picked up, a flood of"
+        " made-up key ids is not passed on to the provider).")
 
     @property
     def policy(self) -> ClinicPolicy:

@@ -116,6 +116,17 @@ class SignIn:
         self.credentials.note_success(staff.id)
         return staff
 
+    def signed_in_elsewhere(self, staff: StaffStatus, role: str, client: str | None,
+                            by: str) -> SignedIn:
+        """A session for someone another party vouched for (`by`: the identity provider),
+        whose account the caller found active and holding the role."""
+        return self._started(self.clock(), staff, role, client, detail=f"through {by}")
+
+    def refused_elsewhere(self, outcome: str, staff: StaffStatus | None, client: str | None,
+                          detail: str) -> None:
+        """Log a sign-in refused on another party's word (or for want of it)."""
+        self._log(self.clock(), outcome, staff, client, detail=detail)
+
     def sign_out(self, session_id: str, client: str | None = None) -> None:
         session = self.sessions.by_id(session_id)
         now = self.clock()
@@ -178,7 +189,7 @@ class SignIn:
                       detail=f"locked until {locked_until.isoformat(timespec='seconds')}")
 
     def _started(self, now: datetime, staff: StaffStatus, role: str,
-                 client: str | None) -> SignedIn:
+                 client: str | None, detail: str | None = None) -> SignedIn:
         if self.tokens.signing_key is None:
             raise SignInRefused("sign_in_unavailable", "tokens are issued by the identity"
                                 " provider here", status=503)
@@ -187,7 +198,7 @@ class SignIn:
         claims = {"sub": str(staff.id), "name": staff.name, "role": role,
                   "clinic": staff.clinic, "sid": session.id, "iat": now, "exp": expires}
         token = jwt.encode(claims, self.tokens.signing_key, algorithm=self.tokens.algorithm)
-        self._log(now, "signed_in", staff, client, session.id)
+        self._log(now, "signed_in", staff, client, session.id, detail)
         return SignedIn(token, expires, staff, role, session, secret)
 
     def _open_session(self, session_id: str, session: Session | None = None) -> Session:

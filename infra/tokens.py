@@ -1,4 +1,5 @@
-"""Bearer tokens: HS256 with a shared secret, or RS256 with an identity provider's key.
+"""Bearer tokens: HS256 with a shared secret, or RS256 with an identity provider's key, and
+the tokens of an OpenID Connect provider (infra/provider_tokens.py) beside either.
 
 The verifying key comes from settings; without one, a development secret is generated
 under var_dir on first use so `mesoledger token` and `mesoledger serve` agree.
@@ -18,6 +19,8 @@ import jwt
 
 from domain.errors import InvalidEntry
 from domain.values import Actor
+from infra.provider_identity import NoStaffAccounts, ProviderIdentity, StaffAccounts
+from infra.provider_tokens import ProviderTokenError, ProviderTokens
 from infra.settings import Settings
 
 REQUIRED_CLAIMS = ("sub", "name", "role", "clinic", "exp")
@@ -33,31 +36,52 @@ class TokenKeys:
     algorithm: str
     verifying_key: str | bytes
     signing_key: str | None = None
-    _verified: dict[str, tuple[dict[str, Any], int]] = field(
+    provider: ProviderTokens | None = None
+    identity: ProviderIdentity | None = None
+    _verified: dict[str, tuple[dict[str, Any], int, bool]] = field(
         default_factory=dict, init=False, compare=False, repr=False)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> TokenKeys:
+    def from_settings(cls, settings: Settings,
+                      accounts: StaffAccounts | None = None) -> TokenKeys:
+        """The configured keys; with an OpenID provider configured, its tokens are taken
+        too, for the staff accounts they match."""
+        provider = ProviderTokens.from_settings(settings)
+        identity = provider and ProviderIdentity(provider.mapping, settings.oidc_match_by,
+                                                 accounts or NoStaffAccounts())
         if settings.jwt_public_key_path is not None:
-            return cls("RS256", settings.jwt_public_key_path.read_bytes())
-        secret = settings.jwt_secret or _dev_secret(settings.var_dir / "jwt-secret")
-        return cls("HS256", secret, secret)
+            return cls("RS256", settings.jwt_public_key_path.read_bytes(), None, provider,
+                       identity)
+        secret = settings.jwt_secret or dev_secret(settings.var_dir / "jwt-secret")
+        return cls("HS256", secret, secret, provider, identity)
 
     def decode(self, token: str) -> dict[str, Any]:
         """The token's claims, once its signature, algorithm and expiry check out. A token
         seen before is not verified again (its signature cannot have changed); its expiry
-        is checked on every use."""
+        is checked on every use, and so is the staff account a provider token names."""
         remembered = self._verified.get(token)
         if remembered is None:
-            claims = self._verify(token)
+            from_provider = self.provider is not None and self.provider.issued(token)
+            claims = self._verify_at_provider(token) if from_provider else self._verify(token)
             if len(self._verified) >= TOKENS_REMEMBERED:
                 self._verified.clear()
-            self._verified[token] = claims, int(claims["exp"])  # as PyJWT reads it
-            return dict(claims)
-        claims, expires = remembered
-        if expires <= time.time():
+            remembered = self._verified[token] = claims, int(claims["exp"]), from_provider
+        elif remembered[1] <= time.time():
             raise InvalidTokenError("Signature has expired")
-        return dict(claims)
+        claims, _, from_provider = remembered
+        return self._provider_caller(claims) if from_provider else dict(claims)
+
+    def _verify_at_provider(self, token: str) -> dict[str, Any]:
+        try:
+            return self.provider.verify(token)
+        except ProviderTokenError as error:
+            raise InvalidTokenError(str(error)) from None
+
+    def _provider_caller(self, claims: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return self.identity.caller_claims(claims)
+        except ProviderTokenError as error:
+            raise InvalidTokenError(str(error)) from None
 
     def _verify(self, token: str) -> dict[str, Any]:
         try:
@@ -81,7 +105,7 @@ class TokenKeys:
         return jwt.encode(claims, self.signing_key, algorithm=self.algorithm)
 
 
-def _dev_secret(path: Path) -> str:
+def dev_secret(path: Path) -> str:
     """Read the secret, or create it once (exclusively, so concurrent starts agree)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:

@@ -30,6 +30,7 @@ from domain.passwords import WeakPasswordError
 from infra.exports import UnknownCheckpointError
 from infra.integrity import ViewsDisagreeError
 from infra.outages import DATABASE_UNAVAILABLE
+from infra.provider_keys import ProviderUnreachableError
 from infra.services import ViewsBehindError
 from infra.sign_in import SignInRefused
 from infra.tokens import InvalidTokenError
@@ -116,6 +117,9 @@ def problem_of(error: Exception) -> Problem:
             return Problem(503, "view_catching_up", str(error), {"Retry-After": "1"})
         case RecordBusyError():
             return Problem(503, "record_busy", str(error), {"Retry-After": "1"})
+        case ProviderUnreachableError():
+            return Problem(503, "identity_provider_unavailable", str(error),
+                           {"Retry-After": "5"})
         case InvalidTokenError():
             return Problem(401, "invalid_token", str(error),
                            {"WWW-Authenticate": 'Bearer error="invalid_token"'})
@@ -161,5 +165,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, malformed)
     for kind in (Problem, InvalidEntry, RuleViolation, StaleVersionError, NotFoundError,
                  RecordBusyError, InvalidTokenError, ViewsBehindError, UnknownCheckpointError,
-                 HTTPException, SignInRefused, *DATABASE_UNAVAILABLE):
+                 HTTPException, SignInRefused, ProviderUnreachableError,
+                 *DATABASE_UNAVAILABLE):
         app.add_exception_handler(kind, known)
