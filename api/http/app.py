@@ -25,6 +25,7 @@ from api.http.routes import (
     treatment,
 )
 from api.http.write_turns import WriteTurns
+from api.web import install as install_web_app
 from infra.services import open_services
 from infra.settings import Settings
 
@@ -63,4 +64,5 @@ def interface(lifespan: Callable | None = None) -> FastAPI:
     errors.install(app)
     for module in ROUTERS:
         app.include_router(module.router)
+    install_web_app(app)
     return app
