@@ -12,10 +12,11 @@ from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from fastapi import Request, Response
+from fastapi import Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
 
 from api.http.access_logging import access_logged, on_a_worker_thread
 from api.http.auth import Caller, caller_of
@@ -79,8 +80,28 @@ def words(code: str) -> str:
     return str(code).replace(".", ", ").replace("_", " ")
 
 
+NOT_SHOWN = frozenset({"originator_topic", "patient_id", "clinic", "course_id"})
+
+
+def summary(details: dict, limit: int = 240) -> str:
+    """An entry's details in one line (nested values flattened, empty ones left out)."""
+    parts = []
+    for key, value in details.items():
+        if key in NOT_SHOWN:
+            continue
+        if isinstance(value, dict):
+            value = summary(value, limit)
+        elif isinstance(value, list):
+            value = ", ".join(summary(v, limit) if isinstance(v, dict) else str(v)
+                              for v in value)
+        if value not in (None, "", "[]"):
+            parts.append(f"{words(key)}: {value}")
+    text = "; ".join(parts)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 TEMPLATES.globals.update(nav=lambda caller: NAV.get(caller.role, []), now=_printed_at)
-TEMPLATES.filters.update(options=options, words=words)
+TEMPLATES.filters.update(options=options, words=words, summary=summary)
 
 
 def render(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
@@ -91,8 +112,24 @@ def render(request: Request, template: str, status: int = 200, **context) -> HTM
     return HTMLResponse(html, status_code=status)
 
 
-def see_other(url: str) -> RedirectResponse:
+def see_other(url: str, recorded=None) -> RedirectResponse:
+    """Go on to the next page; after a write, it waits until its views show what was
+    recorded (`at`, the write's log position, as the API's ?min_position= does)."""
+    if recorded is not None:
+        path, _, fragment = url.partition("#")
+        url = f"{path}?at={recorded.position}" + (f"#{fragment}" if fragment else "")
     return RedirectResponse(url, status_code=303)
+
+
+async def fresh_views(request: Request, at: int | None = None) -> None:
+    """A page read from the views shows at least the write that led to it."""
+    if at:
+        services = request.app.state.services
+        if 0 < at <= services.log_position():
+            await run_in_threadpool(services.wait_for_views, at)
+
+
+FreshViews = Depends(fresh_views)
 
 
 class WebRoute(APIRoute):

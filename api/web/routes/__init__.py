@@ -1,5 +1,5 @@
 """The web app's pages, one module per part of the clinic's work."""
 
-from api.web.routes import chart, front_desk, signing_in
+from api.web.routes import chart, course, front_desk, planning, screening, signing_in
 
-ROUTERS = (signing_in, front_desk, chart)
+ROUTERS = (signing_in, front_desk, chart, screening, planning, course)

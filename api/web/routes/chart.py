@@ -12,13 +12,13 @@ from api.http.routes.patients import _personal_data
 from api.http.schemas.records import PatientOut
 from api.http.scope import PatientInScope
 from api.http.services import Records, ServicesDep
-from api.web.pages import WebRoute, render
+from api.web.pages import FreshViews, WebRoute, render
 from projections.area_progress import AreaProgress
 
 router = APIRouter(route_class=WebRoute)
 
 
-@router.get("/patients/{patient_id}")
+@router.get("/patients/{patient_id}", dependencies=[FreshViews])
 def chart(
     request: Request,
     patient: PatientInScope,

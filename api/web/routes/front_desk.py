@@ -10,14 +10,14 @@ from api.http.respond import note_patients_read
 from api.http.schemas.patients import RegistrationIn
 from api.http.services import Records, ServicesDep
 from api.web.forms import Form, Refused, checked, recorded, text
-from api.web.pages import WebRoute, render, see_other
+from api.web.pages import FreshViews, WebRoute, render, see_other
 from domain.vocabulary import SEXES
 
 router = APIRouter(route_class=WebRoute)
 REGISTRATION_FIELDS = ("mrn", "name", "date_of_birth", "sex", "contact")
 
 
-@router.get("/patients")
+@router.get("/patients", dependencies=[FreshViews])
 def patient_list(request: Request, caller: DirectoryReader, services: ServicesDep, q: str = ""):
     """The clinic's patients; `q` finds them by MRN or by any words of the name."""
     query = q.strip()[:200]
@@ -69,4 +69,4 @@ def register(request: Request, caller: FrontDesk, records: Records, form: Form):
             rule=refused.rule,
             sexes=SEXES,
         )
-    return see_other(f"/patients/{done.id}")
+    return see_other(f"/patients/{done.id}", done)
