@@ -36,9 +36,14 @@ def mix_body(values: dict) -> dict:
         item = {f: values.get(f"ing{row}-{f}") for f in INGREDIENT_FIELDS}
         if any(item.values()):
             ingredients.append({k: v for k, v in item.items() if v is not None})
-    return {"ingredients": ingredients, "total_volume_ml": values.get("total_volume_ml"),
-            "vehicle": {"name": values.get("vehicle_name") or "",
-                        "base": values.get("vehicle_base") or ""}}
+    return {
+        "ingredients": ingredients,
+        "total_volume_ml": values.get("total_volume_ml"),
+        "vehicle": {
+            "name": values.get("vehicle_name") or "",
+            "base": values.get("vehicle_base") or "",
+        },
+    }
 
 
 def _site(value: str | None) -> dict | None:
@@ -53,20 +58,30 @@ def _number(value: str | None):
 
 
 def injection_body(form: FormData) -> dict:
-    return {"session": _number(_get(form, "session")), "site": _site(_get(form, "site")),
-            "technique": _get(form, "technique"), "depth_mm": _get(form, "depth_mm"),
-            "needle_gauge": _number(_get(form, "needle_gauge")),
-            "needle_length_mm": _get(form, "needle_length_mm"),
-            "points": _number(_get(form, "points")), "volume_ml": _get(form, "volume_ml"),
-            "formulation_version": _number(_get(form, "formulation_version")),
-            "lots": form.getlist("lots"), "supervisor": _get(form, "supervisor"),
-            "interval_override": _get(form, "interval_override")}
+    return {
+        "session": _number(_get(form, "session")),
+        "site": _site(_get(form, "site")),
+        "technique": _get(form, "technique"),
+        "depth_mm": _get(form, "depth_mm"),
+        "needle_gauge": _number(_get(form, "needle_gauge")),
+        "needle_length_mm": _get(form, "needle_length_mm"),
+        "points": _number(_get(form, "points")),
+        "volume_ml": _get(form, "volume_ml"),
+        "formulation_version": _number(_get(form, "formulation_version")),
+        "lots": form.getlist("lots"),
+        "supervisor": _get(form, "supervisor"),
+        "interval_override": _get(form, "interval_override"),
+    }
 
 
 def outcome_body(form: FormData) -> dict:
-    return {"site": _site(_get(form, "site")), "scale": _get(form, "scale"),
-            "score": _get(form, "score"), "kind": _get(form, "kind"),
-            "session": _number(_get(form, "session"))}
+    return {
+        "site": _site(_get(form, "site")),
+        "scale": _get(form, "scale"),
+        "score": _get(form, "score"),
+        "kind": _get(form, "kind"),
+        "session": _number(_get(form, "session")),
+    }
 
 
 def void_body(form: FormData) -> dict:
@@ -91,22 +106,30 @@ def choices(course: CourseOut, caller: Caller, session: int) -> dict:
     regions = {site.area.split(".")[0] for site in course.areas}
     lots = sorted({i.lot for f in course.formulations for i in f.ingredients})
     return {
-        "sites": [(f"{s.area}:{s.laterality}", f"{s.area} — {s.laterality}")
-                  for s in course.areas],
-        "injection_sites": [(f"{s.area}:{side}", f"{s.area} — {side}") for s in course.areas
-                            for side in (("left", "right") if s.laterality == "bilateral"
-                                         else (s.laterality,))],
-        "techniques": [(code, f"{code.replace('_', ' ')} ({depth})")
-                       for code, depth in TECHNIQUES.items()],
-        "scales": [(code, scale.name) for code, scale in SCALES.items()
-                   if code not in SCALE_REGIONS or SCALE_REGIONS[code] & regions],
+        "sites": [(f"{s.area}:{s.laterality}", f"{s.area} — {s.laterality}") for s in course.areas],
+        "injection_sites": [
+            (f"{s.area}:{side}", f"{s.area} — {side}")
+            for s in course.areas
+            for side in (("left", "right") if s.laterality == "bilateral" else (s.laterality,))
+        ],
+        "techniques": [
+            (code, f"{code.replace('_', ' ')} ({depth})") for code, depth in TECHNIQUES.items()
+        ],
+        "scales": [
+            (code, scale.name)
+            for code, scale in SCALES.items()
+            if code not in SCALE_REGIONS or SCALE_REGIONS[code] & regions
+        ],
         "mixes": [f.version for f in course.formulations],
         "lots": lots,
         "next_session": session,
-        "categories": sorted(INGREDIENT_CATEGORIES), "units": sorted(AMOUNT_UNITS),
-        "bases": sorted(VEHICLE_BASES), "ingredient_rows": range(INGREDIENT_ROWS),
+        "categories": sorted(INGREDIENT_CATEGORIES),
+        "units": sorted(AMOUNT_UNITS),
+        "bases": sorted(VEHICLE_BASES),
+        "ingredient_rows": range(INGREDIENT_ROWS),
         "actions": [(a, a) for a in STATUS_ACTIONS],
         "entries": [(v, f"{v}: {kind}") for v, kind in course.live_entries.items()],
-        "is_nurse": caller.role == "nurse", "prescribes": caller.role == "clinician",
+        "is_nurse": caller.role == "nurse",
+        "prescribes": caller.role == "clinician",
         "treats": caller.role in ("clinician", "nurse"),
     }

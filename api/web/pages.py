@@ -92,8 +92,7 @@ def summary(details: dict, limit: int = 240) -> str:
         if isinstance(value, dict):
             value = summary(value, limit)
         elif isinstance(value, list):
-            value = ", ".join(summary(v, limit) if isinstance(v, dict) else str(v)
-                              for v in value)
+            value = ", ".join(summary(v, limit) if isinstance(v, dict) else str(v) for v in value)
         if value not in (None, "", "[]"):
             parts.append(f"{words(key)}: {value}")
     text = "; ".join(parts)

@@ -3,18 +3,9 @@
 from playwright.sync_api import expect
 
 from tests.browser import assert_accessible
+from tests.web.steps import register
 
 HOSTILE_NAME = "<img src=x onerror=alert(1)>"
-
-
-def register(page, server, mrn: str, name: str, born: str = "1985-03-14") -> None:
-    page.goto(server.url + "/patients")
-    page.get_by_role("link", name="Register a patient").click()
-    page.get_by_label("MRN").fill(mrn)
-    page.get_by_label("Full name").fill(name)
-    page.get_by_label("Date of birth").fill(born)
-    page.get_by_label("Sex").select_option("female")
-    page.get_by_role("button", name="Register").click()
 
 
 def test_receptionist_registers_and_finds_a_patient_by_name_and_mrn(page, server, axe_script):

@@ -4,7 +4,7 @@ receptionist opening a chart, another clinic's patient."""
 
 from playwright.sync_api import expect
 
-from tests.web.test_front_desk import register
+from tests.web.steps import register
 
 EVIL = "http://evil.test/"
 

@@ -1,5 +1,13 @@
 """The web app's pages, one module per part of the clinic's work."""
 
-from api.web.routes import chart, course, front_desk, planning, screening, signing_in
+from api.web.routes import (
+    chart,
+    consents,
+    course,
+    front_desk,
+    planning,
+    screening,
+    signing_in,
+)
 
-ROUTERS = (signing_in, front_desk, chart, screening, planning, course)
+ROUTERS = (signing_in, front_desk, consents, chart, screening, planning, course)

@@ -69,4 +69,6 @@ def register(request: Request, caller: FrontDesk, records: Records, form: Form):
             rule=refused.rule,
             sexes=SEXES,
         )
+    if not may(caller.role, Permission.READ_CLINICAL):  # the front desk goes on to consents
+        return see_other(f"/patients/{done.id}/consents", done)
     return see_other(f"/patients/{done.id}", done)

@@ -1,0 +1,87 @@
+"""A patient's care in the browser, end to end: the receptionist registers and records the
+signed consent form; the clinician screens, plans on the body map, mixes (ratio shown
+before saving), injects two sessions, records outcomes and voids an entry with a reason."""
+
+import hashlib
+from uuid import UUID
+
+from playwright.sync_api import expect
+
+from tests.browser import assert_accessible
+from tests.web import steps
+
+
+def test_receptionist_registers_and_keeps_the_signed_consent_form(page, server, axe_script):
+    server.sign_in(page, "receptionist")
+    patient_id = steps.register(page, server, "CW-0001", "Ines Carvalho")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Consents — Ines Carvalho")
+    assert_accessible(page, axe_script)
+    steps.record_consent(page, server, patient_id, server.clock().strftime("%Y-%m-%dT%H:%M"))
+    expect(page.get_by_role("cell", name="treatment")).to_be_visible()
+    recorded = server.services.records.patient(UUID(patient_id)).active_consents[0]
+    assert recorded.document_sha256 == hashlib.sha256(steps.SIGNED_FORM).hexdigest()
+    kept = list((server.var_dir / "consent-documents" / patient_id).iterdir())
+    assert len(kept) == 1 and b"signed treatment consent" not in kept[0].read_bytes()
+    href = page.get_by_role("link", name="View signed form").get_attribute("href")
+    viewed = page.request.get(server.url + href)  # with the browser's own session
+    assert viewed.headers["content-type"] == "application/pdf"
+    assert viewed.body() == steps.SIGNED_FORM
+
+
+def test_consent_without_its_signed_form_is_refused_and_records_nothing(page, server):
+    server.sign_in(page, "receptionist")
+    patient_id = steps.register(page, server, "CW-0002", "Rui Lopes")
+    before = server.log_position()
+    page.get_by_label("Scope").select_option("treatment")
+    page.get_by_label("Form version").fill("TC-2026-1")
+    page.get_by_label("Signed at (UTC)").fill(server.clock().strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Signed form (PDF, PNG or JPEG)").set_input_files(
+        {"name": "consent.txt", "mimeType": "text/plain", "buffer": b"not a form"}
+    )
+    page.get_by_role("button", name="Record consent").click()
+    expect(page.locator("#e-document")).to_contain_text("PDF, PNG or JPEG")
+    assert server.log_position() == before
+    assert not (server.var_dir / "consent-documents" / patient_id).exists()
+
+
+def test_clinician_screens_plans_mixes_injects_two_sessions_and_voids(page, server, axe_script):
+    server.sign_in(page, "receptionist")
+    patient_id = steps.register(page, server, "CW-0003", "Genevieve Okonkwo-Hart")
+    steps.record_consent(page, server, patient_id, server.clock().strftime("%Y-%m-%dT%H:%M"))
+    page.context.clear_cookies()
+    server.sign_in(page, "clinician")
+    steps.screen(page, server, patient_id)
+    expect(page.get_by_text("eligible", exact=True)).to_be_visible()
+    assert_accessible(page, axe_script)  # the chart
+    page.goto(f"{server.url}/patients/{patient_id}/courses/new")
+    assert_accessible(page, axe_script)  # the body map
+    course_id = steps.plan_on_body_map(page, server, patient_id)
+
+    steps.fill_mix(page)
+    page.get_by_role("button", name="Show ratio").click()
+    expect(page.get_by_role("status")).to_contain_text("caffeine 1.00 : l-carnitine 2.50")
+    assert "Version 1" not in page.content()  # shown, not saved
+    assert_accessible(page, axe_script)  # the course page
+    page.get_by_role("button", name="Record mix").click()
+    expect(page.get_by_text("Version 1: 5 mL")).to_be_visible()
+
+    steps.outcome(page, "9", "baseline", "0")
+    expect(page.get_by_label("Session", exact=True)).to_have_value("1")
+    steps.inject(page, "thighs.lateral:left")
+    expect(page.get_by_label("Session", exact=True)).to_have_value(
+        "1"
+    )  # same day: the same session
+    steps.inject(page, "thighs.lateral:right")
+
+    server.clock.advance(days=14)
+    server.sign_in(page, "clinician")  # a fortnight later, a new session
+    page.goto(f"{server.url}/courses/{course_id}")
+    expect(page.get_by_label("Session", exact=True)).to_have_value("2")
+    steps.inject(page, "thighs.lateral:left", volume="1.5")
+    steps.outcome(page, "6", "follow_up", "2")
+
+    page.get_by_label("Entry", exact=True).select_option(label="6: injection")
+    page.get_by_label("Reason for voiding").fill("charted on the wrong side")
+    page.get_by_role("button", name="Void entry").click()
+    expect(page.get_by_role("row", name="voided: charted on the wrong side")).to_be_visible()
+    assert_accessible(page, axe_script)
