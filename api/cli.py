@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from api import staff_cli
 from infra.settings import Settings
 
 app = typer.Typer(help="mesoledger: clinical records for mesotherapy clinics.",
@@ -19,6 +20,7 @@ app.add_typer(projections, name="projections")
 keys = typer.Typer(help="Look after the keys that keep personal data unreadable in a copy"
                    " of the database.", no_args_is_help=True)
 app.add_typer(keys, name="keys")
+app.add_typer(staff_cli.staff, name="staff")
 
 
 @app.command()

@@ -19,6 +19,7 @@ from domain.patient import Patient
 from domain.patient_records import PatientRecords
 from domain.personal_data import KeyVault, PersonalData
 from domain.record_keeping import Recorded, retried
+from domain.staff_records import StaffRecords
 from domain.values import Actor, ClinicPolicy
 
 
@@ -30,7 +31,7 @@ class ScreeningRecorded(Recorded):
     reasons: tuple[str, ...]
 
 
-class ClinicalRecords(PatientRecords):
+class ClinicalRecords(StaffRecords, PatientRecords):
     """Every use case of the clinic, on one append-only log."""
 
     name = "ClinicalRecords"
@@ -93,6 +94,8 @@ class ClinicalRecords(PatientRecords):
         course = self._current(TreatmentCourse, course_id, expected_version)
         standing = self._standing_of(course.patient_id)
         at = self._when(occurred_at, late_entry_reason)
+        if actor.role == "nurse" and dose.supervisor is not None:
+            self._require_supervising_clinician(dose.supervisor, course.clinic)
         course.inject(dose, standing, self.policy, actor, at)
         return self._save(course, relying_on=standing, explained=late_entry_reason)
 

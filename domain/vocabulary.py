@@ -181,7 +181,7 @@ MASS_UNITS_IN_MG = {"g": Decimal(1000), "mg": Decimal(1), "mcg": Decimal("0.001"
 AMOUNT_UNITS = frozenset(MASS_UNITS_IN_MG) | {"IU", "mL"}
 VEHICLE_BASES = frozenset({"aqueous", "alcohol", "oil"})
 
-ROLES = frozenset({"clinician", "nurse", "receptionist", "auditor", "regulator"})
+ROLES = frozenset({"clinician", "nurse", "receptionist", "auditor", "admin", "regulator"})
 
 
 class CourseStatus(StrEnum):

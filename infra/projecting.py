@@ -13,11 +13,12 @@ from projections.audit_trail import AuditTrail
 from projections.lot_exposure import LotExposure
 from projections.merkle_log import MerkleLog
 from projections.patient_chains import PatientChains
+from projections.staff_list import StaffList
 
 
 def all_projections(records: ClinicalRecords, settings: Settings, views: ViewDatabase) -> list:
     return [AuditTrail(), MerkleLog(), patient_directory(records, settings, views),
-            LotExposure(), AreaProgress(), PatientChains()]
+            LotExposure(), AreaProgress(), PatientChains(), StaffList()]
 
 
 def open_runner(records: ClinicalRecords, settings: Settings) -> CatchUpRunner:

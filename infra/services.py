@@ -18,6 +18,7 @@ from infra.projecting import open_runner
 from infra.records import open_records
 from infra.runner import CatchUpRunner
 from infra.settings import Settings
+from infra.staff_desk import StaffDesk, open_staff_desk
 from infra.table_setup import creating_tables
 from infra.tokens import TokenKeys
 from projections.access_log import AccessEntry, AccessLog
@@ -39,6 +40,7 @@ class Services:
     tokens: TokenKeys
     clock: Callable[[], datetime]
     owners: Owners
+    staff: StaffDesk | None = None  # staff accounts and sign-in (infra/staff_desk.py)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
@@ -121,6 +123,8 @@ class Services:
 
     def close(self) -> None:
         self.stop_projections()
+        if self.staff is not None:
+            self.staff.close()
         self.views.close()
         self.records.close()
 
@@ -133,7 +137,9 @@ def open_services(settings: Settings, clock: Callable[[], datetime] | None = Non
         with runner.views.transaction() as tx:
             AccessLog.create(tx, postgres=runner.views.is_postgres)
         integrity, idempotency = open_integrity(runner, settings), IdempotencyKeys(runner.views)
-    services = Services(settings, records, runner, integrity, idempotency,
-                        TokenKeys.from_settings(settings), now, Owners(records))
+    tokens = TokenKeys.from_settings(settings)
+    services = Services(settings, records, runner, integrity, idempotency, tokens, now,
+                        Owners(records),
+                        open_staff_desk(settings, records, runner.views, tokens, now))
     records.activity = services
     return services

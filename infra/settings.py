@@ -85,6 +85,25 @@ class Settings(BaseSettings):
         default=2, ge=0, le=90, description="How much sooner than the plan's interval the"
         " next session in an area may be, without a written override.")
 
+    # --- staff accounts and sign-in (issue 22) ---
+    password_hash_time_cost: int = Field(
+        default=2, ge=1, le=20, description="argon2id passes over memory per password hash.")
+    password_hash_memory_kib: int = Field(
+        default=47_104, ge=8, le=4_194_304, description="argon2id memory per password hash"
+        " (KiB); with the defaults a sign-in takes about 170 ms here (bench/sign_in.py).")
+    password_hash_parallelism: int = Field(default=1, ge=1, le=16)
+    sign_in_failures_before_lockout: int = Field(
+        default=5, ge=1, le=100, description="Failed sign-ins in a row that lock an account.")
+    sign_in_lockout_minutes: int = Field(
+        default=15, ge=1, le=24 * 60, description="How long a locked account stays locked.")
+    session_idle_minutes: int = Field(
+        default=15, ge=1, le=24 * 60, description="A session unused this long ends itself.")
+    session_token_minutes: int = Field(
+        default=30, ge=1, le=24 * 60, description="Lifetime of a bearer token from sign-in.")
+    staff_accounts_required: bool = Field(
+        default=False, description="Refuse bearer tokens whose `sub` is no staff account"
+        " (tokens from `mesoledger token` for made-up users); set it in production.")
+
     @property
     def policy(self) -> ClinicPolicy:
         return ClinicPolicy(self.screening_validity_days, self.area_session_volume_limit_ml,

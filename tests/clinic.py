@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from domain.entries import AdverseEventReport, CoursePlan, Dose, Outcome
+from domain.errors import NotFoundError
 from domain.formulation import Formula, Ingredient, Vehicle
 from domain.patient import Consent
 from domain.personal_data import PersonalData
@@ -114,6 +115,17 @@ class Clinic:
         with pytest.raises(error) as raised:
             yield raised
         assert self.log_position() == before, "a refused command recorded something"
+
+
+def supervising_clinician(records, clinic: str = "clinic-a") -> str:
+    """The staff id of an active clinician account of the clinic (a nurse names it as her
+    supervisor); one account per clinic and store."""
+    email = f"supervisor@{clinic}.example.org"
+    try:
+        return str(records.staff_by_email(email).id)
+    except NotFoundError:
+        return str(records.register_staff(clinic, CLINICIAN.name, email, ["clinician"],
+                                          CLINICIAN).id)
 
 
 def days(n: int) -> timedelta:

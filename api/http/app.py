@@ -22,6 +22,8 @@ from api.http.routes import (
     patient_views,
     patients,
     screenings,
+    sessions,
+    staff,
     treatment,
 )
 from api.http.write_turns import WriteTurns
@@ -30,7 +32,7 @@ from infra.services import open_services
 from infra.settings import Settings
 
 ROUTERS = (patients, consents, screenings, courses, treatment, patient_views, exports,
-           clinic_exports, erasure, oversight, lots, integrity, health)
+           clinic_exports, erasure, oversight, lots, integrity, health, sessions, staff)
 DESCRIPTION = """Clinical records for mesotherapy clinics: who was screened, what was
 formulated for them and what was injected where. Every entry is an immutable event; a
 correction is a new entry. Send `Authorization: Bearer <JWT>`; refusals are RFC 9457

@@ -17,6 +17,7 @@ from infra.services import Services
 from infra.tokens import InvalidTokenError
 
 ALL_CLINICS = "*"
+SESSION_COOKIE = "mesoledger_session"
 CLAIMS = ("sub", "name", "role", "clinic")
 bearer = HTTPBearer(auto_error=False, description="A JWT with sub, name, role and clinic.")
 
@@ -68,16 +69,27 @@ def bearer_token(request: Request) -> str | None:
 
 
 def caller_in(request: Request) -> Caller:
-    """Who the request's token names: decoded once per request, then kept on the request
-    (the access log names them too). 401 without a token or with a bad one."""
+    """Who the request's token (or session cookie) names: decoded once per request, then
+    kept on the request (the access log names them too). 401 without a token or with a bad
+    one, or when the staff account it names may no longer act (infra/sign_in.py)."""
     caller = getattr(request.state, "caller", None)
     if caller is None:
-        token = bearer_token(request)
-        if token is None:
+        services: Services = request.app.state.services
+        token, cookie = bearer_token(request), request.cookies.get(SESSION_COOKIE)
+        if token is not None:
+            claims = services.tokens.decode(token)
+            caller = caller_of(claims)
+            admitted = services.staff.sign_in.admit(caller.id, caller.role, caller.clinic,
+                                                    claims.get("sid"))
+        elif cookie:
+            admitted = services.staff.sign_in.admit_cookie(cookie)
+            staff, session = admitted.staff, admitted.session
+            caller = Caller(str(staff.id), staff.name, session.role, staff.clinic)
+        else:
             raise Problem(401, "missing_token", "send Authorization: Bearer <token>",
                           {"WWW-Authenticate": "Bearer"})
-        services: Services = request.app.state.services
-        caller = request.state.caller = caller_of(services.tokens.decode(token))
+        request.state.session = admitted.session
+        request.state.caller = caller
     return caller
 
 
@@ -116,3 +128,5 @@ Verifier = role(Permission.VERIFY)
 Exporter = role(Permission.EXPORT)
 ClinicExporter = role(Permission.EXPORT_CLINIC)
 Eraser = role(Permission.ERASE)
+StaffAdmin = role(Permission.MANAGE_STAFF)
+SignInReader = role(Permission.READ_SIGN_INS)

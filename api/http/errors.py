@@ -25,10 +25,12 @@ from domain.errors import (
     StaleVersionError,
     rule_catalogue,
 )
+from domain.passwords import WeakPasswordError
 from infra.exports import UnknownCheckpointError
 from infra.integrity import ViewsDisagreeError
 from infra.outages import DATABASE_UNAVAILABLE
 from infra.services import ViewsBehindError
+from infra.sign_in import SignInRefused
 from infra.tokens import InvalidTokenError
 
 PROBLEM = "application/problem+json"
@@ -85,6 +87,12 @@ def problem_of(error: Exception) -> Problem:
             return error
         case RequestValidationError():
             return validation_problem(error)
+        case WeakPasswordError():
+            return Problem(422, "weak_password", f"password: {error.problem}",
+                           field="password", rule=error.rule)
+        case SignInRefused():
+            return Problem(error.status, error.code, error.detail,
+                           {"WWW-Authenticate": "Bearer"} if error.status == 401 else None)
         case InvalidEntry():
             return Problem(422, "invalid_entry", error.problem, field=error.field,
                            errors=[{"field": error.field, "problem": error.problem}])
@@ -150,5 +158,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, malformed)
     for kind in (Problem, InvalidEntry, RuleViolation, StaleVersionError, NotFoundError,
                  RecordBusyError, InvalidTokenError, ViewsBehindError, UnknownCheckpointError,
-                 HTTPException, *DATABASE_UNAVAILABLE):
+                 HTTPException, SignInRefused, *DATABASE_UNAVAILABLE):
         app.add_exception_handler(kind, known)

@@ -26,6 +26,8 @@ class Permission(StrEnum):
     EXPORT = "export a patient's history with its proofs"
     EXPORT_CLINIC = "export a whole clinic for an inspection"
     ERASE = "erase a patient's personal data after the retention period"
+    MANAGE_STAFF = "manage the staff accounts of their clinic"
+    READ_SIGN_INS = "read the sign-in log"
 
 
 GRANTS: dict[Permission, frozenset[str]] = {
@@ -43,6 +45,8 @@ GRANTS: dict[Permission, frozenset[str]] = {
     Permission.EXPORT: OVERSIGHT | {"clinician"},
     Permission.EXPORT_CLINIC: OVERSIGHT,
     Permission.ERASE: frozenset({"clinician"}),
+    Permission.MANAGE_STAFF: frozenset({"admin"}),
+    Permission.READ_SIGN_INS: frozenset({"auditor", "admin", "regulator"}),
 }
 
 

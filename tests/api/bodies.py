@@ -92,4 +92,13 @@ WRITES: dict[str, Callable[[datetime], dict]] = {
     "/v1/courses/{course_id}/outcomes": lambda now: outcome("8", "follow_up", 1),
     "/v1/courses/{course_id}/adverse-events": lambda now: adverse_event(now),
     "/v1/patients/{patient_id}/erasure": lambda now: {"reason": "the patient's request"},
+    "/v1/staff": lambda now: {"name": "Nurse Ada Lovelace", "roles": ["nurse"],
+                              "email": f"ada-{uuid4().hex[:8]}@clinic-a.example.org",
+                              "password": "a long enough passphrase"},
+    "/v1/staff/{staff_id}/roles": lambda now: {"role": "nurse"},
+    "/v1/staff/{staff_id}/role-revocations": lambda now: {"role": "nurse",
+                                                          "reason": "covering ended"},
+    "/v1/staff/{staff_id}/deactivation": lambda now: {"reason": "left the clinic"},
+    "/v1/staff/{staff_id}/reactivation": lambda now: {"reason": "came back"},
+    "/v1/staff/{staff_id}/password": lambda now: {"password": "another long passphrase"},
 }

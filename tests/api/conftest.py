@@ -22,6 +22,7 @@ STAFF = {  # role → (sub, name, clinic)
     "receptionist": ("u-recep-1", "Ana Silva", "clinic-a"),
     "auditor": ("u-audit-1", "Ines Duarte", "clinic-a"),
     "regulator": ("u-reg-1", "Inspector Lee", "*"),
+    "admin": ("u-admin-1", "Alex Admin", "clinic-a"),
 }
 PROBLEM = "application/problem+json"
 

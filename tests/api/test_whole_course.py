@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.api import bodies
 from tests.api.conftest import as_role
+from tests.api.staff import clinician_account
 
 CLINICIAN, NURSE, RECEPTION = as_role("clinician"), as_role("nurse"), as_role("receptionist")
 
@@ -25,12 +26,13 @@ def test_a_whole_course_shows_in_progress_history_and_audit(client, clock):
     post(client, f"{entries}/outcomes", bodies.outcome("9"), CLINICIAN)
     post(client, f"{entries}/injections", bodies.injection(1), CLINICIAN)
     clock.advance(days=14)
+    supervisor = clinician_account(client)
     mistaken = post(client, f"{entries}/injections",
-                    bodies.injection(2, supervisor="Dr Maria Rossi"), NURSE)
+                    bodies.injection(2, supervisor=supervisor), NURSE)
     post(client, f"{entries}/voids", {"version": mistaken["version"], "reason": "wrong chart"},
          CLINICIAN)
     post(client, f"{entries}/injections", bodies.injection(2, volume="1.5",
-                                                          supervisor="Dr Maria Rossi"), NURSE)
+                                                          supervisor=supervisor), NURSE)
     last = post(client, f"{entries}/adverse-events", bodies.adverse_event(clock()), NURSE)
 
     fresh = {"min_position": last["position"]}

@@ -9,7 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.errors import NotFoundError
-from tests.clinic import CLINICIAN, NURSE, THIGHS, adverse_event, dose, outcome
+from tests.clinic import (
+    CLINICIAN,
+    NURSE,
+    THIGHS,
+    adverse_event,
+    dose,
+    outcome,
+    supervising_clinician,
+)
 
 
 def history_of(records, clinic):
@@ -19,7 +27,7 @@ def history_of(records, clinic):
     records.assess_outcome(course_id, outcome("9"), CLINICIAN)
     first = records.inject(course_id, dose(1), CLINICIAN)
     records.void_entry(course_id, first.version, "wrong area", CLINICIAN)
-    records.inject(course_id, dose(1, supervisor="Dr Maria Rossi"), NURSE)
+    records.inject(course_id, dose(1, supervisor=supervising_clinician(records)), NURSE)
     records.record_allergy(patient_id, "lidocaine", "urticaria", CLINICIAN)
     records.report_adverse_event(course_id, adverse_event(records.clock()), NURSE)
     return patient_id, course_id

@@ -16,6 +16,7 @@ from tests.clinic import (
     formula,
     outcome,
     plan,
+    supervising_clinician,
     treatment_consent,
 )
 
@@ -28,9 +29,10 @@ def run_course(records: ClinicalRecords, clock) -> tuple:
                                     CLINICIAN).id
     records.formulate(course_id, formula(), CLINICIAN)
     records.assess_outcome(course_id, outcome("10"), CLINICIAN)
+    supervisor = supervising_clinician(records)
     for session in (1, 2, 3):
         records.inject(course_id, dose(session, LEFT_THIGH), CLINICIAN)
-        records.inject(course_id, dose(session, ABDOMEN, supervisor=CLINICIAN.id), NURSE)
+        records.inject(course_id, dose(session, ABDOMEN, supervisor=supervisor), NURSE)
         clock.advance(days=14)
         records.screen(patient_id, answers(), CLINICIAN)
     wrong = records.inject(course_id, dose(3, ABDOMEN, volume="1"), CLINICIAN)

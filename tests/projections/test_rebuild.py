@@ -17,6 +17,7 @@ from tests.clinic import (
     formula,
     outcome,
     plan,
+    supervising_clinician,
 )
 from tests.projections.test_exactly_once import rebuilt_rows, view_rows
 
@@ -34,10 +35,11 @@ steps = st.lists(st.one_of(
 
 
 def take(records, course_id, step, clock) -> None:
+    supervisor = supervising_clinician(records)
     match step:
         case ("inject", session, site, mix):
             records.inject(course_id, dose(session, site, volume="1", formulation_version=mix,
-                                           supervisor="u-clin-1",
+                                           supervisor=supervisor,
                                            interval_override="sessions close together"),
                            NURSE)
         case ("assess", score):
@@ -52,7 +54,7 @@ def take(records, course_id, step, clock) -> None:
         case ("formulate",):
             records.formulate(course_id, formula(), CLINICIAN)
         case ("inject earlier", hours):
-            records.inject(course_id, dose(1, ABDOMEN, volume="2", supervisor="u-clin-1"),
+            records.inject(course_id, dose(1, ABDOMEN, volume="2", supervisor=supervisor),
                            NURSE, occurred_at=clock() - timedelta(hours=hours),
                            late_entry_reason="charted late")
         case ("replan", sites):
