@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 
 from api.http.access_logging import access_logged, on_a_worker_thread
-from api.http.auth import Caller, caller_of
+from api.http.auth import SESSION_COOKIE, Caller, caller_in
 from api.http.errors import Problem, problem_of
 from api.http.write_turns import in_turn
 from api.web import session
@@ -57,13 +57,13 @@ NAV = {  # role → the pages of its daily work
         ("/access-log", "Access log"),
         ("/integrity", "Integrity"),
     ],
-    "admin": [],
+    "admin": [("/staff", "Staff")],
 }
 
 
-def home_of(caller: Caller) -> str:
-    pages = NAV.get(caller.role) or [("/account", "")]
-    return pages[0][0]
+def home_of(role: str) -> str:
+    """Where a person's daily work starts."""
+    return NAV[role][0][0] if NAV.get(role) else "/"
 
 
 def _printed_at() -> str:
@@ -145,7 +145,7 @@ class WebRoute(APIRoute):
         inner = access_logged(inner) if "GET" in self.methods else in_turn(inner)
 
         async def page(request: Request) -> Response:
-            fresh_csrf = _prepare(request)
+            fresh_csrf = await _prepare(request)
             try:
                 if request.method not in SAFE:
                     await _require_our_form(request)
@@ -160,26 +160,24 @@ class WebRoute(APIRoute):
         return page
 
 
-def _prepare(request: Request) -> str | None:
-    """Who is signed in (from the session cookie) and the CSRF token for the page's forms."""
-    services = request.app.state.services
+async def _prepare(request: Request) -> str | None:
+    """Who is signed in (the staff session cookie, as the API's auth layer reads it) and
+    the CSRF token for the page's forms. A cookie whose session ended (signed out, idle,
+    deactivated) leaves a signed-out visitor, told why on the sign-in page."""
     keys = session.keys_of(request)
     csrf_cookie = session.csrf_cookie_of(request)
     fresh = None
     if not csrf_cookie:
         csrf_cookie = fresh = session.new_csrf_cookie()
+    request.state.csrf_cookie = csrf_cookie
     request.state.csrf = keys.csrf_token(csrf_cookie)
     request.state.signed_out = False
-    now = services.clock()
-    found = keys.open(request.cookies.get(session.COOKIE), now)
-    if found is None:
-        request.state.signed_out = session.COOKIE in request.cookies
-        return fresh
-    try:
-        request.state.caller = caller_of(services.tokens.decode(found.token))
-        request.state.session_token = found.token
-    except InvalidTokenError:
-        request.state.signed_out = True
+    if SESSION_COOKIE in request.cookies:
+        try:
+            await run_in_threadpool(caller_in, request)
+        except (InvalidTokenError, Problem):
+            request.state.caller = None
+            request.state.signed_out = True
     return fresh
 
 
@@ -209,13 +207,8 @@ def _finish(request: Request, response: Response, fresh_csrf: str | None) -> Res
             secure=secure,
             path="/",
         )
-    token = getattr(request.state, "session_token", None)
-    if getattr(request.state, "signing_out", False) or (token is None and request.state.signed_out):
-        session.end(response)
-    elif token is not None:  # any request renews the idle clock
-        session.start(
-            response, session.keys_of(request), token, request.app.state.services.clock(), secure
-        )
+    if request.state.signed_out or getattr(request.state, "signing_out", False):
+        response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
     return response
 
 

@@ -1,9 +1,8 @@
-"""The browser's session: a signed, HttpOnly, SameSite=Strict cookie holding the sign-in's
-bearer token and the time of the last request. Idle for longer than IDLE, it is over.
-
-Every answer to a signed-in request renews the time, so 15 minutes without a request signs
-the person out, whatever the token's own expiry; the token is checked on every request by
-the same keys the API uses, so a token the API refuses ends the session too.
+"""The browser's side of a session. Signing in, idle timeouts (15 minutes) and signing out
+are the staff sign-in's own (infra/sign_in.py: a server-side session behind an HttpOnly,
+SameSite=Strict cookie that the auth layer accepts, every step in the sign-in log). Here:
+the key that binds each form's CSRF token to the browser's CSRF cookie, and the sealed
+note that carries a password across the second-factor step without showing it.
 """
 
 from __future__ import annotations
@@ -11,30 +10,26 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
+import os
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from fastapi import Request, Response
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from fastapi import Request
 
 from infra.tokens import _dev_secret
 
-COOKIE = "mesoledger_session"
 CSRF_COOKIE = "mesoledger_csrf"
-IDLE = timedelta(minutes=15)
-
-
-@dataclass(frozen=True)
-class WebSession:
-    token: str
-    last_seen: datetime
+PENDING_FOR = timedelta(minutes=3)
 
 
 class SessionKeys:
-    """Signs the session and CSRF cookies (a key kept under var_dir, made once)."""
+    """Signs CSRF tokens and seals pending sign-ins (a key kept under var_dir, made once)."""
 
     def __init__(self, key: bytes) -> None:
-        self._key = key
+        self._key = hashlib.sha256(b"mesoledger web " + key).digest()
 
     @classmethod
     def from_var_dir(cls, var_dir) -> SessionKeys:
@@ -44,49 +39,39 @@ class SessionKeys:
         mac = hmac.new(self._key, text.encode(), hashlib.sha256).digest()
         return base64.urlsafe_b64encode(mac).decode().rstrip("=")
 
-    def seal(self, session: WebSession) -> str:
-        body = f"{session.token}|{int(session.last_seen.timestamp())}"
-        return f"{body}|{self.sign(body)}"
-
-    def open(self, cookie: str | None, now: datetime) -> WebSession | None:
-        """The session, if the cookie is ours, intact and not idle for longer than IDLE."""
-        if not cookie or cookie.count("|") != 2:
-            return None
-        token, seen, mac = cookie.split("|")
-        if not hmac.compare_digest(mac, self.sign(f"{token}|{seen}")) or not seen.isdigit():
-            return None
-        last_seen = datetime.fromtimestamp(int(seen), now.tzinfo)
-        if now - last_seen > IDLE:
-            return None
-        return WebSession(token, last_seen)
-
     def csrf_token(self, csrf_cookie: str) -> str:
         """What every form carries: bound to the browser's own CSRF cookie."""
         return self.sign(f"csrf|{csrf_cookie}")
 
+    def seal_pending(self, email: str, password: str, csrf_cookie: str, now: datetime) -> str:
+        """A password checked, waiting for the second factor: sealed for this browser only,
+        for a few minutes (the page holding it is never stored: Cache-Control no-store)."""
+        nonce = os.urandom(12)
+        plain = json.dumps(
+            {"email": email, "password": password, "until": (now + PENDING_FOR).timestamp()}
+        ).encode()
+        sealed = AESGCM(self._key).encrypt(nonce, plain, csrf_cookie.encode())
+        return base64.urlsafe_b64encode(nonce + sealed).decode()
+
+    def open_pending(self, sealed: str, csrf_cookie: str, now: datetime) -> tuple[str, str]:
+        """(email, password), or ValueError if it is not ours, not this browser's, or old."""
+        try:
+            raw = base64.urlsafe_b64decode(sealed.encode())
+            plain = json.loads(AESGCM(self._key).decrypt(raw[:12], raw[12:], csrf_cookie.encode()))
+        except (InvalidTag, ValueError, TypeError) as error:
+            raise ValueError("the sign-in has expired: start again") from error
+        if plain["until"] < now.timestamp():
+            raise ValueError("the sign-in has expired: start again")
+        return plain["email"], plain["password"]
+
 
 def keys_of(request: Request) -> SessionKeys:
-    """The app's session keys, read from var_dir on the first request."""
+    """The app's web keys, read from var_dir on the first request."""
     keys = getattr(request.app.state, "web_keys", None)
     if keys is None:
         settings = request.app.state.services.settings
         keys = request.app.state.web_keys = SessionKeys.from_var_dir(settings.var_dir)
     return keys
-
-
-def start(response: Response, keys: SessionKeys, token: str, now: datetime, secure: bool) -> None:
-    response.set_cookie(
-        COOKIE,
-        keys.seal(WebSession(token, now)),
-        httponly=True,
-        samesite="strict",
-        secure=secure,
-        path="/",
-    )
-
-
-def end(response: Response) -> None:
-    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict")
 
 
 def csrf_cookie_of(request: Request) -> str | None:

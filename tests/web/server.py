@@ -1,5 +1,6 @@
 """One real mesoledger server per test module (uvicorn on a free loopback port, a real
-SQLite store in a temporary folder), and people signed in to it."""
+SQLite store in a temporary folder), staff accounts opened on it as the clinic's admin
+would, and people signed in to it through the real sign-in."""
 
 from __future__ import annotations
 
@@ -11,25 +12,29 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
+import pyotp
 import uvicorn
 
 from api.http.app import create_app
-from api.web.session import COOKIE, SessionKeys, WebSession
 from infra.settings import Settings
 from tests.conftest import Clock
 
-PEOPLE = {  # role → (id, printed name, clinic)
-    "clinician": ("u-clin-1", "Dr Maria Rossi", "clinic-a"),
-    "nurse": ("u-nurse-1", "Nurse Tom Baker", "clinic-a"),
-    "receptionist": ("u-recep-1", "Ana Silva", "clinic-a"),
-    "auditor": ("u-audit-1", "Ines Duarte", "clinic-a"),
-    "regulator": ("u-reg-1", "Inspector Lee", "*"),
+PASSWORD = "correct horse battery staple"
+PEOPLE = {  # role → printed name
+    "clinician": "Dr Maria Rossi",
+    "nurse": "Nurse Tom Baker",
+    "receptionist": "Ana Silva",
+    "auditor": "Ines Duarte",
+    "regulator": "Inspector Lee",
+    "admin": "Paulo Admin",
 }
 
 
 class WebServer:
     def __init__(self, app, url: str, clock: Clock, var_dir: Path) -> None:
         self.app, self.url, self.clock, self.var_dir = app, url, clock, var_dir
+        self.accounts: dict[tuple[str, str], dict] = {}
 
     @property
     def services(self):
@@ -38,24 +43,32 @@ class WebServer:
     def log_position(self) -> int:
         return self.services.log_position()
 
-    def session_cookie(self, role: str, clinic: str | None = None) -> dict:
-        sub, name, own_clinic = PEOPLE[role]
-        clinic = clinic or own_clinic
-        if clinic != own_clinic:
-            sub = f"{sub}@{clinic}"
-        token = self.services.tokens.issue(sub, name, role, clinic)
-        value = SessionKeys.from_var_dir(self.var_dir).seal(WebSession(token, self.clock()))
-        return {
-            "name": COOKIE,
-            "value": value,
-            "url": self.url,
-            "httpOnly": True,
-            "sameSite": "Strict",
-        }
+    def account(self, role: str, clinic: str = "clinic-a") -> dict:
+        """A staff account with this role (opened once, by the clinic's admin)."""
+        if (role, clinic) not in self.accounts:
+            admin = self.services.tokens.issue(
+                f"setup-admin@{clinic}", "Setup Admin", "admin", clinic
+            )
+            email = f"{role}@{clinic}.example.org"
+            answer = httpx.post(
+                f"{self.url}/v1/staff",
+                json={"name": PEOPLE[role], "email": email, "roles": [role], "password": PASSWORD},
+                headers={"Authorization": f"Bearer {admin}"},
+            )
+            assert answer.status_code == 201, answer.text
+            self.accounts[(role, clinic)] = answer.json() | {"email": email}
+        return self.accounts[(role, clinic)]
 
-    def sign_in(self, page, role: str, clinic: str | None = None) -> None:
-        """The person has a session (as the sign-in page leaves one)."""
-        page.context.add_cookies([self.session_cookie(role, clinic)])
+    def sign_in(self, page, role: str, clinic: str = "clinic-a") -> None:
+        """Sign the page's browser in (POST /v1/sessions: its session cookie is the web
+        app's too); the sign-in page itself is tested on its own."""
+        account = self.account(role, clinic)
+        body = {"email": account["email"], "password": PASSWORD}
+        if account.get("totp_secret"):  # admins sign in with their authenticator's code,
+            self.clock.advance(seconds=30)  # each code once
+            body["totp"] = pyotp.TOTP(account["totp_secret"]).at(self.clock())
+        answer = page.request.post(f"{self.url}/v1/sessions", data=body)
+        assert answer.status == 201, answer.text()
 
 
 @contextmanager
@@ -66,6 +79,8 @@ def web_server(tmp: Path, clock: Clock | None = None) -> Iterator[WebServer]:
         var_dir=tmp / "var",
         signing_key_path=tmp / "var" / "signing.key",
         jwt_secret="web-test-secret-that-is-long-enough-for-hs256",
+        password_hash_time_cost=1,
+        password_hash_memory_kib=1024,
     )
     app = create_app(settings, clock=clock)
     sock = socket.socket()

@@ -8,6 +8,7 @@ from api.web.routes import (
     planning,
     screening,
     signing_in,
+    staff_admin,
 )
 
-ROUTERS = (signing_in, front_desk, consents, chart, screening, planning, course)
+ROUTERS = (signing_in, front_desk, consents, chart, screening, planning, course, staff_admin)
