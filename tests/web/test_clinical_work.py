@@ -3,6 +3,7 @@ signed consent form; the clinician screens, plans on the body map, mixes (ratio 
 before saving), injects two sessions, records outcomes and voids an entry with a reason."""
 
 import hashlib
+import re
 from uuid import UUID
 
 from playwright.sync_api import expect
@@ -84,4 +85,19 @@ def test_clinician_screens_plans_mixes_injects_two_sessions_and_voids(page, serv
     page.get_by_label("Reason for voiding").fill("charted on the wrong side")
     page.get_by_role("button", name="Void entry").click()
     expect(page.get_by_role("row", name="voided: charted on the wrong side")).to_be_visible()
+    assert_accessible(page, axe_script)
+
+    page.get_by_role("link", name="Progress charts").click()
+    chart = page.get_by_role("img", name="Cellulite: thighs, lateral (bilateral)")
+    expect(chart).to_have_attribute(
+        "aria-label",
+        re.compile(
+            r"1 of 6 sessions given; Hexsel cellulite severity scale from 9 to 6"
+            r" \(lower is better\)"
+        ),
+    )
+    table = page.get_by_role("table", name="Cellulite: thighs, lateral (bilateral), session")
+    expect(
+        table.get_by_role("row", name="1 4 v1 (caffeine 1.00 : l-carnitine 2.50)")
+    ).to_be_visible()  # the voided injection of session 2 is gone from progress
     assert_accessible(page, axe_script)

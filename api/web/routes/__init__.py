@@ -6,9 +6,20 @@ from api.web.routes import (
     course,
     front_desk,
     planning,
+    progress,
     screening,
     signing_in,
     staff_admin,
 )
 
-ROUTERS = (signing_in, front_desk, consents, chart, screening, planning, course, staff_admin)
+ROUTERS = (
+    signing_in,
+    front_desk,
+    consents,
+    chart,
+    screening,
+    planning,
+    course,
+    progress,
+    staff_admin,
+)
