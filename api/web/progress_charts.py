@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from domain.vocabulary import SCALES
 
@@ -33,19 +34,20 @@ class AreaChart:
     scales: list[str]
     mix_changes: list[int]
 
-    @property
+    @cached_property
     def x_max(self) -> int:
         return max([self.planned, *(s.number for s in self.sessions)], default=1) or 1
 
     def x(self, session: int) -> float:
         return LEFT + (WIDTH - LEFT - RIGHT) * session / self.x_max
 
+    @cached_property
     def volume_top(self) -> Decimal:
         return max((s.volume for s in self.sessions), default=Decimal(0)) or Decimal(1)
 
     def bars(self) -> list[tuple[float, float, float, Decimal]]:
         """(x, y, height, volume) per session with a volume."""
-        plot, top = HEIGHT - TOP - BOTTOM, self.volume_top()
+        plot, top = HEIGHT - TOP - BOTTOM, self.volume_top
         width = (WIDTH - LEFT - RIGHT) / (self.x_max + 1) * 0.6
         return [
             (
@@ -61,6 +63,7 @@ class AreaChart:
     def bar_width(self) -> float:
         return (WIDTH - LEFT - RIGHT) / (self.x_max + 1) * 0.6
 
+    @cached_property
     def lines(self) -> list[dict]:
         """Per scale: its points (x, y, session, score) and how to read it."""
         found = []
@@ -104,7 +107,7 @@ class AreaChart:
             f"{self.title}: {len([s for s in self.sessions if s.volume])} of"
             f" {self.planned} sessions given"
         ]
-        for line in self.lines():
+        for line in self.lines:
             if len(line["points"]) >= 2:
                 first, last = line["points"][0][3], line["points"][-1][3]
                 parts.append(f"{line['name']} from {first} to {last} ({line['better']})")
