@@ -42,22 +42,19 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
 }
 SAFE = frozenset({"GET", "HEAD"})
+OVERSIGHT_PAGES = [
+    ("/audit", "Audit trail"),
+    ("/access-log", "Access log"),
+    ("/sign-in-log", "Sign-in log"),
+    ("/integrity", "Integrity"),
+]
 NAV = {  # role → the pages of its daily work
     "clinician": [("/patients", "Patients")],
     "nurse": [("/patients", "Patients")],
     "receptionist": [("/patients", "Patients")],
-    "auditor": [
-        ("/patients", "Patients"),
-        ("/audit", "Audit trail"),
-        ("/access-log", "Access log"),
-        ("/integrity", "Integrity"),
-    ],
-    "regulator": [
-        ("/audit", "Audit trail"),
-        ("/access-log", "Access log"),
-        ("/integrity", "Integrity"),
-    ],
-    "admin": [("/staff", "Staff")],
+    "auditor": [("/patients", "Patients"), *OVERSIGHT_PAGES],
+    "regulator": [("/patients", "Patients"), *OVERSIGHT_PAGES],
+    "admin": [("/staff", "Staff"), ("/sign-in-log", "Sign-in log")],
 }
 
 

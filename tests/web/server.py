@@ -17,6 +17,7 @@ import pyotp
 import uvicorn
 
 from api.http.app import create_app
+from domain.values import Actor
 from infra.settings import Settings
 from tests.conftest import Clock
 
@@ -45,6 +46,18 @@ class WebServer:
 
     def account(self, role: str, clinic: str = "clinic-a") -> dict:
         """A staff account with this role (opened once, by the clinic's admin)."""
+        if role == "regulator":  # of every clinic: opened on the command line, not by an admin
+            clinic = "*"
+        if (role, clinic) not in self.accounts and role == "regulator":
+            email = "regulator@authority.example.org"
+            new = self.services.staff.accounts.add(
+                "*", PEOPLE[role], email, [role], PASSWORD, Actor("setup", "Setup", "admin")
+            )
+            self.accounts[(role, clinic)] = {
+                "email": email,
+                "staff_id": str(new.recorded.id),
+                "totp_secret": new.totp_secret,
+            }
         if (role, clinic) not in self.accounts:
             admin = self.services.tokens.issue(
                 f"setup-admin@{clinic}", "Setup Admin", "admin", clinic

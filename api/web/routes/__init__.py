@@ -5,6 +5,7 @@ from api.web.routes import (
     consents,
     course,
     front_desk,
+    oversight,
     planning,
     progress,
     screening,
@@ -15,6 +16,7 @@ from api.web.routes import (
 ROUTERS = (
     signing_in,
     front_desk,
+    oversight,
     consents,
     chart,
     screening,
