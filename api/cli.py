@@ -73,12 +73,14 @@ def token(sub: Annotated[str, typer.Option(help="The user's unique id")],
 def demo() -> None:
     """Load a realistic demo clinic (patients, three indications, refusals, a void), then
     bring the views up to date and sign a checkpoint over the log."""
-    from api.demo import load_demo_clinic
+    from api.demo import demo_sign_ins, load_demo_clinic
     from infra.services import open_services
 
     services = open_services(Settings())
     try:
         for line in load_demo_clinic(services.records):
+            typer.echo(line)
+        for line in demo_sign_ins(services.staff):
             typer.echo(line)
         _settle(services)
         signed = services.integrity.sign()

@@ -82,6 +82,11 @@ class CredentialStore:
             self.set_password(staff_id, password)
         return True
 
+    def has_password(self, staff_id: UUID) -> bool:
+        row = self.side.one("SELECT password_hash FROM staff_credentials WHERE staff_id = ?",
+                            (str(staff_id),))
+        return row is not None and row[0] is not None
+
     # --- second factor ------------------------------------------------------------------
 
     def enrol_totp(self, staff_id: UUID) -> str:

@@ -90,6 +90,32 @@ class SignIn:
         self.credentials.note_success(staff.id)
         return self._started(now, staff, role, client)
 
+    def confirm(self, staff_id: UUID | str, password: str, totp: str | None = None,
+                client: str | None = None, purpose: str = "confirmation") -> StaffStatus:
+        """The account, once its person has given its password again (and its code, where
+        a second factor is enrolled): for a signature or a change to one's own account.
+        A wrong one is refused as a sign-in would be, counted toward the lockout and
+        logged; SignInRefused otherwise."""
+        now = self.clock()
+        staff = self.accounts.status(staff_id)
+        if staff is None:
+            raise SignInRefused("not_a_staff_account", "the token names no staff account",
+                                status=403)
+        if self.credentials.locked_until(staff.id, now) is not None:
+            self._log(now, "refused_while_locked", staff, client, detail=purpose)
+            raise SignInRefused("account_locked", "too many failed attempts: the account"
+                                " is locked")
+        if not staff.active:
+            self._log(now, "refused_inactive", staff, client, detail=purpose)
+            raise SignInRefused("account_inactive", "the account is deactivated")
+        if not self.credentials.password_matches(staff.id, password):
+            self._failed(now, staff, client, f"password ({purpose})")
+            raise SignInRefused("invalid_credentials", "password: not the account's password")
+        if self.credentials.has_totp(staff.id):
+            self._second_factor(now, staff, staff.roles[0], totp, client)
+        self.credentials.note_success(staff.id)
+        return staff
+
     def sign_out(self, session_id: str, client: str | None = None) -> None:
         session = self.sessions.by_id(session_id)
         now = self.clock()

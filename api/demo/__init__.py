@@ -14,10 +14,12 @@ from collections.abc import Iterator
 
 from api.demo import clinic_a, clinic_b
 from api.demo.chart import AppointmentClock, Chart, Story
+from api.demo.staff import register_demo_staff, sign_in_details
 from domain.application import ClinicalRecords
 from domain.errors import NotFoundError
 
 STORIES: tuple[Story, ...] = (*clinic_a.STORIES, *clinic_b.STORIES)
+CLINIC_STAFF = {"clinic-a": clinic_a.STAFF, "clinic-b": clinic_b.STAFF}
 
 
 def load_demo_clinic(records: ClinicalRecords) -> Iterator[str]:
@@ -26,6 +28,7 @@ def load_demo_clinic(records: ClinicalRecords) -> Iterator[str]:
     A patient whose MRN is already taken in their clinic is left as it is, so running the
     demo again records nothing."""
     now = records.clock()
+    yield from register_demo_staff(records, CLINIC_STAFF)
     present = [story for story in STORIES if _registered(records, story)]
     if len(present) == len(STORIES):
         yield "the demo clinics are already loaded: nothing recorded"
@@ -40,6 +43,12 @@ def load_demo_clinic(records: ClinicalRecords) -> Iterator[str]:
     finally:
         records.clock = clock
     yield f"loaded {len(STORIES) - len(present)} demo patients"
+
+
+def demo_sign_ins(desk) -> Iterator[str]:
+    """The demo accounts' passwords set, an admin per clinic opened; how each signs in."""
+    yield "staff accounts (sign in at POST /v1/sessions):"
+    yield from sign_in_details(desk, CLINIC_STAFF)
 
 
 def _registered(records: ClinicalRecords, story: Story) -> bool:

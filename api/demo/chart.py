@@ -137,10 +137,11 @@ class Chart:
                ) -> Generator[str, None, int]:
         """One injection; a nurse's names the clinician supervising. Returns its entry."""
         at = self.at(days_ago)
-        supervisor = self.staff.clinician.name if by.role == "nurse" else None
-        given = dose(session, site, technique, volume_ml, points, self.lots, supervisor, depth)
+        supervisor = self.staff.clinician if by.role == "nurse" else None
+        given = dose(session, site, technique, volume_ml, points, self.lots,
+                     supervisor and supervisor.id, depth)
         entry = self.records.inject(self.course_id, given, by, at).version
-        who = f", supervised by {supervisor}" if supervisor else ""
+        who = f", supervised by {supervisor.name}" if supervisor else ""
         yield self._said(at, by, f"session {session}: {volume_ml} mL into {site}, {technique} "
                          f"{given.depth_mm} mm, {points} points{who}")
         return entry

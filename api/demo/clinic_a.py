@@ -14,13 +14,19 @@ from api.demo.recipes import (
     LIPOLYTIC,
     REJUVENATION,
 )
+from api.demo.staff import demo_actor
 from domain.entries import AdverseEventReport
 from domain.personal_data import PersonalData
 from domain.values import Actor, Site
 
-STAFF = Staff(Actor("u-clin-1", "Dr Maria Rossi", "clinician"),
-              Actor("u-nurse-1", "Nurse Tom Baker", "nurse"),
-              Actor("u-recep-1", "Ana Silva", "receptionist"))
+
+def _person(name: str, role: str) -> Actor:
+    return demo_actor(name, role, "clinic-a")
+
+
+STAFF = Staff(_person("Dr Maria Rossi", "clinician"),
+              _person("Nurse Tom Baker", "nurse"),
+              _person("Ana Silva", "receptionist"))
 CLINICIAN, NURSE = STAFF.clinician, STAFF.nurse
 
 LATERAL_THIGHS = Site("thighs.lateral", "bilateral")

@@ -7,12 +7,18 @@ from datetime import date
 
 from api.demo.chart import Chart, Staff, Story
 from api.demo.recipes import HAIR
+from api.demo.staff import demo_actor
 from domain.personal_data import PersonalData
 from domain.values import Actor, Site
 
-STAFF = Staff(Actor("u-clin-b1", "Dr Helena Novak", "clinician"),
-              Actor("u-nurse-b1", "Nurse Priya Nair", "nurse"),
-              Actor("u-recep-b1", "Jonas Weber", "receptionist"))
+
+def _person(name: str, role: str) -> Actor:
+    return demo_actor(name, role, "clinic-b")
+
+
+STAFF = Staff(_person("Dr Helena Novak", "clinician"),
+              _person("Nurse Priya Nair", "nurse"),
+              _person("Jonas Weber", "receptionist"))
 
 VERTEX = Site("scalp.vertex", "midline")
 FRONTAL = Site("scalp.frontal", "midline")

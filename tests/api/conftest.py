@@ -30,7 +30,8 @@ PROBLEM = "application/problem+json"
 @pytest.fixture
 def api_settings(database_url, tmp_path) -> Settings:
     return Settings(database_url=database_url, jwt_secret=SECRET, var_dir=tmp_path / "var",
-                    signing_key_path=tmp_path / "var" / "signing.key")
+                    signing_key_path=tmp_path / "var" / "signing.key",
+                    password_hash_time_cost=1, password_hash_memory_kib=1024)  # bench's cost
 
 
 @pytest.fixture

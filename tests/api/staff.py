@@ -7,17 +7,9 @@ from datetime import timedelta
 
 import pyotp
 
-from infra.settings import Settings
-from tests.api.conftest import SECRET, as_role
+from tests.api.conftest import as_role
 
 PASSWORD = "correct horse battery staple"
-
-
-def cheap_hashing(database_url: str, tmp_path) -> Settings:
-    """The API tests' settings, with argon2id at its cheapest."""
-    return Settings(database_url=database_url, jwt_secret=SECRET, var_dir=tmp_path / "var",
-                    signing_key_path=tmp_path / "var" / "signing.key",
-                    password_hash_time_cost=1, password_hash_memory_kib=1024)
 
 
 class Staff:

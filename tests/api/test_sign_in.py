@@ -7,12 +7,7 @@ import pytest
 
 from projections.sign_in_log import SignInFilter, SignInLog
 from tests.api.conftest import as_role, nothing_recorded, problem
-from tests.api.staff import PASSWORD, Staff, cheap_hashing
-
-
-@pytest.fixture
-def api_settings(database_url, tmp_path):
-    return cheap_hashing(database_url, tmp_path)
+from tests.api.staff import PASSWORD, Staff
 
 
 @pytest.fixture
@@ -145,3 +140,29 @@ def test_sign_in_log_is_read_by_the_clinic_auditor_and_admin_only(client, staff)
     other = client.get("/v1/sign-in-log", headers=as_role("auditor", "clinic-b"))
     assert other.json()["entries"] == []
     problem(client.get("/v1/sign-in-log", headers=as_role("clinician")), 403)
+
+
+def test_password_guessed_with_a_stolen_token_counts_toward_the_lockout(client, app, staff):
+    staff.add()
+    bearer = staff.bearer()
+    for _ in range(5):
+        problem(client.post("/v1/staff/me/totp", json={"password": "a guess at the password"},
+                            headers=bearer), 401)
+    with nothing_recorded(app):
+        problem(client.post("/v1/staff/me/totp", json={"password": PASSWORD},
+                            headers=bearer), 401, type="urn:mesoledger:problem:account_locked")
+    assert outcomes(app) == ["signed_in"] + ["failed"] * 5 + ["locked_out",
+                                                              "refused_while_locked"]
+
+
+def test_own_password_changed_with_the_current_one_only(client, app, staff):
+    staff.add()
+    bearer = staff.bearer()
+    new = "a brand new passphrase"
+    with nothing_recorded(app):
+        problem(client.post("/v1/staff/me/password", headers=bearer, json={
+            "current_password": "not the current one", "password": new}), 401)
+    assert client.post("/v1/staff/me/password", headers=bearer, json={
+        "current_password": PASSWORD, "password": new}).status_code == 201
+    assert staff.sign_in(password=new).status_code == 201
+    problem(staff.sign_in(), 401)

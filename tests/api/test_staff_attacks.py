@@ -13,16 +13,11 @@ from domain.values import Actor
 from infra.database import Database
 from infra.tokens import TokenKeys
 from tests.api import bodies
-from tests.api.conftest import SECRET, as_role, nothing_recorded, problem
-from tests.api.staff import PASSWORD, Staff, cheap_hashing, clinician_account
+from tests.api.conftest import SECRET, as_role, as_staff_of, nothing_recorded, problem
+from tests.api.staff import PASSWORD, Staff, clinician_account
 from tests.infra.test_stolen_database import encodings, postgres_rows, sqlite_rows
 
 WRONG = "a wrong but plausible passphrase"
-
-
-@pytest.fixture
-def api_settings(database_url, tmp_path):
-    return cheap_hashing(database_url, tmp_path)
 
 
 @pytest.fixture
@@ -140,3 +135,17 @@ def test_made_up_users_tokens_are_refused_where_accounts_are_required(accounts_r
             PASSWORD, Actor("command-line", "command line", "admin"))
         bearer = Staff(client, clock).bearer()
         assert client.get("/v1/patients", headers=bearer).status_code == 200
+
+
+def test_another_clinics_admin_finds_no_account_to_change_and_nothing_is_recorded(
+        client, app, clock):
+    staff_id = clinician_account(client)
+    other_admin = as_staff_of("clinic-b", "admin")
+    for template in [p for p in bodies.WRITES if p.startswith("/v1/staff/{staff_id}")]:
+        with nothing_recorded(app):
+            response = client.post(template.format(staff_id=staff_id), headers=other_admin,
+                                   json=bodies.WRITES[template](clock()))
+        problem(response, 404)
+    problem(client.get(f"/v1/staff/{staff_id}", headers=other_admin), 404)
+    listed = client.get("/v1/staff", headers=other_admin)
+    assert listed.status_code == 200 and listed.json()["staff"] == []

@@ -28,7 +28,6 @@ from api.http.services import FreshViews, ServicesDep
 from domain.errors import NotFoundError
 from domain.record_keeping import Recorded
 from infra.services import Services
-from infra.sign_in import SignInRefused
 from infra.staff_accounts import StaffStatus
 from projections.staff_list import StaffList
 
@@ -135,14 +134,11 @@ def _of_clinic(services: Services, staff_id: UUID, caller: Caller) -> StaffStatu
 
 
 def _me(request: Request, services: Services, password: str) -> StaffStatus:
-    """The caller's own account, once the password given is its password."""
-    caller = caller_in(request)
-    me = services.staff.accounts.status(caller.id)
-    if me is None:
-        raise NotFoundError("the token names no staff account")
-    if not services.staff.credentials.password_matches(me.id, password):
-        raise SignInRefused("invalid_credentials", "password: not the account's password")
-    return me
+    """The caller's own account, once the password given is its password (a wrong one
+    counts toward the lockout, as a failed sign-in)."""
+    return services.staff.sign_in.confirm(caller_in(request).id, password,
+                                          client=request.client and request.client.host,
+                                          purpose="own account")
 
 
 def _recorded(recorded: Recorded) -> dict:
