@@ -9,6 +9,7 @@ from api.web.routes import (
     planning,
     progress,
     screening,
+    setup,
     signing_in,
     staff_admin,
 )
@@ -24,4 +25,5 @@ ROUTERS = (
     course,
     progress,
     staff_admin,
+    setup,
 )
