@@ -8,10 +8,12 @@ from starlette.datastructures import FormData
 from api.http.auth import Caller
 from api.http.schemas.records import CourseOut
 from domain.vocabulary import (
+    ADVERSE_EVENT_KINDS,
     AMOUNT_UNITS,
     INGREDIENT_CATEGORIES,
     SCALE_REGIONS,
     SCALES,
+    SEVERITIES,
     TECHNIQUES,
     VEHICLE_BASES,
 )
@@ -74,6 +76,20 @@ def injection_body(form: FormData) -> dict:
     }
 
 
+def adverse_event_body(form: FormData) -> dict:
+    onset = _get(form, "onset")
+    return {
+        "site": _site(_get(form, "site")),
+        "kind": _get(form, "kind"),
+        "severity": _get(form, "severity"),
+        "serious": form.get("serious") == "yes",
+        "onset": f"{onset}:00+00:00" if onset and len(onset) == 16 else onset,
+        "action_taken": _get(form, "action_taken") or "",
+        "suspected_lots": form.getlist("suspected_lots"),
+        "description": _get(form, "description") or "",
+    }
+
+
 def outcome_body(form: FormData) -> dict:
     return {
         "site": _site(_get(form, "site")),
@@ -102,7 +118,9 @@ def next_session(course, today) -> int:
     return latest.session if at is not None and at.date() == today else course.sessions_done + 1
 
 
-def choices(course: CourseOut, caller: Caller, session: int) -> dict:
+def choices(
+    course: CourseOut, caller: Caller, session: int, clinicians: list[tuple[str, str]]
+) -> dict:
     regions = {site.area.split(".")[0] for site in course.areas}
     lots = sorted({i.lot for f in course.formulations for i in f.ingredients})
     return {
@@ -130,6 +148,9 @@ def choices(course: CourseOut, caller: Caller, session: int) -> dict:
         "actions": [(a, a) for a in STATUS_ACTIONS],
         "entries": [(v, f"{v}: {kind}") for v, kind in course.live_entries.items()],
         "is_nurse": caller.role == "nurse",
+        "clinicians": clinicians,
+        "adverse_kinds": sorted(ADVERSE_EVENT_KINDS),
+        "severities": SEVERITIES,
         "prescribes": caller.role == "clinician",
         "treats": caller.role in ("clinician", "nurse"),
     }

@@ -80,7 +80,7 @@ def words(code: str) -> str:
 NOT_SHOWN = frozenset({"originator_topic", "patient_id", "clinic", "course_id"})
 
 
-def summary(details: dict, limit: int = 240) -> str:
+def summary(details: dict, limit: int = 400) -> str:
     """An entry's details in one line (nested values flattened, empty ones left out)."""
     parts = []
     for key, value in details.items():

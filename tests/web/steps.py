@@ -78,7 +78,7 @@ def inject(page, site: str, volume: str = "2", supervisor: str | None = None) ->
     page.get_by_label("Depth (mm)").fill("3")
     page.get_by_label("Points").fill("20")
     page.get_by_label("Volume (mL)", exact=True).fill(volume)
-    page.get_by_label("CAF-001").check()
+    page.get_by_label("CAF-001", exact=True).check()
     if supervisor:
         page.get_by_label("Supervising clinician").fill(supervisor)
     page.get_by_role("button", name="Record injection").click()

@@ -101,3 +101,56 @@ def test_clinician_screens_plans_mixes_injects_two_sessions_and_voids(page, serv
         table.get_by_role("row", name="1 4 v1 (caffeine 1.00 : l-carnitine 2.50)")
     ).to_be_visible()  # the voided injection of session 2 is gone from progress
     assert_accessible(page, axe_script)
+
+
+def a_formulated_course(server, mrn: str) -> tuple[str, str]:
+    """Given (through the same use cases, not the browser): a consented, screened patient
+    with a planned course and its mix."""
+    from tests.clinic import CLINICIAN, PERSON, RECEPTIONIST, answers, formula, plan
+    from tests.clinic import treatment_consent as consent
+
+    records = server.services.records
+    patient = records.register_patient("clinic-a", mrn, PERSON, RECEPTIONIST).id
+    records.give_consent(patient, consent(server.clock()), RECEPTIONIST)
+    records.screen(patient, answers(), CLINICIAN)
+    course = records.plan_course(patient, plan(), CLINICIAN).id
+    records.formulate(course, formula(), CLINICIAN)
+    return str(patient), str(course)
+
+
+def test_nurse_injects_under_her_supervisor_and_reports_a_serious_adverse_event(
+    page, server, axe_script
+):
+    supervisor = server.account("clinician")
+    _, course_id = a_formulated_course(server, "CW-0004")
+    server.sign_in(page, "nurse")
+    page.goto(f"{server.url}/courses/{course_id}")
+    expect(page.get_by_text("New mix version")).to_have_count(0)  # a nurse does not mix
+    page.get_by_label("Supervising clinician").select_option(supervisor["staff_id"])
+    steps.inject(page, "thighs.lateral:left")
+    expect(page.get_by_role("cell", name=re.compile("supervisor: Dr Maria Rossi"))).to_be_visible()
+    assert_accessible(page, axe_script)
+
+    server.clock.advance(minutes=2)  # the event begins after the injection
+    page.get_by_label("Where").select_option("thighs.lateral:left")
+    page.get_by_label("Kind of event").select_option("infection")
+    page.get_by_label("Severity").select_option("severe")
+    page.get_by_label("Onset (UTC)").fill(server.clock().strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Serious (suspends the course)").check()
+    page.get_by_label("Action taken").fill("antibiotics, referred")
+    page.get_by_label("CAF-001 (suspected)").check()
+    page.get_by_role("button", name="Report adverse event").click()
+    expect(page.get_by_text("suspended", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Record injection")).to_have_count(0)
+
+
+def test_nurse_without_a_supervisor_is_refused_and_nothing_is_recorded(page, server):
+    _, course_id = a_formulated_course(server, "CW-0005")
+    server.account("clinician")
+    server.sign_in(page, "nurse")
+    page.goto(f"{server.url}/courses/{course_id}")
+    page.get_by_label("Supervising clinician").evaluate("s => s.removeAttribute('required')")
+    before = server.log_position()
+    steps.inject(page, "thighs.lateral:left")
+    expect(page.get_by_role("alert")).to_contain_text("Not recorded")
+    assert server.log_position() == before

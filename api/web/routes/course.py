@@ -11,6 +11,7 @@ from starlette.datastructures import FormData
 
 from api.http.auth import Caller, ClinicalReader, Prescriber, Treater
 from api.http.schemas.courses import (
+    AdverseEventIn,
     FormulationIn,
     InjectionIn,
     OutcomeIn,
@@ -24,6 +25,7 @@ from api.web import course_forms
 from api.web.forms import Form, Refused, checked, recorded
 from api.web.pages import FreshViews, WebRoute, render, see_other
 from projections.history import patient_history
+from projections.staff_list import StaffList
 
 router = APIRouter(prefix="/courses/{course_id}", route_class=WebRoute)
 
@@ -115,6 +117,13 @@ _entry_route(
     Treater,
 )
 _entry_route(
+    "adverse-events",
+    AdverseEventIn,
+    course_forms.adverse_event_body,
+    lambda r, c, body, who: r.report_adverse_event(c, body.to_report(), who.actor),
+    Treater,
+)
+_entry_route(
     "voids",
     VoidIn,
     course_forms.void_body,
@@ -144,6 +153,14 @@ def _refused(request, records, services, course_id, caller, form: str, values, r
     )
 
 
+def _name_supervisors(history: list[dict], names: dict[str, str]) -> None:
+    """A nurse's entry shows her supervisor by printed name (the entry keeps the id)."""
+    for entry in history:
+        dose = entry["details"].get("dose")
+        if isinstance(dose, dict) and dose.get("supervisor") in names:
+            dose["supervisor"] = f"{names[dose['supervisor']]} ({dose['supervisor'][:8]}…)"
+
+
 def _page(
     request: Request,
     records: Records,
@@ -166,6 +183,12 @@ def _page(
             for entry in patient_history(tx, records, str(course.patient_id))
             if entry["record_id"] == str(course_id)
         ]
+        clinicians = [
+            (member["staff_id"], member["name"])
+            for member in StaffList.of_clinic(tx, course.clinic)
+            if member["active"] and "clinician" in member["roles"]
+        ]
+    _name_supervisors(history, dict(clinicians))
     return render(
         request,
         "course.html",
@@ -174,7 +197,7 @@ def _page(
         course=shown,
         patient=records.patient(course.patient_id),
         history=history,
-        choices=course_forms.choices(shown, caller, session),
+        choices=course_forms.choices(shown, caller, session, clinicians),
         values=values or {},
         errors=errors or {},
         rules=rules or {},
