@@ -17,6 +17,7 @@ from infra.verification import verify
 from projections.access_log import AccessFilter, AccessLog
 from projections.audit_trail import AuditFilter, AuditTrail
 from projections.sign_in_log import SignInFilter, SignInLog
+from projections.staff_list import StaffList
 
 router = APIRouter(route_class=WebRoute)
 PAGE = 50
@@ -35,6 +36,12 @@ def _patient(records: Records, caller: Caller, patient: str, mrn: str) -> str | 
         except NotFoundError:
             return "no-such-patient"
     return _clean(patient)
+
+
+def _names(tx, caller: Caller) -> dict[str, str]:
+    """Staff ids → printed names, for the people of the caller's clinic (every clinic's for
+    a regulator): the logs keep ids, a reader wants names."""
+    return {s["staff_id"]: s["name"] for s in StaffList.of_clinic(tx, caller.clinic_filter)}
 
 
 def _next(request: Request, entries: list[dict], key: str) -> str | None:
@@ -68,6 +75,7 @@ def audit_trail(
     )
     with services.views.transaction(write=False) as tx:
         entries = AuditTrail.page(tx, where, max(after, 0), PAGE)
+        names = _names(tx, caller)
     return render(
         request,
         "oversight.html",
@@ -96,6 +104,7 @@ def access_log(
     )
     with services.views.transaction(write=False) as tx:
         entries = AccessLog.page(tx, where, max(after, 0), PAGE)
+        names = _names(tx, caller)
     return render(
         request,
         "oversight.html",
@@ -120,6 +129,7 @@ def sign_in_log(
     where = SignInFilter(caller.clinic_filter, _clean(staff_id), _clean(outcome), None, None)
     with services.views.transaction(write=False) as tx:
         entries = SignInLog.page(tx, where, max(after, 0), PAGE)
+        names = _names(tx, caller)
     return render(
         request,
         "oversight.html",
