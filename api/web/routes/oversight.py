@@ -82,6 +82,7 @@ def audit_trail(
         title="Audit trail",
         kind="audit",
         entries=entries,
+        names=names,
         next=_next(request, entries, "position"),
         filters={"patient": patient, "mrn": mrn, "actor": actor, "event_type": event_type},
     )
@@ -111,6 +112,7 @@ def access_log(
         title="Access log",
         kind="access",
         entries=entries,
+        names=names,
         next=_next(request, entries, "id"),
         filters={"patient": patient, "mrn": mrn, "actor": actor},
     )
@@ -136,6 +138,7 @@ def sign_in_log(
         title="Sign-in log",
         kind="sign_in",
         entries=entries,
+        names=names,
         next=_next(request, entries, "id"),
         filters={"staff_id": staff_id, "outcome": outcome},
     )
