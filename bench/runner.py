@@ -57,6 +57,8 @@ BENCHMARKS = (
               ("--patients", "2000", "--runs", "10")),
     Benchmark("process memory", "process_memory.py", ("--events", "100000"),
               ("--events", "3000", "--seconds", "2", "--clients", "2")),
+    Benchmark("web pages", "web.py", ("--entries", "2000"),
+              ("--entries", "200", "--requests", "20")),
 )
 
 
