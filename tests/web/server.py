@@ -85,10 +85,12 @@ class WebServer:
 
 
 @contextmanager
-def web_server(tmp: Path, clock: Clock | None = None) -> Iterator[WebServer]:
+def web_server(
+    tmp: Path, clock: Clock | None = None, database_url: str | None = None
+) -> Iterator[WebServer]:
     clock = clock or Clock(datetime.now(UTC).replace(microsecond=0))
     settings = Settings(
-        database_url=f"sqlite:///{tmp}/mesoledger.db",
+        database_url=database_url or f"sqlite:///{tmp}/mesoledger.db",
         var_dir=tmp / "var",
         signing_key_path=tmp / "var" / "signing.key",
         jwt_secret="web-test-secret-that-is-long-enough-for-hs256",

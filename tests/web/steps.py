@@ -88,6 +88,6 @@ def outcome(page, score: str, kind: str, session: str) -> None:
     page.get_by_label("Area", exact=True).select_option("thighs.lateral:bilateral")
     page.get_by_label("Scale").select_option("hexsel_csss")
     page.get_by_label("Score").fill(score)
-    page.get_by_label("Kind").select_option(kind)
+    page.get_by_label("Kind", exact=True).select_option(kind)
     page.get_by_label("After session (0 for baseline)").fill(session)
     page.get_by_role("button", name="Record outcome").click()

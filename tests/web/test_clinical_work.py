@@ -51,6 +51,8 @@ def test_clinician_screens_plans_mixes_injects_two_sessions_and_voids(page, serv
     steps.record_consent(page, server, patient_id, server.clock().strftime("%Y-%m-%dT%H:%M"))
     page.context.clear_cookies()
     server.sign_in(page, "clinician")
+    page.goto(f"{server.url}/patients/{patient_id}/screening")
+    assert_accessible(page, axe_script)  # the whole checklist
     steps.screen(page, server, patient_id)
     expect(page.get_by_text("eligible", exact=True)).to_be_visible()
     assert_accessible(page, axe_script)  # the chart

@@ -11,10 +11,11 @@ from playwright.sync_api import expect
 
 from api.web.first_admin import link_for_a_new_store
 from tests.api.test_server import MESOLEDGER, free_port, wait_until_up
+from tests.browser import assert_accessible
 from tests.web.server import PASSWORD
 
 
-def test_serve_on_a_new_store_links_to_setting_up_the_first_admin_once(page, tmp_path):
+def test_serve_on_a_new_store_links_to_setting_up_the_first_admin_once(page, tmp_path, axe_script):
     port = free_port()
     env = os.environ | {
         "MESOLEDGER_DATABASE_URL": f"sqlite:///{tmp_path}/new.db",
@@ -34,6 +35,7 @@ def test_serve_on_a_new_store_links_to_setting_up_the_first_admin_once(page, tmp
         link = next(line.strip() for line in process.stdout if "/setup?invite=" in line)
         wait_until_up(f"http://127.0.0.1:{port}", process)
         page.goto(link)
+        assert_accessible(page, axe_script)
         page.get_by_label("Clinic").fill("clinic-new")
         page.get_by_label("Printed name").fill("Marta Admin")
         page.get_by_label("E-mail").fill("marta@clinic-new.example.org")

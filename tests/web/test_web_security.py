@@ -4,6 +4,7 @@ receptionist opening a chart, another clinic's patient."""
 
 from playwright.sync_api import expect
 
+from tests.browser import assert_accessible
 from tests.web.steps import register
 
 EVIL = "http://evil.test/"
@@ -82,13 +83,14 @@ def test_back_button_after_sign_out_shows_no_patient_data(page, server):
     assert "Ottilie" not in page.content()
 
 
-def test_receptionist_opens_no_clinical_page(page, server):
+def test_receptionist_opens_no_clinical_page(page, server, axe_script):
     patient_url = registered_patient(page, server, "RCP-1")
     server.sign_in(page, "receptionist")
     response = page.goto(patient_url)
     assert response.status == 403
     expect(page.get_by_role("heading", name="Not permitted")).to_be_visible()
     assert "Clara Weiss" not in page.content()
+    assert_accessible(page, axe_script)
 
 
 def test_another_clinics_patient_is_not_found(page, server):
