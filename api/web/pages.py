@@ -43,13 +43,14 @@ SECURITY_HEADERS = {
 }
 SAFE = frozenset({"GET", "HEAD"})
 OVERSIGHT_PAGES = [
+    ("/lots", "Lot recall"),
     ("/audit", "Audit trail"),
     ("/access-log", "Access log"),
     ("/sign-in-log", "Sign-in log"),
     ("/integrity", "Integrity"),
 ]
 NAV = {  # role → the pages of its daily work
-    "clinician": [("/patients", "Patients")],
+    "clinician": [("/patients", "Patients"), ("/lots", "Lot recall")],
     "nurse": [("/patients", "Patients")],
     "receptionist": [("/patients", "Patients")],
     "auditor": [("/patients", "Patients"), *OVERSIGHT_PAGES],

@@ -4,6 +4,7 @@ offline verifier accepts it."""
 
 import subprocess
 import sys
+from uuid import UUID
 
 from playwright.sync_api import expect
 
@@ -79,3 +80,18 @@ def test_regulator_verifies_the_store_and_downloads_an_export_the_verifier_accep
         timeout=60,
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_auditor_finds_the_patients_exposed_to_a_lot(page, server, axe_script):
+    from tests.clinic import CLINICIAN, dose
+    from tests.web.test_clinical_work import a_formulated_course
+
+    patient_id, course_id = a_formulated_course(server, "LOT-1")
+    server.services.records.inject(UUID(course_id), dose(lots=("CAF-001",)), CLINICIAN)
+    server.sign_in(page, "auditor")
+    page.goto(server.url + "/patients")
+    page.get_by_role("link", name="Lot recall").click()
+    page.get_by_label("Lot number").fill("CAF-001")
+    page.get_by_role("button", name="Find patients exposed").click()
+    expect(page.get_by_role("link", name=patient_id)).to_be_visible()
+    assert_accessible(page, axe_script)

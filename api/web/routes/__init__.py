@@ -5,6 +5,7 @@ from api.web.routes import (
     consents,
     course,
     front_desk,
+    lots,
     oversight,
     planning,
     progress,
@@ -26,4 +27,5 @@ ROUTERS = (
     progress,
     staff_admin,
     setup,
+    lots,
 )
