@@ -76,6 +76,16 @@ def injection_body(form: FormData) -> dict:
     }
 
 
+def clinical_time(form: FormData) -> dict:
+    """When it happened, if not now (the browser's datetime-local, read as UTC), and why
+    it is charted late: the fields every clinical entry of the course page has."""
+    at = _get(form, "occurred_at")
+    return {
+        "occurred_at": f"{at}:00+00:00" if at and len(at) == 16 else at,
+        "late_entry_reason": _get(form, "late_entry_reason"),
+    }
+
+
 def adverse_event_body(form: FormData) -> dict:
     onset = _get(form, "onset")
     return {

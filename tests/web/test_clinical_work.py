@@ -4,6 +4,7 @@ before saving), injects two sessions, records outcomes and voids an entry with a
 
 import hashlib
 import re
+from datetime import timedelta
 from uuid import UUID
 
 from playwright.sync_api import expect
@@ -156,3 +157,22 @@ def test_nurse_without_a_supervisor_is_refused_and_nothing_is_recorded(page, ser
     steps.inject(page, "thighs.lateral:left")
     expect(page.get_by_role("alert")).to_contain_text("Not recorded")
     assert server.log_position() == before
+
+
+def test_care_charted_late_needs_its_reason_and_is_marked_late(page, server):
+    _, course_id = a_formulated_course(server, "CW-0006")
+    given_at = server.clock() + timedelta(hours=1)
+    server.clock.advance(days=2)
+    server.sign_in(page, "clinician")
+    page.goto(f"{server.url}/courses/{course_id}")
+    page.get_by_role("group", name="Lots used")  # the injection form is there
+    page.locator("#h-inject ~ form details.late summary").first.click()
+    page.get_by_label("When it happened (UTC)").first.fill(given_at.strftime("%Y-%m-%dT%H:%M"))
+    before = server.log_position()
+    steps.inject(page, "thighs.lateral:left")
+    expect(page.get_by_role("alert")).to_contain_text("Not recorded")
+    expect(page.locator("#e-injections-late_entry_reason")).to_contain_text("late")
+    assert server.log_position() == before
+    page.get_by_label("Why it is charted late").first.fill("paper chart transcribed")
+    steps.inject(page, "thighs.lateral:left")
+    expect(page.get_by_role("row", name=re.compile("Injected .*late entry"))).to_be_visible()

@@ -84,7 +84,7 @@ def _entry_route(
     def post(request, course, caller, records, services, form):
         values = dict(form)
         try:
-            body = checked(model, **build(form))
+            body = checked(model, **build(form) | course_forms.clinical_time(form))
             done = recorded(lambda: command(records, course.id, body, caller))
         except Refused as refused:
             return _refused(request, records, services, course.id, caller, name, values, refused)
@@ -106,21 +106,21 @@ _entry_route(
     "injections",
     InjectionIn,
     course_forms.injection_body,
-    lambda r, c, body, who: r.inject(c, body.to_dose(), who.actor),
+    lambda r, c, body, who: r.inject(c, body.to_dose(), who.actor, **_when(body)),
     Treater,
 )
 _entry_route(
     "outcomes",
     OutcomeIn,
     course_forms.outcome_body,
-    lambda r, c, body, who: r.assess_outcome(c, body.to_outcome(), who.actor),
+    lambda r, c, body, who: r.assess_outcome(c, body.to_outcome(), who.actor, **_when(body)),
     Treater,
 )
 _entry_route(
     "adverse-events",
     AdverseEventIn,
     course_forms.adverse_event_body,
-    lambda r, c, body, who: r.report_adverse_event(c, body.to_report(), who.actor),
+    lambda r, c, body, who: r.report_adverse_event(c, body.to_report(), who.actor, **_when(body)),
     Treater,
 )
 _entry_route(
@@ -137,6 +137,11 @@ _entry_route(
     lambda r, c, body, who: r.change_course_status(c, body.action, body.reason, who.actor),
     Prescriber,
 )
+
+
+def _when(body) -> dict:
+    """When care happened (None: now), and why it is charted late (where it is)."""
+    return {"occurred_at": body.occurred_at, "late_entry_reason": body.late_entry_reason}
 
 
 def _refused(request, records, services, course_id, caller, form: str, values, refused):
