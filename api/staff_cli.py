@@ -113,11 +113,12 @@ def reset_password(staff_id: Annotated[UUID, typer.Argument(help="The staff id")
                    password_stdin: Annotated[bool, typer.Option(
                        "--password-stdin", help="Read the password from standard input")]
                    = False) -> None:
-    """Set a new password for an account (it also lifts a lockout)."""
+    """Set a new password for an account: it lifts a lockout and ends its sessions."""
     password = _password(password_stdin)
     services = _services()
     try:
-        _refusing(lambda: services.staff.accounts.set_password(staff_id, password, _actor()))
+        _refusing(lambda: services.staff.accounts.reset_password(staff_id, password,
+                                                                 _actor(), services.clock()))
     finally:
         services.close()
     typer.echo(f"{staff_id}: password reset")

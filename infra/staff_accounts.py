@@ -100,6 +100,13 @@ class StaffAccounts:
         self.credentials.set_password(staff_id, password)
         return self.records.note_password_changed(staff_id, actor)
 
+    def reset_password(self, staff_id: UUID, password: str, actor: Actor, now) -> Recorded:
+        """Someone else sets the account's password (an admin, the command line): every
+        session of the account ends, so whoever held one must sign in with the new one."""
+        recorded = self.set_password(staff_id, password, actor)
+        self.sessions.end_all(str(staff_id), now, "password_reset")
+        return recorded
+
     def enrol_second_factor(self, staff_id: UUID, actor: Actor) -> tuple[Recorded, str]:
         """A new TOTP secret for the account (returned once), its enrolment recorded."""
         self.records.staff_member(staff_id)  # NotFoundError before anything is sealed

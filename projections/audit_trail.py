@@ -18,6 +18,7 @@ from domain.clinical_time import made_late
 from domain.course import TreatmentCourse
 from domain.mrn_index import MrnIndex
 from domain.patient import Patient
+from domain.staff import StaffMember
 from projections.base import Change, ViewTransaction, rows_in
 from projections.paging import Where
 from projections.paging import page as paged
@@ -26,7 +27,7 @@ from projections.paging import page as paged
 class Whose(NamedTuple):
     """Whose record an event says it is: the patient, and the clinic (None: the patient's)."""
 
-    patient_id: str
+    patient_id: str | None  # None: a staff account's entry
     clinic: str | None
 
 
@@ -78,6 +79,10 @@ def _planned(change: Change) -> Entry:
     return _entry(change, "create", Whose(str(change.event.patient_id), change.event.clinic))
 
 
+def _staff_registered(change: Change) -> Entry:  # a staff account: its clinic's, no patient's
+    return _entry(change, "create", Whose(None, change.event.clinic))
+
+
 def _claimed(change: Change) -> Entry:  # an MRN claimed: the clinic is its patient's
     return _entry(change, "create", Whose(str(change.event.patient_id), None))
 
@@ -86,11 +91,15 @@ FACTS: dict[type, Callable[[Change], Entry]] = {
     Patient.Registered: _registered,
     TreatmentCourse.Planned: _planned,
     MrnIndex.Claimed: _claimed,
+    StaffMember.Registered: _staff_registered,
     TreatmentCourse.EntryVoided: _voided,
     **dict.fromkeys((Patient.PersonalDataAmended, Patient.ConsentWithdrawn,
                      Patient.ConditionResolved, TreatmentCourse.PlanAmended,
                      TreatmentCourse.Suspended, TreatmentCourse.Resumed,
-                     TreatmentCourse.Completed, TreatmentCourse.Discontinued), _amended),
+                     TreatmentCourse.Completed, TreatmentCourse.Discontinued,
+                     StaffMember.RoleGranted, StaffMember.RoleRevoked,
+                     StaffMember.Deactivated, StaffMember.Reactivated,
+                     StaffMember.PasswordChanged, StaffMember.SecondFactorEnrolled), _amended),
 }
 """Which events say more than that they happened, and what each contributes; EVERY_OTHER
 event contributes an entry of action "create", whose record it does not say."""

@@ -13,7 +13,7 @@ from uuid import UUID
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
-from api.http.auth import caller_in
+from api.http.auth import resolved_caller
 from domain.course import TreatmentCourse
 from domain.errors import NotFoundError
 from domain.patient import Patient
@@ -22,7 +22,7 @@ from infra.owners import Owned, Owners
 
 async def _visible(kind: type[Patient | TreatmentCourse], record_id: UUID,
                    request: Request) -> Owned:
-    caller = caller_in(request)
+    caller = await resolved_caller(request)
     owners: Owners = request.app.state.services.owners
     request.state.subjects = [(str(record_id), None)] if kind is Patient else None
     owned = owners.known(kind, record_id) or await run_in_threadpool(owners.of, kind, record_id)

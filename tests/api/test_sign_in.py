@@ -166,3 +166,16 @@ def test_own_password_changed_with_the_current_one_only(client, app, staff):
         "current_password": PASSWORD, "password": new}).status_code == 201
     assert staff.sign_in(password=new).status_code == 201
     problem(staff.sign_in(), 401)
+
+
+def test_password_reset_by_the_admin_ends_the_sessions_of_whoever_held_the_old_one(
+        client, staff, given):
+    staff_id = staff.add()["staff_id"]
+    patient = given.patient()
+    bearer = staff.bearer()
+    response = client.post(f"/v1/staff/{staff_id}/password", headers=as_role("admin"),
+                           json={"password": "the admin's new passphrase"})
+    assert response.status_code == 201, response.text
+    problem(client.get(f"/v1/patients/{patient}", headers=bearer), 401)
+    problem(client.get(f"/v1/patients/{patient}"), 401)
+    assert staff.sign_in(password="the admin's new passphrase").status_code == 201

@@ -149,3 +149,14 @@ def test_another_clinics_admin_finds_no_account_to_change_and_nothing_is_recorde
     problem(client.get(f"/v1/staff/{staff_id}", headers=other_admin), 404)
     listed = client.get("/v1/staff", headers=other_admin)
     assert listed.status_code == 200 and listed.json()["staff"] == []
+
+
+def test_an_accounts_history_is_in_its_clinics_audit_trail_only(client):
+    staff_id = deactivated(client, clinician_account(client))
+    fresh = {"min_position": client.app.state.services.log_position(),
+             "event_type": "Deactivated"}
+    own = client.get("/v1/audit", params=fresh, headers=as_role("auditor")).json()["entries"]
+    assert [(e["aggregate_id"], e["action"], e["clinic"], e["actor_role"]) for e in own] == [
+        (staff_id, "amend", "clinic-a", "admin")]
+    other = client.get("/v1/audit", params=fresh, headers=as_staff_of("clinic-b", "auditor"))
+    assert other.json()["entries"] == []

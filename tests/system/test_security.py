@@ -175,13 +175,15 @@ def actor(role: str) -> dict[str, str]:
 
 def test_the_body_cannot_raise_a_role_or_name_another_actor_and_entries_name_the_token(
         desk, store, chart):
+    supervisor = desk.recorded("/v1/staff", bodies.WRITES["/v1/staff"](now()) | {
+        "name": "Dr Maria Rossi", "roles": ["clinician"]}, "admin")["staff_id"]
     before = recorded(store)
     for extra in ESCALATIONS:
         field = next(iter(extra))
         problem(desk.post("/v1/patients", bodies.registration("MRN-ESC") | extra,
                           "receptionist"), 422, field=field)
         problem(desk.post(f"/v1/courses/{chart.course}/injections",
-                          bodies.injection(1, supervisor=bodies.SUPERVISOR) | extra, "nurse"),
+                          bodies.injection(1, supervisor=supervisor) | extra, "nurse"),
                 422, field=field)
     for template, extra in itertools.product(CLINICIAN_ONLY, ({}, *ESCALATIONS)):
         problem(desk.post(chart.path(template), bodies.WRITES[template](now()) | extra,
@@ -190,7 +192,7 @@ def test_the_body_cannot_raise_a_role_or_name_another_actor_and_entries_name_the
 
     desk.recorded("/v1/patients", bodies.registration("MRN-ESC"), "receptionist")
     desk.recorded(f"/v1/courses/{chart.course}/injections",
-                  bodies.injection(1, supervisor=bodies.SUPERVISOR), "nurse")
+                  bodies.injection(1, supervisor=supervisor), "nurse")
     stored = store.sql(f"SELECT topic, state FROM {EVENTS} WHERE notification_id > %s"
                        " ORDER BY notification_id", (before[0],))
     entries = [(topic.rsplit(".", 1)[-1], json.loads(state)["actor"]["_data_"])

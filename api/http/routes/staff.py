@@ -120,10 +120,11 @@ def reactivate(staff_id: UUID, body: ReasonIn, caller: StaffAdmin,
 @router.post("/{staff_id}/password", status_code=201)
 def reset_password(staff_id: UUID, body: PasswordIn, caller: StaffAdmin,
                    services: ServicesDep) -> StaffRecorded:
-    """Set a new password for the account (tell its owner to change it)."""
+    """Set a new password for the account (tell its owner to change it); its sessions
+    end."""
     _of_clinic(services, staff_id, caller)
-    return _answer(services.staff.accounts.set_password(staff_id, body.password,
-                                                        caller.actor))
+    return _answer(services.staff.accounts.reset_password(staff_id, body.password,
+                                                          caller.actor, services.clock()))
 
 
 def _of_clinic(services: Services, staff_id: UUID, caller: Caller) -> StaffStatus:
