@@ -88,6 +88,7 @@ def test_an_admin_adds_a_nurse_then_deactivates_her_and_her_session_ends(
     nurse.get_by_role("button", name="Sign in").click()
     expect(nurse.get_by_role("heading", name="Patients")).to_be_visible()
 
+    page.get_by_role("row", name="Nurse Joana Reis").get_by_text("Manage").click()
     page.get_by_label("Reason to deactivate Nurse Joana Reis").fill("left the clinic")
     page.get_by_role("row", name="Nurse Joana Reis").get_by_role(
         "button", name="Deactivate"
