@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from uuid import UUID
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from domain.personal_data import KeyVault
@@ -67,7 +68,10 @@ class ConsentDocuments:
         if not path.exists():
             raise DocumentNotFoundError(sha256)
         raw = path.read_bytes()
-        plain = AESGCM(self._key(patient_id)).decrypt(raw[:12], raw[12:], patient_id.bytes)
+        try:
+            plain = AESGCM(self._key(patient_id)).decrypt(raw[:12], raw[12:], patient_id.bytes)
+        except InvalidTag:  # changed, or another patient's form moved here
+            raise DocumentNotFoundError(sha256) from None
         header, _, content = plain.partition(b"\n")
         if hashlib.sha256(content).hexdigest() != sha256:
             raise DocumentNotFoundError(sha256)
