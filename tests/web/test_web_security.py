@@ -4,6 +4,7 @@ receptionist opening a chart, another clinic's patient."""
 
 from playwright.sync_api import expect
 
+from projections.sign_in_log import SignInFilter, SignInLog
 from tests.browser import assert_accessible
 from tests.web.steps import register
 
@@ -70,6 +71,10 @@ def test_an_idle_session_ends_after_fifteen_minutes(page, server):
     page.goto(server.url + "/patients")
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text("15 minutes without activity")
+    server.services.wait_for_log()
+    with server.services.views.transaction(write=False) as tx:
+        logged = SignInLog.page(tx, SignInFilter(None, None, "idle_timeout", None, None), 0, 10)
+    assert logged, "the idle timeout is in the sign-in log"
 
 
 def test_back_button_after_sign_out_shows_no_patient_data(page, server):
