@@ -98,7 +98,12 @@ def summary(details: dict, limit: int = 400) -> str:
 
 
 TEMPLATES.globals.update(nav=lambda caller: NAV.get(caller.role, []), now=_printed_at)
-TEMPLATES.filters.update(options=options, words=words, summary=summary)
+TEMPLATES.filters.update(
+    options=options,
+    words=words,
+    summary=summary,
+    stringify=lambda values: {k: str(v) for k, v in values.items()},
+)
 
 
 def render(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:

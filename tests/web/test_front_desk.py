@@ -1,5 +1,7 @@
 """The front desk in a browser: find patients, register them; and what nobody may do."""
 
+from uuid import UUID
+
 from playwright.sync_api import expect
 
 from tests.browser import assert_accessible
@@ -46,3 +48,21 @@ def test_hostile_patient_name_is_shown_as_text_and_runs_nothing(page, server):
     expect(page.get_by_role("link", name=HOSTILE_NAME)).to_be_visible()
     assert dialogs == []
     assert page.locator("img").count() == 0
+
+
+def test_personal_data_corrected_with_a_reason_keeps_the_old_in_history(page, server):
+    server.sign_in(page, "receptionist")
+    patient_id = register(page, server, "FD-0004", "Marta Sousaa")
+    page.get_by_text("The old values stay in the history").click()
+    page.get_by_label("Corrected full name").fill("Marta Sousa")
+    before = server.log_position()
+    page.get_by_label("Reason for the correction").fill("")
+    page.get_by_label("Reason for the correction").evaluate("e => e.removeAttribute('required')")
+    page.get_by_role("button", name="Record correction").click()
+    expect(page.get_by_role("alert")).to_contain_text("Not recorded")
+    assert server.log_position() == before
+    page.get_by_label("Reason for the correction").fill("typo at registration")
+    page.get_by_role("button", name="Record correction").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Marta Sousa ")
+    events = server.services.records.events.get(UUID(patient_id))
+    assert [type(e).__name__ for e in events][:2] == ["Registered", "PersonalDataAmended"]

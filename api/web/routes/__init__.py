@@ -7,6 +7,7 @@ from api.web.routes import (
     front_desk,
     lots,
     oversight,
+    personal_data,
     planning,
     progress,
     screening,
@@ -28,4 +29,5 @@ ROUTERS = (
     staff_admin,
     setup,
     lots,
+    personal_data,
 )

@@ -17,7 +17,7 @@ from api.http.services import Records
 from api.web.forms import Form, Refused, checked, recorded, text
 from api.web.pages import FreshViews, WebRoute, render, see_other
 from domain.errors import NotFoundError
-from domain.vocabulary import CONSENT_SCOPES
+from domain.vocabulary import CONSENT_SCOPES, SEXES
 from infra.consent_documents import (
     ConsentDocuments,
     DocumentNotFoundError,
@@ -116,6 +116,19 @@ def _utc(value: str | None) -> str | None:
         raise Refused({"signed_at": "must be a date and time"}) from None
 
 
+def consents_page_with(
+    request,
+    records,
+    patient_id,
+    correction: dict,
+    correction_errors: dict,
+    rule: str | None,
+    status: int,
+):
+    """The page with the personal-data correction form refused as it was sent."""
+    return _page(request, records, patient_id, {}, {}, rule, status, correction, correction_errors)
+
+
 def _page(
     request,
     records,
@@ -124,15 +137,21 @@ def _page(
     errors: dict,
     rule: str | None = None,
     status: int = 200,
+    correction: dict | None = None,
+    correction_errors: dict | None = None,
 ):
     patient = records.patient(patient_id)
+    person = _personal_data(records, patient, None)
     return render(
         request,
         "consents.html",
         status=status,
         title="Consents",
         patient=patient,
-        person=_personal_data(records, patient, None),
+        person=person,
+        correction=correction or (vars(person) if person else {}),
+        correction_errors=correction_errors or {},
+        sexes=SEXES,
         consents=patient.active_consents,
         values=values,
         errors=errors,
