@@ -47,6 +47,8 @@ def test_consent_without_its_signed_form_is_refused_and_records_nothing(page, se
 
 
 def test_clinician_screens_plans_mixes_injects_two_sessions_and_voids(page, server, axe_script):
+    blocked = []  # anything the Content-Security-Policy had to stop on any page
+    page.on("console", lambda m: blocked.append(m.text) if "Security Policy" in m.text else 0)
     server.sign_in(page, "receptionist")
     patient_id = steps.register(page, server, "CW-0003", "Genevieve Okonkwo-Hart")
     steps.record_consent(page, server, patient_id, server.clock().strftime("%Y-%m-%dT%H:%M"))
@@ -104,6 +106,7 @@ def test_clinician_screens_plans_mixes_injects_two_sessions_and_voids(page, serv
         table.get_by_role("row", name="1 4 v1 (caffeine 1.00 : l-carnitine 2.50)")
     ).to_be_visible()  # the voided injection of session 2 is gone from progress
     assert_accessible(page, axe_script)
+    assert blocked == []
 
 
 def a_formulated_course(server, mrn: str) -> tuple[str, str]:
