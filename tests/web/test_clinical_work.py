@@ -179,3 +179,18 @@ def test_care_charted_late_needs_its_reason_and_is_marked_late(page, server):
     page.get_by_label("Why it is charted late").first.fill("paper chart transcribed")
     steps.inject(page, "thighs.lateral:left")
     expect(page.get_by_role("row", name=re.compile("Injected .*late entry"))).to_be_visible()
+
+
+def test_clinician_records_an_allergy_and_a_condition_on_the_chart(page, server, axe_script):
+    server.sign_in(page, "clinician")
+    steps.register(page, server, "CW-0007", "Beatriz Lima")
+    page.get_by_text("Record an allergy").click()
+    page.get_by_label("Substance").fill("lidocaine hydrochloride")
+    page.get_by_label("Reaction").fill("urticaria")
+    page.get_by_role("button", name="Record allergy").click()
+    expect(page.get_by_role("region", name="Allergies")).to_contain_text("lidocaine")
+    page.get_by_text("Record a condition").click()
+    page.get_by_role("textbox", name="Condition").fill("herpes labialis")
+    page.get_by_role("button", name="Record condition").click()
+    expect(page.get_by_role("region", name="Conditions")).to_contain_text("herpes labialis")
+    assert_accessible(page, axe_script)

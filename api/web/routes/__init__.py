@@ -4,6 +4,7 @@ from api.web.routes import (
     chart,
     consents,
     course,
+    findings,
     front_desk,
     lots,
     oversight,
@@ -30,4 +31,5 @@ ROUTERS = (
     setup,
     lots,
     personal_data,
+    findings,
 )

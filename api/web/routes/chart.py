@@ -27,12 +27,42 @@ def chart(
     services: ServicesDep,
 ):
     """Consents, the latest screening and eligibility, allergies, conditions, courses."""
-    found = records.patient(patient.id)
+    return _chart(request, records, services, patient.id)
+
+
+def chart_with(request, records, services, patient_id, form: str, values: dict, refused):
+    """The chart with one of its forms refused, as it was sent."""
+    return _chart(
+        request,
+        records,
+        services,
+        patient_id,
+        values={form: values},
+        errors={form: refused.fields},
+        rules={form: refused.rule},
+        status=422 if refused.fields else 409,
+    )
+
+
+def _chart(
+    request, records, services, patient_id, values=None, errors=None, rules=None, status: int = 200
+):
+    found = records.patient(patient_id)
     record = PatientOut.of(found, _personal_data(records, found, None))
     with services.views.transaction(write=False) as tx:
-        areas = AreaProgress.for_patient(tx, str(patient.id))
+        areas = AreaProgress.for_patient(tx, str(patient_id))
     courses = [list(rows) for _, rows in groupby(areas, key=lambda row: row["course_id"])]
-    return render(request, "chart.html", title=_title(record), record=record, courses=courses)
+    return render(
+        request,
+        "chart.html",
+        status=status,
+        title=_title(record),
+        record=record,
+        courses=courses,
+        values=values or {},
+        errors=errors or {},
+        rules=rules or {},
+    )
 
 
 def _title(record: PatientOut) -> str:
