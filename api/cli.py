@@ -33,11 +33,14 @@ def serve(host: str = "127.0.0.1", port: int = 8000,
 
     from api.http.app import create_app
     from api.serve_banner import banner
+    from api.web.first_admin import link_for_a_new_store
 
     settings = Settings()
+    served = create_app(settings, run_projections=not no_projections)
     typer.echo(banner(settings, host, port))
-    uvicorn.run(create_app(settings, run_projections=not no_projections), host=host,
-                port=port, log_level="warning")
+    if link := link_for_a_new_store(served.state.services, f"http://{host}:{port}"):
+        typer.echo(f"  no staff yet: set up the first admin (this link works once):\n  {link}")
+    uvicorn.run(served, host=host, port=port, log_level="warning")
 
 
 @app.command()

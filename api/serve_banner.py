@@ -16,6 +16,7 @@ SAMPLE = ("token", "--sub", "u-1", "--name", "Dr Maria Rossi", "--role", "clinic
 
 def banner(settings: Settings, host: str, port: int) -> str:
     return (f"mesoledger on {settings.database_url}\n"
+            f"  web:   http://{host}:{port}/\n"
             f"  docs:  http://{host}:{port}/docs\n"
             f"  token: {token_command(settings)}")
 

@@ -67,6 +67,8 @@ BENCHMARKS = (
               ("--rounds", "2", "--seconds", "1", "--clients", "2")),
     Benchmark("process memory", "process_memory.py", ("--events", "100000"),
               ("--events", "3000", "--seconds", "2", "--clients", "2")),
+    Benchmark("web pages", "web.py", ("--entries", "2000"),
+              ("--entries", "200", "--requests", "20")),
 )
 
 

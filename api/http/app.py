@@ -32,6 +32,7 @@ from api.http.routes import (
     treatment,
 )
 from api.http.write_turns import WriteTurns
+from api.web import install as install_web_app
 from infra.services import open_services
 from infra.settings import Settings
 
@@ -74,4 +75,5 @@ def interface(lifespan: Callable | None = None) -> FastAPI:
     for module in ROUTERS:
         app.include_router(module.router)
     link_created_records(app)
+    install_web_app(app)
     return app

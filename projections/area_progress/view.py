@@ -111,6 +111,12 @@ class AreaProgress:
         return tables.areas_where(tx, "patient_id", str(patient_id))
 
     @staticmethod
+    def entries_of(tx: ViewTransaction, course_ids: list[str]) -> dict[str, list]:
+        """The live (not voided) injections and outcomes of these courses, per course, as
+        the view stores them: what per-session progress charts are drawn from."""
+        return tables.read_live_entries(tx, [str(course_id) for course_id in course_ids])
+
+    @staticmethod
     def for_course(tx: ViewTransaction, course_id: str) -> list[dict]:
         """Every area of one course, by code, each with its scores per scale."""
         return tables.areas_where(tx, "course_id", str(course_id))

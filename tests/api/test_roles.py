@@ -97,10 +97,17 @@ TABLE: dict[tuple[str, str], frozenset[str]] = {  # (method, path) → who may
 
 
 def routes_of(app) -> set[tuple[str, str]]:
-    """Every method and path the app answers, the framework's own pages aside."""
+    """Every method and path the API answers, the framework's own pages aside (the web
+    app's pages, outside /v1, take the same permissions: tests/web checks them)."""
     return {(method, route.path) for route in iter_route_contexts(app.routes)
             for method in route.methods or () if method != "HEAD"
-            and route.path not in FRAMEWORK}
+            and route.path not in FRAMEWORK and not _web_page(route.path)}
+
+
+def _web_page(path: str) -> bool:
+    from api.web.routes import ROUTERS
+
+    return any(route.path == path for module in ROUTERS for route in module.router.routes)
 
 
 @pytest.fixture

@@ -1,3 +1,13 @@
-"""Browser tests share one Chromium (session scope) and install axe-core once."""
+"""Browser tests share one Chromium (session scope), install axe-core once, and run one
+server per module."""
+
+import pytest
 
 from tests.browser import axe_script, browser, page  # noqa: F401  (pytest fixtures)
+from tests.web.server import web_server
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with web_server(tmp_path_factory.mktemp("web")) as running:
+        yield running

@@ -1,0 +1,25 @@
+"""Lot recall: which patients received a lot (the lot_exposure view, as /v1/lots)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from api.http.auth import LotTracer
+from api.http.respond import note_patients_read
+from api.http.services import ServicesDep
+from api.web.pages import WebRoute, render
+from projections.lot_exposure import LotExposure
+
+router = APIRouter(route_class=WebRoute)
+
+
+@router.get("/lots")
+def lot_exposures(request: Request, caller: LotTracer, services: ServicesDep, lot: str = ""):
+    """Every live injection that used the lot, by date (regulators: in every clinic)."""
+    lot = lot.strip()[:64]
+    rows = []
+    if lot:
+        with services.views.transaction(write=False) as tx:
+            rows = LotExposure.exposures(tx, lot, caller.clinic_filter)
+        note_patients_read(request, rows)
+    return render(request, "lots.html", title="Lot recall", lot=lot, rows=rows)

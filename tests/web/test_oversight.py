@@ -1,0 +1,97 @@
+"""Auditors and regulators in the browser: who saw a patient's record, the audit trail,
+the sign-in log, integrity with verify; a regulator downloads a patient's export and the
+offline verifier accepts it."""
+
+import subprocess
+import sys
+from uuid import UUID
+
+from playwright.sync_api import expect
+
+from tests.browser import assert_accessible
+from tests.web import steps
+
+
+def a_patient_read_by_the_clinician(page, server, mrn: str) -> str:
+    server.sign_in(page, "clinician")
+    patient_id = steps.register(page, server, mrn, "Leonor Matos")
+    page.goto(f"{server.url}/patients/{patient_id}")  # a read, on record
+    page.context.clear_cookies()
+    return patient_id
+
+
+def test_auditor_finds_who_read_a_patients_record(page, server, axe_script):
+    patient_id = a_patient_read_by_the_clinician(page, server, "AUD-1")
+    server.sign_in(page, "auditor")
+    page.goto(server.url + "/patients?q=AUD-1")
+    page.get_by_role("link", name="Leonor Matos").click()
+    page.get_by_role("link", name="Who saw this record").click()
+    expect(page.get_by_role("heading", name="Access log")).to_be_visible()
+    rows = page.get_by_role("row").filter(has_text="Dr Maria Rossi")
+    expect(rows.first).to_contain_text(f"/patients/{patient_id}")
+    assert_accessible(page, axe_script)
+    page.goto(server.url + "/access-log")
+    page.get_by_label("Patient MRN").fill("AUD-1")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_role("row").filter(has_text="Dr Maria Rossi").first).to_be_visible()
+
+
+def test_auditor_reads_the_audit_trail_and_the_sign_in_log(page, server, axe_script):
+    a_patient_read_by_the_clinician(page, server, "AUD-2")
+    server.sign_in(page, "auditor")
+    page.goto(server.url + "/audit")
+    page.get_by_label("Entry type").fill("Registered")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_role("cell", name="Registered").first).to_be_visible()
+    assert_accessible(page, axe_script)
+    page.get_by_role("link", name="Sign-in log").click()
+    expect(page.get_by_role("cell", name="signed in").first).to_be_visible()
+    assert_accessible(page, axe_script)
+
+
+def test_regulator_verifies_the_store_and_downloads_an_export_the_verifier_accepts(
+    page, server, axe_script, tmp_path
+):
+    patient_id = a_patient_read_by_the_clinician(page, server, "REG-1")
+    server.sign_in(page, "regulator")
+    page.goto(server.url + "/integrity")
+    assert_accessible(page, axe_script)
+    page.get_by_role("button", name="Run verify").click()
+    expect(page.get_by_role("status")).to_contain_text("Verified:")
+    log_key = page.locator("dd code").nth(1).inner_text()
+
+    page.goto(f"{server.url}/patients/{patient_id}")
+    with page.expect_download() as downloading:
+        page.get_by_role("link", name="JSON (verifiable)").click()
+    export = tmp_path / "export.json"
+    downloading.value.save_as(export)
+    (tmp_path / "log.key").write_text(log_key + "\n")
+    checked = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "api.verify_export",
+            str(export),
+            "--log-key",
+            str(tmp_path / "log.key"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_auditor_finds_the_patients_exposed_to_a_lot(page, server, axe_script):
+    from tests.clinic import CLINICIAN, dose
+    from tests.web.test_clinical_work import a_formulated_course
+
+    patient_id, course_id = a_formulated_course(server, "LOT-1")
+    server.services.records.inject(UUID(course_id), dose(lots=("CAF-001",)), CLINICIAN)
+    server.sign_in(page, "auditor")
+    page.goto(server.url + "/patients")
+    page.get_by_role("link", name="Lot recall").click()
+    page.get_by_label("Lot number").fill("CAF-001")
+    page.get_by_role("button", name="Find patients exposed").click()
+    expect(page.get_by_role("link", name=patient_id)).to_be_visible()
+    assert_accessible(page, axe_script)
