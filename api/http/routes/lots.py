@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 
 from api.http.auth import LotTracer
 from api.http.respond import note_patients_read
@@ -19,10 +19,14 @@ router = APIRouter(prefix="/v1/lots", tags=["recall"], route_class=ClinicRoute)
 
 @router.get("/{lot}/exposures", dependencies=[FreshViews])
 def lot_exposures(lot: Annotated[Lot, Path()], request: Request, caller: LotTracer,
-                  services: ServicesDep) -> list[ExposureOut]:
-    """Every live injection that used the lot, by date (regulators: in every clinic)."""
+                  services: ServicesDep,
+                  include_voided: Annotated[bool, Query(description=(
+                      "List injections voided since, too (each marked `voided`)"))] = False,
+                  ) -> list[ExposureOut]:
+    """Every live injection that used the lot, by date (regulators: in every clinic); with
+    `include_voided`, the voided ones too, marked."""
     clinic = caller.clinic_filter
     with services.views.transaction(write=False) as tx:
-        rows = LotExposure.exposures(tx, lot, clinic)
+        rows = LotExposure.exposures(tx, lot, clinic, include_voided)
     note_patients_read(request, rows)
     return [ExposureOut(**row) for row in rows]
