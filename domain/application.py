@@ -14,6 +14,7 @@ from domain.entries import AdverseEventReport, CoursePlan, Dose, Outcome
 from domain.erasure import PatientActivity
 from domain.errors import NotFoundError
 from domain.formulation import Formula
+from domain.lot_recalls import LotRecalls
 from domain.mrn_index import MrnIndex
 from domain.patient import Patient
 from domain.patient_records import PatientRecords
@@ -30,7 +31,7 @@ class ScreeningRecorded(Recorded):
     reasons: tuple[str, ...]
 
 
-class ClinicalRecords(PatientRecords):
+class ClinicalRecords(LotRecalls, PatientRecords):
     """Every use case of the clinic, on one append-only log."""
 
     name = "ClinicalRecords"
@@ -81,8 +82,10 @@ class ClinicalRecords(PatientRecords):
         course = self._current(TreatmentCourse, course_id, expected_version)
         standing = self._standing_of(course.patient_id)
         at = self._when(occurred_at, late_entry_reason)
-        course.formulate(formula, standing, actor, at)
-        return self._save(course, relying_on=standing, explained=late_entry_reason)
+        recalls = self.recalls_in_force(course.clinic, formula.product_lots)
+        course.formulate(formula, standing, actor, at, recalls)
+        return self._save(course, relying_on=standing, explained=late_entry_reason,
+                          recalls=recalls)
 
     @retried
     def inject(self, course_id: UUID, dose: Dose, actor: Actor,
@@ -93,8 +96,10 @@ class ClinicalRecords(PatientRecords):
         course = self._current(TreatmentCourse, course_id, expected_version)
         standing = self._standing_of(course.patient_id)
         at = self._when(occurred_at, late_entry_reason)
-        course.inject(dose, standing, self.policy, actor, at)
-        return self._save(course, relying_on=standing, explained=late_entry_reason)
+        recalls = self.recalls_in_force(course.clinic, course.lots_of(dose))
+        course.inject(dose, standing, self.policy, actor, at, recalls)
+        return self._save(course, relying_on=standing, explained=late_entry_reason,
+                          recalls=recalls)
 
     @retried
     def assess_outcome(self, course_id: UUID, outcome: Outcome, actor: Actor,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from domain.errors import InvalidEntry
+from domain.lots import ProductLot
 from domain.values import require_date, require_decimal, require_member, require_text
 from domain.vocabulary import AMOUNT_UNITS, INGREDIENT_CATEGORIES, MASS_UNITS_IN_MG, VEHICLE_BASES
 
@@ -59,6 +61,14 @@ class Formula:
     @property
     def lots(self) -> dict[str, date]:
         return {i.lot: i.expiry for i in self.ingredients}
+
+    @property
+    def product_lots(self) -> set[ProductLot]:
+        return {ProductLot(i.product, i.lot) for i in self.ingredients}
+
+    def product_lots_of(self, lots: Iterable[str]) -> set[ProductLot]:
+        """The lots of the mix with these lot numbers (two products may share one)."""
+        return {lot for lot in self.product_lots if lot.lot in set(lots)}
 
     @property
     def ratio(self) -> tuple[tuple[str, Decimal], ...]:

@@ -30,6 +30,8 @@ CATALOGUE = {
     "indication_not_screened": "IndicationNotScreenedError",
     "lot_expired": "LotExpiredError",
     "lot_not_in_formulation": "LotNotInFormulationError",
+    "lot_not_recalled": "NotRecalledHereError",
+    "lot_recalled": "LotRecalledError",
     "no_screening": "NoScreeningError",
     "scale_not_for_area": "ScaleNotForAreaError",
     "session_too_soon": "SessionTooSoonError",
@@ -45,6 +47,7 @@ CATALOGUE = {
     "session_out_of_sequence": "SessionOutOfSequenceError",
     "sessions_below_done": "SessionsBelowDoneError",
     "supervision_required": "SupervisionRequiredError",
+    "suspect_not_an_injection": "SuspectNotAnInjectionError",
     "volume_limit_exceeded": "VolumeLimitExceededError",
 }
 
