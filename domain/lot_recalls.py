@@ -10,7 +10,7 @@ from uuid import UUID
 from domain.errors import NotFoundError
 from domain.lots import ProductLot
 from domain.patient import Patient
-from domain.recall import Recall, RecallsInForce
+from domain.recall import NotRecalledHereError, Recall, RecallsInForce
 from domain.record_keeping import Recorded, RecordKeeping, retried
 from domain.values import Actor
 
@@ -34,7 +34,10 @@ class LotRecalls(RecordKeeping):
                               occurred_at: datetime | None = None) -> Recorded:
         """Record an attempt to reach a patient exposed to a recalled lot."""
         patient = self._get(Patient, patient_id)
-        recall = self._get(Recall, Recall.id_for(lot))
+        try:
+            recall = self._get(Recall, Recall.id_for(lot))
+        except NotFoundError:
+            raise NotRecalledHereError(f"{lot} is not recalled") from None
         at = self._when(occurred_at, None)
         recall.record_contact(patient.clinic, patient_id, method, reached, actor, at)
         return self._save(recall)

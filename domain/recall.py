@@ -54,6 +54,8 @@ class Recall(Aggregate):
 
     class LotRecalled(Aggregate.Event):
         TOPIC = "mesoledger.Recall.LotRecalled"
+        product: str
+        lot: str
         clinic: str
         reason: str
         actor: Actor
@@ -61,6 +63,8 @@ class Recall(Aggregate):
 
     class RecallContactRecorded(Aggregate.Event):
         TOPIC = "mesoledger.Recall.RecallContactRecorded"
+        product: str
+        lot: str
         clinic: str
         patient_id: UUID
         method: str
@@ -90,23 +94,28 @@ class Recall(Aggregate):
         require_text("reason", reason, max_length=2000)
         if clinic in self.since:
             raise LotRecalledError(f"{self.product_lot} is already recalled there")
-        self._lot_recalled(clinic, reason, actor, at)
+        self._lot_recalled(*self._named, clinic, reason, actor, at)
 
     def record_contact(self, clinic: str, patient_id: UUID, method: str, reached: bool,
                        actor: Actor, at: datetime) -> None:
         require_member("method", method, CONTACT_METHODS)
         if self.recalled_at(clinic) is None:
             raise NotRecalledHereError(f"{self.product_lot} is not recalled in {clinic}")
-        self._contact_recorded(clinic, patient_id, method, reached, actor, at)
+        self._contact_recorded(*self._named, clinic, patient_id, method, reached, actor, at)
+
+    @property
+    def _named(self) -> tuple[str, str]:
+        return self.product_lot.product, self.product_lot.lot
 
     @event(LotRecalled)
-    def _lot_recalled(self, clinic: str, reason: str, actor: Actor,
+    def _lot_recalled(self, product: str, lot: str, clinic: str, reason: str, actor: Actor,
                       occurred_at: datetime) -> None:
         self.since[clinic] = occurred_at
 
     @event(RecallContactRecorded)
-    def _contact_recorded(self, clinic: str, patient_id: UUID, method: str, reached: bool,
-                          actor: Actor, occurred_at: datetime) -> None:
+    def _contact_recorded(self, product: str, lot: str, clinic: str, patient_id: UUID,
+                          method: str, reached: bool, actor: Actor,
+                          occurred_at: datetime) -> None:
         pass
 
 

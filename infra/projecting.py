@@ -10,14 +10,14 @@ from infra.table_setup import creating_tables
 from infra.views import ViewDatabase
 from projections.area_progress import AreaProgress
 from projections.audit_trail import AuditTrail
-from projections.lot_exposure import LotExposure
+from projections.lot_safety import LotSafety
 from projections.merkle_log import MerkleLog
 from projections.patient_chains import PatientChains
 
 
 def all_projections(records: ClinicalRecords, settings: Settings, views: ViewDatabase) -> list:
     return [AuditTrail(), MerkleLog(), patient_directory(records, settings, views),
-            LotExposure(), AreaProgress(), PatientChains()]
+            LotSafety(), AreaProgress(), PatientChains()]
 
 
 def open_runner(records: ClinicalRecords, settings: Settings) -> CatchUpRunner:

@@ -21,7 +21,9 @@ from api.http.routes import (
     oversight,
     patient_views,
     patients,
+    recalls,
     screenings,
+    signals,
     treatment,
 )
 from api.http.write_turns import WriteTurns
@@ -29,7 +31,7 @@ from infra.services import open_services
 from infra.settings import Settings
 
 ROUTERS = (patients, consents, screenings, courses, treatment, patient_views, exports,
-           clinic_exports, erasure, oversight, lots, integrity, health)
+           clinic_exports, erasure, oversight, lots, integrity, health, recalls, signals)
 DESCRIPTION = """Clinical records for mesotherapy clinics: who was screened, what was
 formulated for them and what was injected where. Every entry is an immutable event; a
 correction is a new entry. Send `Authorization: Bearer <JWT>`; refusals are RFC 9457

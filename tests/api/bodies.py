@@ -92,4 +92,15 @@ WRITES: dict[str, Callable[[datetime], dict]] = {
     "/v1/courses/{course_id}/outcomes": lambda now: outcome("8", "follow_up", 1),
     "/v1/courses/{course_id}/adverse-events": lambda now: adverse_event(now),
     "/v1/patients/{patient_id}/erasure": lambda now: {"reason": "the patient's request"},
+    "/v1/recalls": lambda now: recall(),
+    "/v1/patients/{patient_id}/recall-contacts": lambda now: contact(),
 }
+
+
+def recall(product: str = "caffeine 2%", lot: str = "CAF-001",
+           reason: str = "sterility failure reported by the manufacturer") -> dict:
+    return {"product": product, "lot": lot, "reason": reason}
+
+
+def contact(product: str = "caffeine 2%", lot: str = "CAF-001", reached: bool = True) -> dict:
+    return {"product": product, "lot": lot, "method": "phone", "reached": reached}

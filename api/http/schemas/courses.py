@@ -21,6 +21,7 @@ from api.http.schemas.common import (
     Text,
     Whole,
 )
+from api.http.schemas.safety import ProductLotIn
 from domain.entries import AdverseEventReport, CoursePlan, Dose, Outcome
 from domain.formulation import Formula, Ingredient, Vehicle
 
@@ -126,13 +127,21 @@ class AdverseEventIn(ClinicalEntry):
     serious: Flag
     onset: Instant
     action_taken: Text
-    suspected_lots: Annotated[list[Lot], Field(max_length=20)] = []
+    suspected_lots: Annotated[list[Lot], Field(max_length=20, description=(
+        "Lot numbers suspected (each is traced to its product through the course's mixes)"))
+    ] = []
     description: Text = ""
+    suspected_injections: Annotated[list[Annotated[int, Field(ge=1, le=10**9)]], Field(
+        max_length=50, description="The course's injections suspected, by version")] = []
+    suspected_product_lots: Annotated[list[ProductLotIn], Field(
+        max_length=20, description="Lots suspected, each with its product")] = []
 
     def to_report(self) -> AdverseEventReport:
         return AdverseEventReport(self.site.to_site() if self.site else None, self.kind,
                                   self.severity, self.serious, self.onset, self.action_taken,
-                                  tuple(self.suspected_lots), self.description)
+                                  tuple(self.suspected_lots), self.description,
+                                  tuple(self.suspected_injections),
+                                  tuple(s.to_lot() for s in self.suspected_product_lots))
 
 
 class StatusIn(ClinicalEntry):

@@ -1,0 +1,138 @@
+"""The lot_safety view: course and recall facts in, rows by product and lot out.
+
+An injection names lot numbers and the mix it used; the mix says which product each lot
+number is of, so every exposure row names its product and lot together (two products sharing
+a lot number are two lots). Whose a course is and what its mixes hold never change, so they
+are read once per course and remembered, not read every batch.
+"""
+
+from __future__ import annotations
+
+from eventsourcing.application import LRUCache
+
+from projections.base import Change, ViewTransaction, write_all
+from projections.lot_safety import tables
+from projections.lot_safety.facts import (
+    FACTS,
+    AdverseEvent,
+    Contacted,
+    CourseOwner,
+    Fact,
+    Injection,
+    Mix,
+    Recalled,
+    Void,
+)
+
+Mixes = dict[int, tuple[tuple[str, str], ...]]
+"""A course's mixes: formulation version → its (product, lot number) pairs."""
+
+
+class LotSafety:
+    """Per product and lot: who was injected with it, the adverse events that point at it,
+    and its recalls and the contacts made about them."""
+
+    name = "lot_safety"
+    tables = tables.TABLES
+    courses_remembered = 20_000
+
+    def __init__(self) -> None:
+        self._owners: LRUCache[str, tuple[str, str]] = LRUCache(self.courses_remembered)
+        self._mixes: LRUCache[str, Mixes] = LRUCache(self.courses_remembered)
+
+    def create(self, tx: ViewTransaction) -> None:
+        self.__init__()  # a rebuild starts afresh
+        for statement in tables.DDL:
+            tx.execute(statement)
+
+    @staticmethod
+    def facts(change: Change) -> Fact | None:
+        """What the event contributes, by FACTS (None: nothing)."""
+        take = FACTS.get(type(change.event))
+        return None if take is None else take(change)
+
+    def apply(self, tx: ViewTransaction, facts: list[Fact]) -> None:
+        of_kind: dict[type, list] = {kind: [] for kind in (
+            CourseOwner, Mix, Injection, AdverseEvent, Void, Recalled, Contacted)}
+        for fact in facts:
+            of_kind[type(fact)].append(fact)
+        injections, events = of_kind[Injection], of_kind[AdverseEvent]
+        touched = {f.course_id for f in (*injections, *events)}
+        owners = self._owners_of(tx, of_kind[CourseOwner], touched)
+        mixes = self._mixes_of(tx, of_kind[Mix], {i.course_id for i in injections})
+        exposures = [row for injection in injections if injection.course_id in owners
+                     for row in _exposures(injection, owners[injection.course_id],
+                                           mixes.get(injection.course_id, {}))]
+        reported = [e for e in events if e.course_id in owners]
+        write_all(tx, {
+            tables.PLAN: of_kind[CourseOwner],
+            tables.MIX: [(m.course_id, m.formulation_version, *lot)
+                         for m in of_kind[Mix] for lot in m.lots],
+            tables.INJECT: exposures,
+            tables.REPORT: [(e.course_id, e.version, *owners[e.course_id], e.kind, e.severity,
+                             int(e.serious), e.onset_on, 0) for e in reported],
+            tables.SUSPECT: [row for e in reported for row in _suspects(e)],
+            tables.VOID_INJECTION: of_kind[Void],
+            tables.VOID_EVENT: of_kind[Void],
+            tables.RECALL: of_kind[Recalled],
+            tables.CONTACT: [(*c[:5], int(c.reached), *c[6:]) for c in of_kind[Contacted]],
+        })
+
+    def _owners_of(self, tx: ViewTransaction, planned: list[CourseOwner],
+                   course_ids: set[str]) -> dict[str, tuple[str, str]]:
+        """Patient and clinic of each course: planned in this batch, remembered, or read."""
+        owners = {course_id: (patient, clinic) for course_id, patient, clinic in planned}
+        for course_id, owner in owners.items():
+            self._owners.put(course_id, owner)
+        unknown = []
+        for course_id in course_ids - owners.keys():
+            try:
+                owners[course_id] = self._owners.get(course_id)
+            except KeyError:
+                unknown.append(course_id)
+        for course_id, patient_id, clinic in tables.owners(tx, sorted(unknown)):
+            owners[course_id] = (patient_id, clinic)
+            self._owners.put(course_id, owners[course_id])
+        return owners
+
+    def _mixes_of(self, tx: ViewTransaction, made: list[Mix],
+                  course_ids: set[str]) -> dict[str, Mixes]:
+        """The mixes of each injected course: remembered or read, plus this batch's."""
+        found: dict[str, Mixes] = {}
+        unknown = []
+        for course_id in course_ids | {m.course_id for m in made}:
+            try:
+                found[course_id] = dict(self._mixes.get(course_id))
+            except KeyError:
+                unknown.append(course_id)
+        read: dict[str, dict[int, list]] = {course_id: {} for course_id in unknown}
+        for course_id, version, product, lot in tables.mixes(tx, sorted(unknown)):
+            read[course_id].setdefault(version, []).append((product, lot))
+        for course_id, versions in read.items():
+            found[course_id] = {v: tuple(lots) for v, lots in versions.items()}
+        for mix in made:
+            found[mix.course_id][mix.formulation_version] = mix.lots
+        for course_id, course_mixes in found.items():
+            self._mixes.put(course_id, course_mixes)
+        return found
+
+
+def _exposures(injection: Injection, owner: tuple[str, str], mixes: Mixes) -> list[tuple]:
+    """One row per lot the injection used, named by its product through the mix (a lot
+    number the mix does not hold keeps an empty product)."""
+    mix = mixes.get(injection.formulation_version, ())
+    rows = []
+    for number in injection.lots:
+        products = [product for product, lot in mix if lot == number] or [""]
+        rows += [(product, number, *owner, injection.course_id, injection.version,
+                  injection.area, injection.laterality, injection.session,
+                  injection.injected_on, 0) for product in dict.fromkeys(products)]
+    return rows
+
+
+def _suspects(event: AdverseEvent) -> list[tuple]:
+    """What the report suspects: injections by version, lots by product, lot numbers."""
+    head = (event.course_id, event.version)
+    return ([(*head, version, None, None) for version in event.injections]
+            + [(*head, None, product, lot) for product, lot in event.product_lots]
+            + [(*head, None, None, lot) for lot in event.lot_numbers])
