@@ -19,6 +19,7 @@ from domain.mrn_index import MrnIndex
 from domain.patient import Patient
 from domain.patient_records import PatientRecords
 from domain.personal_data import KeyVault, PersonalData
+from domain.protocol import Component, Protocol, ProtocolNotInClinicError
 from domain.record_keeping import Recorded, retried
 from domain.values import Actor, ClinicPolicy
 
@@ -82,6 +83,9 @@ class ClinicalRecords(LotRecalls, PatientRecords):
         course = self._current(TreatmentCourse, course_id, expected_version)
         standing = self._standing_of(course.patient_id)
         at = self._when(occurred_at, late_entry_reason)
+        if formula.protocol_id is not None:
+            self._protocol(formula.protocol_id, course.clinic).require_followed_by(
+                formula, course.clinic)
         recalls = self.recalls_in_force(course.clinic, formula.product_lots)
         course.formulate(formula, standing, actor, at, recalls)
         return self._save(course, relying_on=standing, explained=late_entry_reason,
@@ -144,6 +148,20 @@ class ClinicalRecords(LotRecalls, PatientRecords):
         at = self._when(occurred_at, late_entry_reason)
         course.void(entry_version, reason, actor, at)
         return self._save(course, explained=late_entry_reason)
+
+    # --- protocols ----------------------------------------------------------------------
+
+    def define_protocol(self, clinic: str, name: str, components: tuple[Component, ...],
+                        actor: Actor) -> Recorded:
+        """Name a formulation template of the clinic, so mixes made from it compare."""
+        protocol = Protocol.define(uuid4(), clinic, name, components, actor, self.clock())
+        return self._save(protocol)
+
+    def _protocol(self, protocol_id: UUID, clinic: str) -> Protocol:
+        try:
+            return self._get(Protocol, protocol_id)
+        except NotFoundError:
+            raise ProtocolNotInClinicError(f"no protocol {protocol_id} in {clinic}") from None
 
     # --- reads --------------------------------------------------------------------------
 

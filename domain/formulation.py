@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from uuid import UUID
 
 from domain.errors import InvalidEntry
 from domain.lots import ProductLot
@@ -52,6 +53,8 @@ class Formula:
     ingredients: tuple[Ingredient, ...]
     vehicle: Vehicle
     total_volume_ml: Decimal
+    protocol_id: UUID | None = None
+    """The clinic's protocol the mix was made from, if any."""
 
     def __post_init__(self) -> None:
         if not self.ingredients:

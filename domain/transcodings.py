@@ -14,6 +14,7 @@ from domain.entries import AdverseEventReport, CoursePlan, Dose, Outcome
 from domain.formulation import Formula, Ingredient, Vehicle
 from domain.lots import ProductLot
 from domain.patient import Consent
+from domain.protocol import Component
 from domain.screening import Screening, ScreeningAnswers
 from domain.standing import ConditionChange, ConsentChange, DatedScreening, KnownAllergy
 from domain.values import Actor, Site
@@ -22,6 +23,7 @@ VALUE_OBJECTS = (
     Actor, Site, Consent, ScreeningAnswers, Screening, CoursePlan, Ingredient, Vehicle,
     Formula, Dose, Outcome, AdverseEventReport, LiveFormulation, GivenDose, DatedEntry,
     ConsentChange, DatedScreening, KnownAllergy, ConditionChange, ProductLot,
+    Component,
 )
 
 

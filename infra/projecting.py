@@ -12,12 +12,13 @@ from projections.area_progress import AreaProgress
 from projections.audit_trail import AuditTrail
 from projections.lot_safety import LotSafety
 from projections.merkle_log import MerkleLog
+from projections.outcomes import Outcomes
 from projections.patient_chains import PatientChains
 
 
 def all_projections(records: ClinicalRecords, settings: Settings, views: ViewDatabase) -> list:
     return [AuditTrail(), MerkleLog(), patient_directory(records, settings, views),
-            LotSafety(), AreaProgress(), PatientChains()]
+            LotSafety(), AreaProgress(), PatientChains(), Outcomes()]
 
 
 def open_runner(records: ClinicalRecords, settings: Settings) -> CatchUpRunner:

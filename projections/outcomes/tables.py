@@ -1,0 +1,82 @@
+"""The outcomes registry's tables, and every query of them."""
+
+from __future__ import annotations
+
+from projections.base import Insert, ViewTransaction, rows_in
+
+TABLES = ("outcome_patients", "outcome_courses", "outcome_mixes", "outcome_injections",
+          "outcome_scores", "outcome_protocols")
+
+DDL = (
+    "CREATE TABLE IF NOT EXISTS outcome_patients (patient_id TEXT PRIMARY KEY,"
+    " age_years INTEGER NOT NULL, skin_type TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS outcome_courses (course_id TEXT PRIMARY KEY,"
+    " patient_id TEXT NOT NULL, clinic TEXT NOT NULL, indication TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS outcome_mixes (course_id TEXT NOT NULL,"
+    " formulation_version INTEGER NOT NULL, protocol_id TEXT, ratio_band TEXT NOT NULL,"
+    " PRIMARY KEY (course_id, formulation_version))",
+    "CREATE TABLE IF NOT EXISTS outcome_injections (course_id TEXT NOT NULL,"
+    " version INTEGER NOT NULL, area TEXT NOT NULL, laterality TEXT NOT NULL,"
+    " session INTEGER NOT NULL, formulation_version INTEGER NOT NULL,"
+    " voided INTEGER NOT NULL, PRIMARY KEY (course_id, version))",
+    "CREATE TABLE IF NOT EXISTS outcome_scores (course_id TEXT NOT NULL,"
+    " version INTEGER NOT NULL, area TEXT NOT NULL, laterality TEXT NOT NULL,"
+    " scale TEXT NOT NULL, kind TEXT NOT NULL, session INTEGER NOT NULL,"
+    " score TEXT NOT NULL, voided INTEGER NOT NULL, PRIMARY KEY (course_id, version))",
+    "CREATE INDEX IF NOT EXISTS outcome_scores_by_scale ON outcome_scores (scale, area)",
+    "CREATE TABLE IF NOT EXISTS outcome_protocols (protocol_id TEXT PRIMARY KEY,"
+    " clinic TEXT NOT NULL, name TEXT NOT NULL)",
+)
+
+FORGET_PATIENT = "DELETE FROM outcome_patients WHERE patient_id = ?"
+PATIENT = Insert("outcome_patients", ("patient_id", "age_years", "skin_type"))
+COURSE = Insert("outcome_courses", ("course_id", "patient_id", "clinic", "indication"))
+MIX = Insert("outcome_mixes", ("course_id", "formulation_version", "protocol_id",
+                               "ratio_band"))
+INJECTION = Insert("outcome_injections", ("course_id", "version", "area", "laterality",
+                                          "session", "formulation_version", "voided"))
+SCORE = Insert("outcome_scores", ("course_id", "version", "area", "laterality", "scale",
+                                  "kind", "session", "score", "voided"))
+PROTOCOL = Insert("outcome_protocols", ("protocol_id", "clinic", "name"))
+VOID_INJECTION = "UPDATE outcome_injections SET voided = 1 WHERE course_id = ? AND version = ?"
+VOID_SCORE = "UPDATE outcome_scores SET voided = 1 WHERE course_id = ? AND version = ?"
+
+
+# --- queries ----------------------------------------------------------------------------
+
+def scores(tx: ViewTransaction, clinic: str | None, indication: str | None,
+           area: str | None, scale: str | None) -> list[tuple]:
+    """Live scores with their course: course, patient, clinic, indication, version, area,
+    laterality, scale, kind, session, score; in the clinic and of the kind asked for."""
+    clauses, params = ["s.voided = 0"], []
+    for column, value in (("c.clinic", clinic), ("c.indication", indication),
+                          ("s.area", area), ("s.scale", scale)):
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    return tx.rows("SELECT s.course_id, c.patient_id, c.clinic, c.indication, s.version,"
+                   " s.area, s.laterality, s.scale, s.kind, s.session, s.score"
+                   " FROM outcome_scores s JOIN outcome_courses c ON c.course_id = s.course_id"
+                   f" WHERE {' AND '.join(clauses)}", params)
+
+
+def injections(tx: ViewTransaction, course_ids: list[str]) -> list[tuple]:
+    """Live injections: course, area, laterality, session, mix's protocol and ratio band."""
+    return rows_in(tx, "SELECT i.course_id, i.area, i.laterality, i.session, m.protocol_id,"
+                   " m.ratio_band FROM outcome_injections i JOIN outcome_mixes m"
+                   " ON m.course_id = i.course_id"
+                   " AND m.formulation_version = i.formulation_version"
+                   " WHERE i.voided = 0 AND", "i.course_id", course_ids)
+
+
+def patients(tx: ViewTransaction, patient_ids: list[str]) -> list[tuple]:
+    return rows_in(tx, "SELECT patient_id, age_years, skin_type FROM outcome_patients WHERE",
+                   "patient_id", patient_ids)
+
+
+def protocols(tx: ViewTransaction, clinic: str | None) -> list[dict]:
+    """The clinic's protocols (None: every clinic's), by name."""
+    where, params = (" WHERE clinic = ?", [clinic]) if clinic is not None else ("", [])
+    rows = tx.rows(f"SELECT protocol_id, clinic, name FROM outcome_protocols{where}"
+                   " ORDER BY clinic, name", params)
+    return [dict(zip(("protocol_id", "clinic", "name"), row, strict=True)) for row in rows]

@@ -1,0 +1,54 @@
+"""The outcomes view: what the registry needs, a batch at a time. It keeps entries as they
+came (voided ones marked); registry.py does the arithmetic when the registry is read."""
+
+from __future__ import annotations
+
+from projections.base import Change, ViewTransaction, write_all
+from projections.outcomes import tables
+from projections.outcomes.facts import (
+    FACTS,
+    Course,
+    Defined,
+    Fact,
+    Injection,
+    Mix,
+    Score,
+    Screened,
+    Void,
+)
+
+
+class Outcomes:
+    """Per indication × area × scale: scores, the mixes given, and who the patients are
+    (age band, skin type), for the outcomes registry."""
+
+    name = "outcomes"
+    tables = tables.TABLES
+
+    def create(self, tx: ViewTransaction) -> None:
+        for statement in tables.DDL:
+            tx.execute(statement)
+
+    @staticmethod
+    def facts(change: Change) -> Fact | None:
+        """What the event contributes, by FACTS (None: nothing)."""
+        take = FACTS.get(type(change.event))
+        return None if take is None else take(change)
+
+    def apply(self, tx: ViewTransaction, facts: list[Fact]) -> None:
+        of_kind: dict[type, list] = {kind: [] for kind in (
+            Screened, Course, Mix, Injection, Score, Void, Defined)}
+        for fact in facts:
+            of_kind[type(fact)].append(fact)
+        latest = {s.patient_id: s for s in of_kind[Screened]}  # the last screening counts
+        write_all(tx, {
+            tables.FORGET_PATIENT: [(patient_id,) for patient_id in latest],
+            tables.PATIENT: list(latest.values()),
+            tables.COURSE: of_kind[Course],
+            tables.MIX: of_kind[Mix],
+            tables.INJECTION: [(*i, 0) for i in of_kind[Injection]],
+            tables.SCORE: [(*s, 0) for s in of_kind[Score]],
+            tables.VOID_INJECTION: of_kind[Void],
+            tables.VOID_SCORE: of_kind[Void],
+            tables.PROTOCOL: of_kind[Defined],
+        })
