@@ -18,6 +18,7 @@ from api.http.routes import (
     health,
     integrity,
     lots,
+    outcomes,
     oversight,
     patient_views,
     patients,
@@ -31,7 +32,8 @@ from infra.services import open_services
 from infra.settings import Settings
 
 ROUTERS = (patients, consents, screenings, courses, treatment, patient_views, exports,
-           clinic_exports, erasure, oversight, lots, integrity, health, recalls, signals)
+           clinic_exports, erasure, oversight, lots, integrity, health, recalls, signals,
+           outcomes)
 DESCRIPTION = """Clinical records for mesotherapy clinics: who was screened, what was
 formulated for them and what was injected where. Every entry is an immutable event; a
 correction is a new entry. Send `Authorization: Bearer <JWT>`; refusals are RFC 9457

@@ -23,6 +23,7 @@ class Permission(StrEnum):
     RECALL_LOTS = "recall a lot (a clinician: in the clinic; a regulator: in every clinic)"
     CONTACT_EXPOSED = "record that a patient exposed to a recalled lot was contacted"
     READ_SIGNALS = "read safety signals by product and lot"
+    READ_OUTCOMES = "read the outcomes registry and the protocols"
     READ_AUDIT = "read the audit trail and the access log"
     READ_INTEGRITY = "read checkpoints and the public key"
     VERIFY = "verify the whole store"
@@ -43,6 +44,7 @@ GRANTS: dict[Permission, frozenset[str]] = {
     Permission.RECALL_LOTS: frozenset({"clinician", "regulator"}),
     Permission.CONTACT_EXPOSED: CLINICAL_STAFF,
     Permission.READ_SIGNALS: frozenset({"clinician", "auditor", "regulator"}),
+    Permission.READ_OUTCOMES: CLINICAL_READERS,
     Permission.READ_AUDIT: OVERSIGHT,
     Permission.READ_INTEGRITY: EVERYONE,
     Permission.VERIFY: OVERSIGHT,

@@ -94,7 +94,15 @@ WRITES: dict[str, Callable[[datetime], dict]] = {
     "/v1/patients/{patient_id}/erasure": lambda now: {"reason": "the patient's request"},
     "/v1/recalls": lambda now: recall(),
     "/v1/patients/{patient_id}/recall-contacts": lambda now: contact(),
+    "/v1/protocols": lambda now: protocol(),
 }
+
+
+def protocol(name: str = "lipolytic 1:2.5") -> dict:
+    """The components of `formulation()`'s mix."""
+    return {"name": name, "components": [
+        {"substance": "caffeine", "category": "other", "amount": "100", "unit": "mg"},
+        {"substance": "l-carnitine", "category": "amino_acid", "amount": "250", "unit": "mg"}]}
 
 
 def recall(product: str = "caffeine 2%", lot: str = "CAF-001",

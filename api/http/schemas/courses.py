@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from typing import Annotated
+from uuid import UUID
 
 from pydantic import BeforeValidator, Field, WithJsonSchema
 
@@ -80,10 +81,14 @@ class FormulationIn(ClinicalEntry):
     ingredients: Annotated[list[IngredientIn], Field(min_length=1, max_length=20)]
     vehicle: VehicleIn
     total_volume_ml: Amount
+    protocol_id: UUID | None = Field(
+        default=None, description="The clinic's protocol the mix is made from: its"
+        " ingredients then have exactly the protocol's substances and amounts")
 
     def to_formula(self) -> Formula:
         return Formula(tuple(i.to_ingredient() for i in self.ingredients),
-                       Vehicle(self.vehicle.name, self.vehicle.base), self.total_volume_ml)
+                       Vehicle(self.vehicle.name, self.vehicle.base), self.total_volume_ml,
+                       self.protocol_id)
 
 
 class InjectionIn(ClinicalEntry):
