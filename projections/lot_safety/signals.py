@@ -9,9 +9,8 @@ and voided adverse events count nowhere.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from decimal import Decimal
 
 from projections.base import ViewTransaction
@@ -65,59 +64,28 @@ def _rate(events: int, injections: int) -> Decimal | None:
 def lot_figures(tx: ViewTransaction, rules: SignalRules, clinic: str | None) -> list[LotFigures]:
     """Every lot injected (in the clinic, if named) with its figures there, and the signals
     it raises judged across every clinic (an outbreak crosses clinics)."""
-    events = tables.live_events(tx)
-    attributed = _attributed(tx, events, rules.window_days)
-    everywhere = _figures(tables.lot_counts(tx, None), events, attributed)
+    events = tables.lot_events(tx, rules.window_days)
+    everywhere = _figures(tables.lot_counts(tx, None), events)
     raised = {lot: _raised(figures, everywhere, rules) for lot, figures in everywhere.items()}
     seen = everywhere if clinic is None else _figures(
-        tables.lot_counts(tx, clinic), [e for e in events if e[2] == clinic], attributed)
+        tables.lot_counts(tx, clinic), [e for e in events if e[2] == clinic])
     for lot, figures in seen.items():
         figures.signals = raised.get(lot, [])
     return sorted(seen.values(), key=lambda f: (not f.signals, f.product, f.lot))
 
 
-def _figures(counts: list[tuple], events: list[tuple],
-             attributed: dict[tuple[str, int], set[Lot]]) -> dict[Lot, LotFigures]:
-    figures = {(product, lot): LotFigures(product, lot, injections, patients)
+def _figures(counts: list[tuple], events: list[tuple]) -> dict[Lot, LotFigures]:
+    figures = {(product, lot): LotFigures(product, lot, int(injections), patients)
                for product, lot, injections, patients in counts}
-    for course_id, version, _clinic, kind, severity, serious, _onset in events:
-        for lot in attributed.get((course_id, version), ()):
-            if lot not in figures:
-                figures[lot] = LotFigures(*lot)
-            lot_figures = figures[lot]
-            lot_figures.events_by_kind[kind] += 1
-            lot_figures.by_severity[severity] += 1
-            lot_figures.serious += bool(serious)
-            lot_figures.infections += kind in INFECTIONS
+    for product, lot, _clinic, kind, severity, serious, n in events:
+        if (product, lot) not in figures:
+            figures[(product, lot)] = LotFigures(product, lot)
+        lot_figures = figures[(product, lot)]
+        lot_figures.events_by_kind[kind] += n
+        lot_figures.by_severity[severity] += n
+        lot_figures.serious += n if serious else 0
+        lot_figures.infections += n if kind in INFECTIONS else 0
     return figures
-
-
-def _attributed(tx: ViewTransaction, events: list[tuple], window_days: int
-                ) -> dict[tuple[str, int], set[Lot]]:
-    """Each live adverse event → the lots it counts for."""
-    course_ids = sorted({e[0] for e in events})
-    given = defaultdict(list)  # course → its live injections (version, product, lot, day)
-    for course_id, version, product, lot, day in tables.live_exposures_of(tx, course_ids):
-        given[course_id].append((version, product, lot, date.fromisoformat(day)))
-    named = defaultdict(list)
-    for course_id, version, injection, product, lot in tables.suspects(tx, course_ids):
-        named[(course_id, version)].append((injection, product, lot))
-    window = timedelta(days=window_days)
-    found = {}
-    for course_id, version, *_, onset in events:
-        injections = given[course_id]
-        suspects = named.get((course_id, version))
-        if suspects:
-            found[(course_id, version)] = {
-                (product or p, lot or number) for injection, product, lot in suspects
-                for v, p, number, _ in injections
-                if v == injection or (product is None and lot == number)} | {
-                (product, lot) for injection, product, lot in suspects if product}
-        else:
-            onset_day = date.fromisoformat(onset)
-            found[(course_id, version)] = {(p, number) for _, p, number, day in injections
-                                           if day <= onset_day <= day + window}
-    return found
 
 
 def _raised(figures: LotFigures, every: dict[Lot, LotFigures], rules: SignalRules

@@ -5,7 +5,8 @@ from __future__ import annotations
 from projections.base import Insert, ViewTransaction, rows_in
 
 TABLES = ("safety_courses", "safety_mixes", "safety_exposures", "safety_events",
-          "safety_suspects", "safety_recalls", "safety_contacts")
+          "safety_suspects", "safety_recalls", "safety_contacts", "safety_lot_patients",
+          "safety_attributions")
 
 DDL = (
     "CREATE TABLE IF NOT EXISTS safety_courses (course_id TEXT PRIMARY KEY,"
@@ -36,6 +37,16 @@ DDL = (
     " clinic TEXT NOT NULL, patient_id TEXT NOT NULL, method TEXT NOT NULL,"
     " reached INTEGER NOT NULL, contacted_at TEXT NOT NULL, actor_id TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS safety_contacts_by_lot ON safety_contacts (lot, product)",
+    # Live injections per lot and patient: what a lot's figures count, without a scan.
+    "CREATE TABLE IF NOT EXISTS safety_lot_patients (product TEXT NOT NULL, lot TEXT NOT NULL,"
+    " clinic TEXT NOT NULL, patient_id TEXT NOT NULL, injections INTEGER NOT NULL,"
+    " PRIMARY KEY (product, lot, clinic, patient_id))",
+    # Each adverse event's lots: named by the report, or injected before its onset (and how
+    # many days before, so the window is the reader's setting).
+    "CREATE TABLE IF NOT EXISTS safety_attributions (course_id TEXT NOT NULL,"
+    " event_version INTEGER NOT NULL, product TEXT NOT NULL, lot TEXT NOT NULL,"
+    " named INTEGER NOT NULL, days_after INTEGER NOT NULL,"
+    " PRIMARY KEY (course_id, event_version, product, lot))",
 )
 
 EXPOSURE = ("product", "lot", "patient_id", "clinic", "course_id", "injection_version",
@@ -53,6 +64,15 @@ RECALL = Insert("safety_recalls", ("product", "lot", "clinic", "reason", "recall
                                    "actor_id"))
 CONTACT = Insert("safety_contacts", ("product", "lot", "clinic", "patient_id", "method",
                                      "reached", "contacted_at", "actor_id"))
+COUNT_PATIENT = ("INSERT INTO safety_lot_patients (product, lot, clinic, patient_id,"
+                 " injections) VALUES (?, ?, ?, ?, ?) ON CONFLICT (product, lot, clinic,"
+                 " patient_id) DO UPDATE SET injections = safety_lot_patients.injections"
+                 " + excluded.injections")
+FORGET_UNCOUNTED = ("DELETE FROM safety_lot_patients WHERE product = ? AND lot = ?"
+                    " AND clinic = ? AND patient_id = ? AND injections = 0")
+ATTRIBUTE = Insert("safety_attributions", ("course_id", "event_version", "product", "lot",
+                                           "named", "days_after"))
+FORGET_ATTRIBUTIONS = "DELETE FROM safety_attributions WHERE course_id = ?"
 VOID_INJECTION = ("UPDATE safety_exposures SET voided = 1"
                   " WHERE course_id = ? AND injection_version = ?")
 VOID_EVENT = "UPDATE safety_events SET voided = 1 WHERE course_id = ? AND event_version = ?"
@@ -61,6 +81,30 @@ VOID_EVENT = "UPDATE safety_events SET voided = 1 WHERE course_id = ? AND event_
 def owners(tx: ViewTransaction, course_ids: list[str]) -> list[tuple[str, str, str]]:
     return rows_in(tx, "SELECT course_id, patient_id, clinic FROM safety_courses WHERE",
                    "course_id", course_ids)
+
+
+def live_exposed(tx: ViewTransaction, entries: list[tuple[str, int]]) -> list[tuple]:
+    """The live exposure rows of these injections: product, lot, clinic, patient."""
+    found = []
+    for start in range(0, len(entries), 200):
+        chunk = entries[start:start + 200]
+        found += tx.rows("SELECT product, lot, clinic, patient_id FROM safety_exposures"
+                         " WHERE voided = 0 AND ("
+                         + " OR ".join(["(course_id = ? AND injection_version = ?)"] * len(chunk))
+                         + ")", [value for entry in chunk for value in entry])
+    return found
+
+
+def with_events(tx: ViewTransaction, course_ids: list[str]) -> set[str]:
+    """Which of these courses have an adverse event on record."""
+    return {row[0] for row in rows_in(tx, "SELECT DISTINCT course_id FROM safety_events"
+                                      " WHERE", "course_id", course_ids)}
+
+
+def course_events(tx: ViewTransaction, course_ids: list[str]) -> list[tuple]:
+    """Live adverse events of these courses: course, version, onset."""
+    return rows_in(tx, "SELECT course_id, event_version, onset_on FROM safety_events"
+                   " WHERE voided = 0 AND", "course_id", course_ids)
 
 
 def mixes(tx: ViewTransaction, course_ids: list[str]) -> list[tuple[str, int, str, str]]:
@@ -93,18 +137,24 @@ def exposures(tx: ViewTransaction, lot: str, product: str | None = None,
 
 def lot_counts(tx: ViewTransaction, clinic: str | None) -> list[tuple[str, str, int, int]]:
     """Per product and lot: live injections and the patients who had them."""
-    clauses, params = ["voided = 0"], []
+    clauses, params = ["injections > 0"], []
     if clinic is not None:
         clauses.append("clinic = ?")
         params.append(clinic)
-    return tx.rows("SELECT product, lot, COUNT(*), COUNT(DISTINCT patient_id)"
-                   f" FROM safety_exposures{_where(clauses)} GROUP BY product, lot", params)
+    return tx.rows("SELECT product, lot, SUM(injections), COUNT(*)"
+                   f" FROM safety_lot_patients{_where(clauses)} GROUP BY product, lot", params)
 
 
-def live_events(tx: ViewTransaction) -> list[tuple]:
-    """Every live adverse event: course, version, clinic, kind, severity, serious, onset."""
-    return tx.rows("SELECT course_id, event_version, clinic, kind, severity, serious, onset_on"
-                   " FROM safety_events WHERE voided = 0")
+def lot_events(tx: ViewTransaction, window_days: int) -> list[tuple]:
+    """Per product, lot and clinic: live adverse events counted for the lot (named by the
+    report, or begun within the window after an injection of it), by kind, severity and
+    seriousness: product, lot, clinic, kind, severity, serious, events."""
+    return tx.rows("SELECT a.product, a.lot, e.clinic, e.kind, e.severity, e.serious,"
+                   " COUNT(*) FROM safety_attributions a JOIN safety_events e"
+                   " ON e.course_id = a.course_id AND e.event_version = a.event_version"
+                   " WHERE e.voided = 0 AND (a.named = 1 OR a.days_after <= ?)"
+                   " GROUP BY a.product, a.lot, e.clinic, e.kind, e.severity, e.serious",
+                   [window_days])
 
 
 def suspects(tx: ViewTransaction, course_ids: list[str]) -> list[tuple]:
@@ -113,7 +163,8 @@ def suspects(tx: ViewTransaction, course_ids: list[str]) -> list[tuple]:
 
 
 def live_exposures_of(tx: ViewTransaction, course_ids: list[str]) -> list[tuple]:
-    """The live injections of these courses: course, version, product, lot, date."""
+    """The live injections of these courses: course, version, product, lot, date (the
+    view's own reading, when it counts adverse events anew)."""
     return rows_in(tx, "SELECT course_id, injection_version, product, lot, injected_on"
                    " FROM safety_exposures WHERE voided = 0 AND", "course_id", course_ids)
 

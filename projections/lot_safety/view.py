@@ -8,6 +8,9 @@ are read once per course and remembered, not read every batch.
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import date
+
 from eventsourcing.application import LRUCache
 
 from projections.base import Change, ViewTransaction, write_all
@@ -64,6 +67,7 @@ class LotSafety:
                      for row in _exposures(injection, owners[injection.course_id],
                                            mixes.get(injection.course_id, {}))]
         reported = [e for e in events if e.course_id in owners]
+        voids = of_kind[Void]
         write_all(tx, {
             tables.PLAN: of_kind[CourseOwner],
             tables.MIX: [(m.course_id, m.formulation_version, *lot)
@@ -72,11 +76,40 @@ class LotSafety:
             tables.REPORT: [(e.course_id, e.version, *owners[e.course_id], e.kind, e.severity,
                              int(e.serious), e.onset_on, 0) for e in reported],
             tables.SUSPECT: [row for e in reported for row in _suspects(e)],
-            tables.VOID_INJECTION: of_kind[Void],
-            tables.VOID_EVENT: of_kind[Void],
+        })
+        counts = Counter((product, lot, clinic, patient)
+                         for product, lot, patient, clinic, *_ in exposures)
+        counts.subtract(tables.live_exposed(tx, [tuple(v) for v in voids]))
+        write_all(tx, {
+            tables.VOID_INJECTION: voids,
+            tables.VOID_EVENT: voids,
+            tables.COUNT_PATIENT: [(*key, n) for key, n in counts.items() if n],
+            tables.FORGET_UNCOUNTED: [key for key, n in counts.items() if n < 0],
             tables.RECALL: of_kind[Recalled],
             tables.CONTACT: [(*c[:5], int(c.reached), *c[6:]) for c in of_kind[Contacted]],
         })
+        changed = {i.course_id for i in injections} | {v.course_id for v in voids}
+        self._attribute(tx, sorted({e.course_id for e in reported}
+                                   | tables.with_events(tx, sorted(changed))))
+
+    @staticmethod
+    def _attribute(tx: ViewTransaction, course_ids: list[str]) -> None:
+        """Count each live adverse event of these courses anew for the lots it names, or
+        else for the lots injected before its onset (with how many days before)."""
+        if not course_ids:
+            return
+        events = tables.course_events(tx, course_ids)
+        named: dict[tuple[str, int], list] = {}
+        for course_id, version, *suspect in tables.suspects(tx, course_ids):
+            named.setdefault((course_id, version), []).append(suspect)
+        given: dict[str, list] = {}
+        for course_id, *injection in tables.live_exposures_of(tx, course_ids):
+            given.setdefault(course_id, []).append(injection)
+        write_all(tx, {tables.FORGET_ATTRIBUTIONS: [(c,) for c in course_ids],
+                       tables.ATTRIBUTE: [
+                           (course_id, version, *lot) for course_id, version, onset in events
+                           for lot in _lots_of(named.get((course_id, version), []),
+                                               given.get(course_id, []), onset)]})
 
     def _owners_of(self, tx: ViewTransaction, planned: list[CourseOwner],
                    course_ids: set[str]) -> dict[str, tuple[str, str]]:
@@ -128,6 +161,23 @@ def _exposures(injection: Injection, owner: tuple[str, str], mixes: Mixes) -> li
                   injection.area, injection.laterality, injection.session,
                   injection.injected_on, 0) for product in dict.fromkeys(products)]
     return rows
+
+
+def _lots_of(suspects: list, injections: list, onset: str) -> list[tuple]:
+    """(product, lot, named, days after) for each lot an adverse event counts for."""
+    if suspects:
+        lots = {(product, lot) for injection, product, lot in suspects if product}
+        lots |= {(product, number) for injection, want_product, want_lot in suspects
+                 for version, product, number, _ in injections
+                 if version == injection or (want_product is None and want_lot == number)}
+        return [(*lot, 1, 0) for lot in sorted(lots)]
+    began = date.fromisoformat(onset)
+    after: dict[tuple[str, str], int] = {}
+    for _, product, number, day in injections:
+        days = (began - date.fromisoformat(day)).days
+        if days >= 0:
+            after[(product, number)] = min(days, after.get((product, number), days))
+    return [(*lot, 0, days) for lot, days in sorted(after.items())]
 
 
 def _suspects(event: AdverseEvent) -> list[tuple]:

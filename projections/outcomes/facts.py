@@ -35,18 +35,10 @@ class Mix(NamedTuple):
     """A version of a course's mix: its protocol (if any) and its ratio band."""
 
     course_id: str
+    version: int
     formulation_version: int
     protocol_id: str | None
     ratio_band: str
-
-
-class Injection(NamedTuple):
-    course_id: str
-    version: int
-    area: str
-    laterality: str
-    session: int
-    formulation_version: int
 
 
 class Score(NamedTuple):
@@ -73,7 +65,7 @@ class Defined(NamedTuple):
     name: str
 
 
-Fact = Screened | Course | Mix | Injection | Score | Void | Defined
+Fact = Screened | Course | Mix | Score | Void | Defined
 
 
 def ratio_band(ratio: tuple[tuple[str, Decimal], ...]) -> str:
@@ -106,14 +98,8 @@ def _planned(change: Change) -> Course:
 def _formulated(change: Change) -> Mix:
     event = change.event
     protocol = event.formula.protocol_id
-    return Mix(change.record_id, event.formulation_version,
+    return Mix(change.record_id, event.originator_version, event.formulation_version,
                None if protocol is None else str(protocol), ratio_band(event.formula.ratio))
-
-
-def _injected(change: Change) -> Injection:
-    dose = change.event.dose
-    return Injection(change.record_id, change.event.originator_version, dose.site.area,
-                     dose.site.laterality, dose.session, dose.formulation_version)
 
 
 def _assessed(change: Change) -> Score:
@@ -135,7 +121,6 @@ FACTS: dict[type, Callable[[Change], Fact]] = {
     Patient.Screened: _screened,
     TreatmentCourse.Planned: _planned,
     TreatmentCourse.Formulated: _formulated,
-    TreatmentCourse.Injected: _injected,
     TreatmentCourse.OutcomeAssessed: _assessed,
     TreatmentCourse.EntryVoided: _voided,
     Protocol.Defined: _defined,

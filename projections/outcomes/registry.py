@@ -4,7 +4,8 @@ per group the number of patients and course areas, the median, the interquartile
 95% bootstrap interval of the median (seeded: the same data always gives the same interval).
 
 A course area is one course's area and side on one scale. Its baseline is its latest live
-baseline; at each session its latest live follow-up counts. Voided entries count nowhere.
+baseline; at each session its latest live follow-up counts; its mix is the course's latest
+live mix. Voided entries count nowhere.
 """
 
 from __future__ import annotations
@@ -53,9 +54,10 @@ def registry(tx: ViewTransaction, clinic: str | None, indication: str | None = N
     fewer than SMALLEST_CELL patients show no figures."""
     rows = tables.scores(tx, clinic, indication, area, scale)
     course_ids = sorted({row[0] for row in rows})
-    given = defaultdict(list)
-    for course_id, *injection in tables.injections(tx, course_ids):
-        given[course_id].append(injection)
+    mixes = {}  # course → its latest live mix (protocol, ratio band)
+    for course_id, _number, protocol_id, band in sorted(tables.mixes(tx, course_ids),
+                                                       key=lambda row: row[1]):
+        mixes[course_id] = (protocol_id, band)
     who = {p: (age, skin) for p, age, skin in tables.patients(
         tx, sorted({row[1] for row in rows}))}
     names = {p["protocol_id"]: p["name"] for p in tables.protocols(tx, clinic)}
@@ -63,12 +65,11 @@ def registry(tx: ViewTransaction, clinic: str | None, indication: str | None = N
     for key, patient_id, points in _course_areas(rows):
         course_id, indication_, area_, laterality, scale_ = key
         last_session, last = max(points)
-        mixes = given[course_id]
         for session, improvement in points:
             groups[(indication_, area_, scale_, "sessions", session)].append(
                 (patient_id, improvement))
         age, skin = who.get(patient_id, (None, None))
-        for by, group in (("mix", _mix(mixes, area_, laterality, last_session, names)),
+        for by, group in (("mix", _mix(mixes.get(course_id), names)),
                           ("age_band", _age_band(age)), ("skin_type", skin or "unknown")):
             groups[(indication_, area_, scale_, by, group)].append((patient_id, last))
     return [_cell(key, values, suppress) for key, values in sorted(
@@ -96,14 +97,11 @@ def _course_areas(rows: list[tuple]) -> Iterable[tuple[tuple, str, list]]:
                 for session, score in sorted(by_session.items())]
 
 
-def _mix(injections: list, area: str, laterality: str, session: int,
-         names: dict[str, str]) -> str:
-    """The mix last injected into the area by that session: its protocol, or its ratio."""
-    given = [i for i in injections if i[0] == area and i[2] <= session
-             and (i[1] == laterality or laterality == "bilateral")]
-    if not given:
-        return "no injection on record"
-    _, _, _, protocol_id, band = max(given, key=lambda i: i[2])
+def _mix(mix: tuple[str | None, str] | None, names: dict[str, str]) -> str:
+    """The course's mix (its latest live one): its protocol, or its ratio band."""
+    if mix is None:
+        return "no mix on record"
+    protocol_id, band = mix
     if protocol_id is not None:
         return f"protocol {names.get(protocol_id, protocol_id)}"
     return f"ratio {band}"

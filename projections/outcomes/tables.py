@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from projections.base import Insert, ViewTransaction, rows_in
 
-TABLES = ("outcome_patients", "outcome_courses", "outcome_mixes", "outcome_injections",
-          "outcome_scores", "outcome_protocols")
+TABLES = ("outcome_patients", "outcome_courses", "outcome_mixes", "outcome_scores",
+          "outcome_protocols")
 
 DDL = (
     "CREATE TABLE IF NOT EXISTS outcome_patients (patient_id TEXT PRIMARY KEY,"
@@ -13,12 +13,8 @@ DDL = (
     "CREATE TABLE IF NOT EXISTS outcome_courses (course_id TEXT PRIMARY KEY,"
     " patient_id TEXT NOT NULL, clinic TEXT NOT NULL, indication TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS outcome_mixes (course_id TEXT NOT NULL,"
-    " formulation_version INTEGER NOT NULL, protocol_id TEXT, ratio_band TEXT NOT NULL,"
-    " PRIMARY KEY (course_id, formulation_version))",
-    "CREATE TABLE IF NOT EXISTS outcome_injections (course_id TEXT NOT NULL,"
-    " version INTEGER NOT NULL, area TEXT NOT NULL, laterality TEXT NOT NULL,"
-    " session INTEGER NOT NULL, formulation_version INTEGER NOT NULL,"
-    " voided INTEGER NOT NULL, PRIMARY KEY (course_id, version))",
+    " version INTEGER NOT NULL, formulation_version INTEGER NOT NULL, protocol_id TEXT,"
+    " ratio_band TEXT NOT NULL, voided INTEGER NOT NULL, PRIMARY KEY (course_id, version))",
     "CREATE TABLE IF NOT EXISTS outcome_scores (course_id TEXT NOT NULL,"
     " version INTEGER NOT NULL, area TEXT NOT NULL, laterality TEXT NOT NULL,"
     " scale TEXT NOT NULL, kind TEXT NOT NULL, session INTEGER NOT NULL,"
@@ -31,14 +27,12 @@ DDL = (
 FORGET_PATIENT = "DELETE FROM outcome_patients WHERE patient_id = ?"
 PATIENT = Insert("outcome_patients", ("patient_id", "age_years", "skin_type"))
 COURSE = Insert("outcome_courses", ("course_id", "patient_id", "clinic", "indication"))
-MIX = Insert("outcome_mixes", ("course_id", "formulation_version", "protocol_id",
-                               "ratio_band"))
-INJECTION = Insert("outcome_injections", ("course_id", "version", "area", "laterality",
-                                          "session", "formulation_version", "voided"))
+MIX = Insert("outcome_mixes", ("course_id", "version", "formulation_version", "protocol_id",
+                               "ratio_band", "voided"))
 SCORE = Insert("outcome_scores", ("course_id", "version", "area", "laterality", "scale",
                                   "kind", "session", "score", "voided"))
 PROTOCOL = Insert("outcome_protocols", ("protocol_id", "clinic", "name"))
-VOID_INJECTION = "UPDATE outcome_injections SET voided = 1 WHERE course_id = ? AND version = ?"
+VOID_MIX = "UPDATE outcome_mixes SET voided = 1 WHERE course_id = ? AND version = ?"
 VOID_SCORE = "UPDATE outcome_scores SET voided = 1 WHERE course_id = ? AND version = ?"
 
 
@@ -60,13 +54,10 @@ def scores(tx: ViewTransaction, clinic: str | None, indication: str | None,
                    f" WHERE {' AND '.join(clauses)}", params)
 
 
-def injections(tx: ViewTransaction, course_ids: list[str]) -> list[tuple]:
-    """Live injections: course, area, laterality, session, mix's protocol and ratio band."""
-    return rows_in(tx, "SELECT i.course_id, i.area, i.laterality, i.session, m.protocol_id,"
-                   " m.ratio_band FROM outcome_injections i JOIN outcome_mixes m"
-                   " ON m.course_id = i.course_id"
-                   " AND m.formulation_version = i.formulation_version"
-                   " WHERE i.voided = 0 AND", "i.course_id", course_ids)
+def mixes(tx: ViewTransaction, course_ids: list[str]) -> list[tuple]:
+    """Live mixes: course, mix number, protocol and ratio band."""
+    return rows_in(tx, "SELECT course_id, formulation_version, protocol_id, ratio_band"
+                   " FROM outcome_mixes WHERE voided = 0 AND", "course_id", course_ids)
 
 
 def patients(tx: ViewTransaction, patient_ids: list[str]) -> list[tuple]:

@@ -10,7 +10,6 @@ from projections.outcomes.facts import (
     Course,
     Defined,
     Fact,
-    Injection,
     Mix,
     Score,
     Screened,
@@ -37,7 +36,7 @@ class Outcomes:
 
     def apply(self, tx: ViewTransaction, facts: list[Fact]) -> None:
         of_kind: dict[type, list] = {kind: [] for kind in (
-            Screened, Course, Mix, Injection, Score, Void, Defined)}
+            Screened, Course, Mix, Score, Void, Defined)}
         for fact in facts:
             of_kind[type(fact)].append(fact)
         latest = {s.patient_id: s for s in of_kind[Screened]}  # the last screening counts
@@ -45,10 +44,9 @@ class Outcomes:
             tables.FORGET_PATIENT: [(patient_id,) for patient_id in latest],
             tables.PATIENT: list(latest.values()),
             tables.COURSE: of_kind[Course],
-            tables.MIX: of_kind[Mix],
-            tables.INJECTION: [(*i, 0) for i in of_kind[Injection]],
+            tables.MIX: [(*m, 0) for m in of_kind[Mix]],
             tables.SCORE: [(*s, 0) for s in of_kind[Score]],
-            tables.VOID_INJECTION: of_kind[Void],
+            tables.VOID_MIX: of_kind[Void],
             tables.VOID_SCORE: of_kind[Void],
             tables.PROTOCOL: of_kind[Defined],
         })
