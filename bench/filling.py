@@ -14,6 +14,7 @@ from uuid import uuid4
 
 from domain.application import ClinicalRecords
 from domain.course import TreatmentCourse
+from domain.entries import CoursePlan
 from domain.values import Site
 from tests.clinic import (
     CLINICIAN,
@@ -26,16 +27,19 @@ from tests.clinic import (
     formula,
     ingredient,
     outcome,
-    plan,
     treatment_consent,
 )
 
 SAVE_EVERY = 500
+INTERVAL_DAYS = 2
+"""Sessions are charted a second apart; a plan's interval less the clinic's tolerance (2 days
+by default) must not exceed that, or the course refuses the next session as too soon."""
 COURSES_PER_PATIENT = 4
 
 THIGHS = Site("thighs.lateral", "bilateral")
 FLANKS = Site("flanks.lateral", "bilateral")
 ABDOMEN = Site("abdomen.central", "midline")
+PLAN = CoursePlan("cellulite", (THIGHS, ABDOMEN, FLANKS), 20, INTERVAL_DAYS)
 INJECTED = (Site("thighs.lateral", "left"), Site("thighs.lateral", "right"), ABDOMEN,
             Site("flanks.lateral", "left"), Site("flanks.lateral", "right"))
 
@@ -43,8 +47,9 @@ INJECTED = (Site("thighs.lateral", "left"), Site("thighs.lateral", "right"), ABD
 class Filler:
     """Drives TreatmentCourse aggregates directly; one save per ~SAVE_EVERY events."""
 
-    def __init__(self, records: ClinicalRecords, seed: int = 7) -> None:
+    def __init__(self, records: ClinicalRecords, seed: int = 7, mrn_prefix: str = "MRN") -> None:
         self.records = records
+        self.mrn_prefix = mrn_prefix
         self.random = random.Random(seed)
         self.at = records.clock()
         self.pending: list[TreatmentCourse] = []
@@ -71,7 +76,7 @@ class Filler:
         """A new patient every COURSES_PER_PATIENT courses (registered through the app)."""
         if self.courses_made < len(self.patients) * COURSES_PER_PATIENT:
             return self.patients[-1]
-        self.patients.append(self.admit(f"MRN-{len(self.patients):06d}"))
+        self.patients.append(self.admit(f"{self.mrn_prefix}-{len(self.patients):06d}"))
         return self.patients[-1]
 
     def admit(self, mrn: str):
@@ -97,8 +102,7 @@ class Filler:
         standing = records.patient(patient_id).standing()
         batch = self.courses_made % 40
         lots = (f"CAF-{batch:03d}", f"CAR-{batch:03d}")
-        course = TreatmentCourse.plan_for(uuid4(), patient_id, "clinic-a",
-                                          plan(THIGHS, ABDOMEN, FLANKS, sessions=20),
+        course = TreatmentCourse.plan_for(uuid4(), patient_id, "clinic-a", PLAN,
                                           standing, records.policy, CLINICIAN, at())
         course.formulate(formula(ingredient(lot=lots[0]),
                                  ingredient("l-carnitine", lots[1], amount="250",
@@ -123,7 +127,7 @@ class Filler:
                                                   session, site), CLINICIAN, at())
                     voidable.append(course.version)
             if rnd.random() < 0.1:
-                report = adverse_event(self.at - timedelta(hours=2),
+                report = adverse_event(self.at,  # noticed after the session's injections
                                        kind=rnd.choice(("bruising", "erythema", "pain")),
                                        lots=(lots[0],))
                 course.report_adverse_event(report, CLINICIAN, at())

@@ -1,7 +1,8 @@
 """The outcomes registry's arithmetic: direction-aware improvement from baseline per treated
 area, grouped by sessions done, by mix (protocol or ratio band), by age band and by skin type;
 per group the number of patients and course areas, the median, the interquartile range and a
-95% bootstrap interval of the median (seeded: the same data always gives the same interval).
+95% bootstrap interval of the median (computed exactly, not by drawing resamples: the same
+data always gives the same interval).
 
 A course area is one course's area and side on one scale. Its baseline is its latest live
 baseline; at each session its latest live follow-up counts; its mix is the course's latest
@@ -10,9 +11,9 @@ live mix. Voided entries count nowhere.
 
 from __future__ import annotations
 
-import random
+import functools
+import math
 import statistics
-import zlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,8 +27,8 @@ DIMENSIONS = ("sessions", "mix", "age_band", "skin_type")
 AGE_BANDS = ((18, "18–29"), (30, "30–39"), (40, "40–49"), (50, "50–59"), (60, "60+"))
 SMALLEST_CELL = 5
 """Groups of fewer patients are suppressed wherever the registry crosses clinics."""
-RESAMPLES = 1000
-SEED = 20_261_207
+EXACT_UP_TO = 300
+"""Groups up to this size get the bootstrap interval's binomial tails summed exactly."""
 
 
 @dataclass(frozen=True)
@@ -126,32 +127,49 @@ def _cell(key: tuple, values: list[tuple[str, Decimal]], suppress: bool) -> Cell
     points = sorted(float(improvement) for _, improvement in values)
     q1, q3 = (statistics.quantiles(points, n=4, method="inclusive")[::2]
               if len(points) > 1 else (points[0], points[0]))
-    low, high = bootstrap_interval(points, zlib.crc32(repr(head).encode()))
+    low, high = bootstrap_interval(points)
     return Cell(*head, patients, len(points), _round(statistics.median(points)), _round(q1),
                 _round(q3), _round(low), _round(high))
 
 
-def bootstrap_interval(points: list[float], salt: int) -> tuple[float, float]:
-    """The 2.5th and 97.5th percentiles of the medians of RESAMPLES bootstrap samples.
+def bootstrap_interval(points: list[float]) -> tuple[float, float]:
+    """The 95% percentile interval of the median under the ideal bootstrap (every possible
+    resample, weighted by its probability), computed exactly rather than by drawing
+    resamples, so it is the same every time and costs no more for a large group.
 
-    A bootstrap sample's k-th smallest value is the sorted data at the k-th smallest of n
-    uniform draws, which is Beta(k, n-k+1) distributed: so each sample's median is drawn in
-    constant time, whatever n is (the next order statistic, for an even n, follows from the
-    first the same way)."""
+    A resample's k-th smallest value is the sorted data's j-th or below exactly when at least
+    k of its n draws fall among the j+1 smallest: a binomial tail. The interval runs between
+    the data values where that probability passes 2.5% and 97.5%. For an even n the lower
+    bound uses the lower middle value and the upper bound the upper one (slightly wide)."""
     n = len(points)
-    rng = random.Random(SEED ^ salt)
-    k = (n + 1) // 2
-    medians = []
-    for _ in range(RESAMPLES):
-        u = rng.betavariate(k, n - k + 1)
-        low = points[min(int(u * n), n - 1)]
-        if n % 2:
-            medians.append(low)
+    lower_middle, upper_middle = (n + 1) // 2, n // 2 + 1
+    return (points[_order_statistic_quantile(n, lower_middle, 0.025)],
+            points[_order_statistic_quantile(n, upper_middle, 0.975)])
+
+
+@functools.lru_cache(maxsize=8192)
+def _order_statistic_quantile(n: int, k: int, alpha: float) -> int:
+    """The smallest index j such that a resample's k-th smallest is points[j] or below with
+    probability at least alpha (depends on n and k only, so it is kept)."""
+    low, high = 0, n - 1
+    while low < high:
+        middle = (low + high) // 2
+        if _at_least(n, k, (middle + 1) / n) >= alpha:
+            high = middle
         else:
-            v = u + (1 - u) * rng.betavariate(1, n - k)
-            medians.append((low + points[min(int(v * n), n - 1)]) / 2)
-    medians.sort()
-    return medians[int(0.025 * RESAMPLES)], medians[int(0.975 * RESAMPLES) - 1]
+            low = middle + 1
+    return low
+
+
+def _at_least(n: int, k: int, p: float) -> float:
+    """P(Binomial(n, p) >= k): summed exactly for small n, else its normal approximation
+    (with continuity correction)."""
+    if p >= 1:
+        return 1.0
+    if n <= EXACT_UP_TO:
+        return sum(math.comb(n, i) * p ** i * (1 - p) ** (n - i) for i in range(k, n + 1))
+    z = (k - 0.5 - n * p) / math.sqrt(n * p * (1 - p))
+    return 0.5 * math.erfc(z / math.sqrt(2))
 
 
 def _round(value: float) -> float:

@@ -4,8 +4,12 @@ nowhere; the bootstrap interval is the same every time; a rebuilt view equals th
 
 from __future__ import annotations
 
+import random
+import statistics
 from dataclasses import replace
 from decimal import Decimal
+
+import pytest
 
 from domain.protocol import Component
 from projections.outcomes.registry import bootstrap_interval, registry
@@ -94,12 +98,25 @@ def test_voided_scores_count_nowhere(clinic, records, clock, views):
     assert by(views(registry, "clinic-a"), "sessions")["3"].median == before
 
 
-def test_the_bootstrap_interval_is_seeded_and_holds_the_median():
-    points = sorted([1.0, 2.0, 2.0, 3.0, 3.0, 3.0, 4.0, 5.0, 8.0, 9.0])
-    low, high = bootstrap_interval(points, 7)
-    assert (low, high) == bootstrap_interval(points, 7)
-    assert low <= 3.0 <= high and low < high
-    assert bootstrap_interval([2.0], 7) == (2.0, 2.0)
+@pytest.mark.parametrize("points", [
+    [1.0, 2.0, 2.0, 3.0, 3.0, 3.0, 4.0, 5.0, 8.0, 9.0, 11.0],
+    [0.0, 1.0, 1.0, 2.0, 2.0, 2.0, 2.0, 3.0, 3.0, 4.0, 5.0, 6.0, 6.0, 7.0],
+    [float(n % 7) for n in range(401)]])
+def test_the_bootstrap_interval_matches_drawing_resamples(points):
+    """The exact interval against 4,000 drawn resamples: the same data values, give or take
+    the neighbouring one (the drawn one has sampling error; the exact one has none)."""
+    points = sorted(points)
+    rng = random.Random(11)
+    medians = sorted(statistics.median(rng.choices(points, k=len(points)))
+                     for _ in range(4000))
+    drawn = (medians[100], medians[3899])
+    low, high = bootstrap_interval(points)
+    values = sorted(set(points))
+    assert low <= statistics.median(points) <= high
+    for exact, sampled in zip((low, high), drawn, strict=True):
+        near = values[max(0, values.index(exact) - 1):values.index(exact) + 2]
+        assert min(near) <= sampled <= max(near), (exact, sampled)
+    assert bootstrap_interval([2.0]) == (2.0, 2.0)
 
 
 def test_rebuilt_outcomes_view_equals_the_live_one(clinic, records, clock, runner):
