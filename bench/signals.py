@@ -1,15 +1,15 @@
 """Safety signals and the outcomes registry on a large store, and what their views cost.
 
-    .venv/bin/python bench/signals.py [--events N] [--backends sqlite,postgres]
-                                      [--rounds R] [--requests K]
+    .venv/bin/python bench/signals.py [--events N] [--cost-events M] [--rounds R]
+                                      [--requests K] [--backends sqlite,postgres]
 
-Per backend, fills a fresh store with N realistic course events (bench/filling.py), then:
-- the views' cost on catch-up, paired: the views main had (with its lot_exposure) and this
-  branch's (lot_safety in its place, plus outcomes) rebuilt from zero in turn, R rounds; the
-  figure is the median slowdown of ours against main's, round by round;
-- GET /v1/signals and GET /v1/outcomes over HTTP (a regulator, across clinics; a clinician,
-  own clinic; the registry filtered to one indication × area × scale and unfiltered): p50
-  of K requests after warm-up.
+Per backend, fills a fresh store with realistic course events (bench/filling.py):
+- at M events, the views' cost on catch-up, paired: the views main had (with its
+  lot_exposure) and this branch's (lot_safety in its place, plus outcomes) rebuilt from zero
+  in turn, R rounds; the figure is the median slowdown of ours against main's by round;
+- then on to N events, caught up, GET /v1/signals and GET /v1/outcomes over HTTP (a
+  regulator, across clinics; a clinician, own clinic; the registry filtered to one
+  indication × area × scale, and whole): p50 of K requests after warm-up.
 """
 
 from __future__ import annotations
@@ -130,15 +130,28 @@ def latencies(backend: str, settings: Settings, requests: int) -> None:
                         met=p50 <= P50_GOAL_MS), f"{len(response.content):,} B")
 
 
-def bench(backend: str, url: str, n: int, rounds: int, requests: int) -> None:
+def fill(backend: str, filler: Filler, n: int) -> int:
+    started = time.perf_counter()
+    total = filler.fill(n)
+    print(f"{backend:8} filled to {total:,} events in {time.perf_counter() - started:.0f} s",
+          flush=True)
+    return total
+
+
+def bench(backend: str, url: str, n: int, cost_n: int, rounds: int, requests: int) -> None:
     settings = bench_settings(url)
     records = open_records(settings)
+    filler = Filler(records)
     try:
+        if rounds:
+            catch_up_cost(backend, records, settings, fill(backend, filler, cost_n), rounds)
+        fill(backend, filler, n)
+        runner = open_runner(records, settings)
         started = time.perf_counter()
-        total = Filler(records).fill(n)
-        print(f"{backend:8} filled {total:,} events in {time.perf_counter() - started:.0f} s",
-              flush=True)
-        catch_up_cost(backend, records, settings, total, rounds)
+        applied = runner.catch_up()
+        print(f"{backend:8} caught up {applied:,} events in {time.perf_counter() - started:.0f}"
+              " s", flush=True)
+        runner.views.close()
     finally:
         records.close()
     latencies(backend, settings, requests)
@@ -148,13 +161,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--backends", default=",".join(BACKENDS))
+    parser.add_argument("--cost-events", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--requests", type=int, default=20)
     args = parser.parse_args()
     print(f"signals benchmark, N={args.events:,} events", flush=True)
     for name in args.backends.split(","):
         with BACKENDS[name]() as url:
-            bench(name, url, args.events, args.rounds, args.requests)
+            bench(name, url, args.events, args.cost_events, args.rounds, args.requests)
 
 
 if __name__ == "__main__":

@@ -27,8 +27,8 @@ from projections.lot_safety.facts import (
     Void,
 )
 
-Mixes = dict[int, tuple[tuple[str, str], ...]]
-"""A course's mixes: formulation version → its (product, lot number) pairs."""
+Mixes = dict[int, dict[str, tuple[str, ...]]]
+"""A course's mixes: formulation version → lot number → the products of that number."""
 
 
 class LotSafety:
@@ -142,25 +142,33 @@ class LotSafety:
         for course_id, version, product, lot in tables.mixes(tx, sorted(unknown)):
             read[course_id].setdefault(version, []).append((product, lot))
         for course_id, versions in read.items():
-            found[course_id] = {v: tuple(lots) for v, lots in versions.items()}
+            found[course_id] = {v: _by_number(lots) for v, lots in versions.items()}
         for mix in made:
-            found[mix.course_id][mix.formulation_version] = mix.lots
+            found[mix.course_id][mix.formulation_version] = _by_number(mix.lots)
         for course_id, course_mixes in found.items():
             self._mixes.put(course_id, course_mixes)
         return found
 
 
+def _by_number(lots) -> dict[str, tuple[str, ...]]:
+    products: dict[str, dict[str, None]] = {}
+    for product, number in lots:
+        products.setdefault(number, {})[product] = None
+    return {number: tuple(named) for number, named in products.items()}
+
+
+NOT_IN_MIX = ("",)
+
+
 def _exposures(injection: Injection, owner: tuple[str, str], mixes: Mixes) -> list[tuple]:
     """One row per lot the injection used, named by its product through the mix (a lot
     number the mix does not hold keeps an empty product)."""
-    mix = mixes.get(injection.formulation_version, ())
-    rows = []
-    for number in injection.lots:
-        products = [product for product, lot in mix if lot == number] or [""]
-        rows += [(product, number, *owner, injection.course_id, injection.version,
-                  injection.area, injection.laterality, injection.session,
-                  injection.injected_on, 0) for product in dict.fromkeys(products)]
-    return rows
+    mix = mixes.get(injection.formulation_version, {})
+    patient_id, clinic = owner
+    course_id, version, area, laterality, session, injected_on, _, lots = injection
+    return [(product, number, patient_id, clinic, course_id, version, area, laterality,
+             session, injected_on, 0)
+            for number in lots for product in mix.get(number, NOT_IN_MIX)]
 
 
 def _lots_of(suspects: list, injections: list, onset: str) -> list[tuple]:
