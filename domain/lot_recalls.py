@@ -1,5 +1,6 @@
-"""The use cases of lot recalls: recall a lot, record that an exposed patient was reached,
-and say which lots stand recalled for a clinic (what a mix or injection is judged against)."""
+"""The use cases of products and lots: list a product in the clinic's catalogue, recall a lot,
+record that an exposed patient was reached, and say which lots stand recalled for a clinic
+(what a mix or injection is judged against)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ from collections.abc import Iterable
 from datetime import datetime
 from uuid import UUID
 
+from eventsourcing.persistence import RecordConflictError
+
 from domain.errors import NotFoundError
 from domain.lots import ProductLot
 from domain.patient import Patient
+from domain.product_catalogue import CatalogueProduct, DuplicateProductError
 from domain.recall import NotRecalledHereError, Recall, RecallsInForce
 from domain.record_keeping import Recorded, RecordKeeping, retried
 from domain.values import Actor
@@ -41,6 +45,16 @@ class LotRecalls(RecordKeeping):
         at = self._when(occurred_at, None)
         recall.record_contact(patient.clinic, patient_id, method, reached, actor, at)
         return self._save(recall)
+
+    def list_product(self, clinic: str, name: str, manufacturer: str, gtin: str | None,
+                     actor: Actor) -> Recorded:
+        """Add a product to the clinic's catalogue (once per name)."""
+        product = CatalogueProduct.list_in(clinic, name, manufacturer, gtin, actor,
+                                           self.clock())
+        try:
+            return self._save(product)
+        except RecordConflictError:
+            raise DuplicateProductError(f"{name} is already in the catalogue") from None
 
     def recalls_in_force(self, clinic: str, lots: Iterable[ProductLot]) -> RecallsInForce:
         """Which of the lots stand recalled for the clinic, as stored now."""

@@ -22,6 +22,7 @@ from api.http.routes import (
     oversight,
     patient_views,
     patients,
+    products,
     recalls,
     screenings,
     signals,
@@ -33,7 +34,7 @@ from infra.settings import Settings
 
 ROUTERS = (patients, consents, screenings, courses, treatment, patient_views, exports,
            clinic_exports, erasure, oversight, lots, integrity, health, recalls, signals,
-           outcomes)
+           outcomes, products)
 DESCRIPTION = """Clinical records for mesotherapy clinics: who was screened, what was
 formulated for them and what was injected where. Every entry is an immutable event; a
 correction is a new entry. Send `Authorization: Bearer <JWT>`; refusals are RFC 9457

@@ -6,9 +6,12 @@ from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 
 from api.http.schemas.common import CourseRecorded, PatientRecorded, ScreeningRecordedOut
-from api.http.schemas.safety import RecallRecorded
+from api.http.schemas.outcomes import ProtocolRecorded
+from api.http.schemas.safety import ProductRecorded, RecallRecorded
 from domain.application import ClinicalRecords, Recorded
 from domain.patient import Patient
+from domain.product_catalogue import CatalogueProduct
+from domain.protocol import Protocol
 from domain.recall import Recall
 
 
@@ -39,6 +42,10 @@ def recorded_answer(records: ClinicalRecords, recorded: Recorded) -> Response:
             body = PatientRecorded.of(recorded)
         case Recall.Event():
             body = RecallRecorded.of(recorded)
+        case Protocol.Event():
+            body = ProtocolRecorded.of(recorded)
+        case CatalogueProduct.Event():
+            body = ProductRecorded.of(recorded)
         case _:
             body = CourseRecorded.of(recorded)
     response = JSONResponse(body.model_dump(mode="json"), status_code=201)

@@ -8,6 +8,7 @@ from datetime import UTC
 from typing import NamedTuple
 
 from domain.course import TreatmentCourse
+from domain.product_catalogue import CatalogueProduct
 from domain.recall import Recall
 from projections.base import Change
 
@@ -87,7 +88,16 @@ class Contacted(NamedTuple):
     actor_id: str
 
 
-Fact = CourseOwner | Mix | Injection | AdverseEvent | Void | Recalled | Contacted
+class Product(NamedTuple):
+    """A product in a clinic's catalogue."""
+
+    clinic: str
+    name: str
+    manufacturer: str
+    gtin: str | None
+
+
+Fact = CourseOwner | Mix | Injection | AdverseEvent | Void | Recalled | Contacted | Product
 
 
 def _planned(change: Change) -> CourseOwner:
@@ -135,6 +145,11 @@ def _contacted(change: Change) -> Contacted:
                      event.method, event.reached, _instant(event.occurred_at), event.actor.id)
 
 
+def _listed(change: Change) -> Product:
+    event = change.event
+    return Product(event.clinic, event.name, event.manufacturer, event.gtin)
+
+
 def _day(instant) -> str:
     return instant.date().isoformat()
 
@@ -151,5 +166,6 @@ FACTS: dict[type, Callable[[Change], Fact]] = {
     TreatmentCourse.EntryVoided: _voided,
     Recall.LotRecalled: _recalled,
     Recall.RecallContactRecorded: _contacted,
+    CatalogueProduct.Listed: _listed,
 }
 """Which events this view takes, and what each contributes."""

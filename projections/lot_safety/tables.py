@@ -6,7 +6,7 @@ from projections.base import Insert, ViewTransaction, rows_in
 
 TABLES = ("safety_courses", "safety_mixes", "safety_exposures", "safety_events",
           "safety_suspects", "safety_recalls", "safety_contacts", "safety_lot_patients",
-          "safety_attributions")
+          "safety_attributions", "safety_products")
 
 DDL = (
     "CREATE TABLE IF NOT EXISTS safety_courses (course_id TEXT PRIMARY KEY,"
@@ -47,6 +47,8 @@ DDL = (
     " event_version INTEGER NOT NULL, product TEXT NOT NULL, lot TEXT NOT NULL,"
     " named INTEGER NOT NULL, days_after INTEGER NOT NULL,"
     " PRIMARY KEY (course_id, event_version, product, lot))",
+    "CREATE TABLE IF NOT EXISTS safety_products (clinic TEXT NOT NULL, name TEXT NOT NULL,"
+    " manufacturer TEXT NOT NULL, gtin TEXT, PRIMARY KEY (clinic, name))",
 )
 
 EXPOSURE = ("product", "lot", "patient_id", "clinic", "course_id", "injection_version",
@@ -73,6 +75,7 @@ FORGET_UNCOUNTED = ("DELETE FROM safety_lot_patients WHERE product = ? AND lot =
 ATTRIBUTE = Insert("safety_attributions", ("course_id", "event_version", "product", "lot",
                                            "named", "days_after"))
 FORGET_ATTRIBUTIONS = "DELETE FROM safety_attributions WHERE course_id = ?"
+PRODUCT = Insert("safety_products", ("clinic", "name", "manufacturer", "gtin"))
 VOID_INJECTION = ("UPDATE safety_exposures SET voided = 1"
                   " WHERE course_id = ? AND injection_version = ?")
 VOID_EVENT = "UPDATE safety_events SET voided = 1 WHERE course_id = ? AND event_version = ?"
@@ -191,3 +194,12 @@ def contacts(tx: ViewTransaction, product: str, lot: str, clinic: str | None) ->
                    f" FROM safety_contacts{_where(clauses)} ORDER BY contacted_at", params)
     keys = ("patient_id", "clinic", "method", "reached", "contacted_at", "contacted_by")
     return [dict(zip(keys, (*row[:3], bool(row[3]), *row[4:]), strict=True)) for row in rows]
+
+
+def products(tx: ViewTransaction, clinic: str | None) -> list[dict]:
+    """The clinic's product catalogue (None: every clinic's), by name."""
+    where, params = (" WHERE clinic = ?", [clinic]) if clinic is not None else ("", [])
+    rows = tx.rows(f"SELECT clinic, name, manufacturer, gtin FROM safety_products{where}"
+                   " ORDER BY clinic, name", params)
+    return [dict(zip(("clinic", "name", "manufacturer", "gtin"), row, strict=True))
+            for row in rows]

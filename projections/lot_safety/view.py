@@ -23,6 +23,7 @@ from projections.lot_safety.facts import (
     Fact,
     Injection,
     Mix,
+    Product,
     Recalled,
     Void,
 )
@@ -56,7 +57,7 @@ class LotSafety:
 
     def apply(self, tx: ViewTransaction, facts: list[Fact]) -> None:
         of_kind: dict[type, list] = {kind: [] for kind in (
-            CourseOwner, Mix, Injection, AdverseEvent, Void, Recalled, Contacted)}
+            CourseOwner, Mix, Injection, AdverseEvent, Void, Recalled, Contacted, Product)}
         for fact in facts:
             of_kind[type(fact)].append(fact)
         injections, events = of_kind[Injection], of_kind[AdverseEvent]
@@ -87,6 +88,7 @@ class LotSafety:
             tables.FORGET_UNCOUNTED: [key for key, n in counts.items() if n < 0],
             tables.RECALL: of_kind[Recalled],
             tables.CONTACT: [(*c[:5], int(c.reached), *c[6:]) for c in of_kind[Contacted]],
+            tables.PRODUCT: of_kind[Product],
         })
         changed = {i.course_id for i in injections} | {v.course_id for v in voids}
         self._attribute(tx, sorted({e.course_id for e in reported}

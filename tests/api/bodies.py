@@ -95,6 +95,8 @@ WRITES: dict[str, Callable[[datetime], dict]] = {
     "/v1/recalls": lambda now: recall(),
     "/v1/patients/{patient_id}/recall-contacts": lambda now: contact(),
     "/v1/protocols": lambda now: protocol(),
+    "/v1/products": lambda now: {"name": f"caffeine 2% {uuid4().hex[:6]}",
+                                 "manufacturer": "Laboratoires Meso", "gtin": "03760123456784"},
 }
 
 

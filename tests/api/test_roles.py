@@ -78,6 +78,8 @@ TABLE: dict[tuple[str, str], frozenset[str]] = {  # (method, path) → who may
     ("POST", "/v1/protocols"): CLINICIAN,
     ("GET", "/v1/protocols"): CLINICAL_READERS,
     ("GET", "/v1/outcomes"): CLINICAL_READERS,
+    ("POST", "/v1/products"): CLINICIAN,
+    ("GET", "/v1/products"): CLINICAL_READERS,
     ("GET", "/v1/audit"): OVERSIGHT,
     ("GET", "/v1/access-log"): OVERSIGHT,
     ("GET", "/v1/integrity/checkpoint"): EVERYONE,

@@ -23,6 +23,7 @@ CATALOGUE = {
     "course_status_transition": "CourseStatusTransitionError",
     "depth_out_of_range": "DepthOutOfRangeError",
     "duplicate_mrn": "DuplicateMrnError",
+    "duplicate_product": "DuplicateProductError",
     "entry_not_voidable": "EntryNotVoidableError",
     "formulation_in_use": "FormulationInUseError",
     "formulation_missing": "FormulationMissingError",

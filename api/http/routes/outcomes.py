@@ -41,10 +41,8 @@ def define_protocol(body: ProtocolIn, caller: Prescriber, records: Records
                     ) -> ProtocolRecorded:
     """Name a formulation template of the clinic; mixes made from it (`protocol_id`) must
     follow it, and compare with each other in the outcomes registry."""
-    recorded = records.define_protocol(caller.clinic, body.name, body.to_components(),
-                                       caller.actor)
-    return ProtocolRecorded(protocol_id=recorded.id, version=recorded.version,
-                            position=recorded.position)
+    return ProtocolRecorded.of(records.define_protocol(caller.clinic, body.name,
+                                                       body.to_components(), caller.actor))
 
 
 @router.get("/protocols", dependencies=[FreshViews])

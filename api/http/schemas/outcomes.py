@@ -44,6 +44,11 @@ class ProtocolRecorded(BaseModel):
     version: int
     position: int = Field(description="Log position; pass as ?min_position= to read it back")
 
+    @classmethod
+    def of(cls, recorded) -> ProtocolRecorded:
+        return cls(protocol_id=recorded.id, version=recorded.version,
+                   position=recorded.position)
+
 
 class ProtocolOut(BaseModel):
     protocol_id: UUID

@@ -109,3 +109,30 @@ class RecallRecorded(BaseModel):
     @classmethod
     def of(cls, recorded) -> RecallRecorded:
         return cls(recall_id=recorded.id, version=recorded.version, position=recorded.position)
+
+
+class ProductIn(Entry):
+    name: Name
+    manufacturer: Name
+    gtin: Annotated[str | None, Field(pattern=r"^(\d{8}|\d{12,14})$", description=(
+        "GS1 GTIN: 8, 12, 13 or 14 digits, check digit included"))] = None
+
+
+class ProductOut(BaseModel):
+    clinic: str
+    name: str
+    manufacturer: str
+    gtin: str | None
+
+
+class ProductRecorded(BaseModel):
+    """A product was listed in the clinic's catalogue."""
+
+    product_id: UUID
+    version: int
+    position: int = Field(description="Log position; pass as ?min_position= to read it back")
+
+    @classmethod
+    def of(cls, recorded) -> ProductRecorded:
+        return cls(product_id=recorded.id, version=recorded.version,
+                   position=recorded.position)
