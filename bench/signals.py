@@ -15,7 +15,8 @@ Per backend, fills a fresh store with realistic course events (bench/filling.py)
 from __future__ import annotations
 
 import argparse
-import importlib.util
+import importlib
+import os
 import statistics
 import subprocess
 import sys
@@ -56,15 +57,16 @@ READS = {  # name → (path, query, role, clinic)
 
 
 def mains_lot_exposure():
-    """The lot_exposure view as main has it (this branch replaced it with lot_safety)."""
+    """The lot_exposure view as main has it (this branch replaced it with lot_safety),
+    importable by the log-reading helper process too (on its PYTHONPATH)."""
     source = subprocess.run(["git", "-C", str(ROOT), "show", "main:projections/lot_exposure.py"],
                             check=True, capture_output=True, text=True).stdout
-    path = Path(tempfile.mkdtemp(prefix="bench-main-")) / "mains_lot_exposure.py"
-    path.write_text(source)
-    spec = importlib.util.spec_from_file_location("mains_lot_exposure", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.LotExposure()
+    folder = Path(tempfile.mkdtemp(prefix="bench-main-"))
+    (folder / "mains_lot_exposure.py").write_text(source)
+    sys.path.insert(0, str(folder))
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        [str(folder), str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
+    return importlib.import_module("mains_lot_exposure").LotExposure()
 
 
 def bench_settings(url: str) -> Settings:
