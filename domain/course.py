@@ -173,7 +173,7 @@ class TreatmentCourse(CourseRules, CourseTiming, LiveEntries, CopiedPerCommand, 
         self._require_no_allergen(formula, standing.allergies_at(at))
         self._require_unexpired(dose.lots, formula.lots, at.date())
         if recalls is not None:
-            recalls.require_none_of(formula.product_lots_of(dose.lots), at)
+            recalls.require_none_of(formula.product_lots, at)  # the whole mix is injected
         self._require_depth_in_range(dose)
         self._require_volume_within_limit(dose, policy.area_session_volume_limit_ml)
         self._require_session_in_plan(dose.session)
@@ -200,9 +200,10 @@ class TreatmentCourse(CourseRules, CourseTiming, LiveEntries, CopiedPerCommand, 
                                reason=f"serious adverse event ({report.kind}) reported")
 
     def lots_of(self, dose: Dose) -> set[ProductLot]:
-        """The product lots an injection would use (empty if its mix is not on record)."""
+        """The product lots an injection would give: all its mix's (empty if the mix is not
+        on record)."""
         mixes = [f.formula for f in self.formulations if f.version == dose.formulation_version]
-        return mixes[0].product_lots_of(dose.lots) if mixes else set()
+        return mixes[0].product_lots if mixes else set()
 
     def change_status(self, action: str, reason: str, actor: Actor, at: datetime) -> None:
         """Suspend, resume, complete or discontinue: each from the statuses it may."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -68,10 +67,6 @@ class Formula:
     @property
     def product_lots(self) -> set[ProductLot]:
         return {ProductLot(i.product, i.lot) for i in self.ingredients}
-
-    def product_lots_of(self, lots: Iterable[str]) -> set[ProductLot]:
-        """The lots of the mix with these lot numbers (two products may share one)."""
-        return {lot for lot in self.product_lots if lot.lot in set(lots)}
 
     @property
     def ratio(self) -> tuple[tuple[str, Decimal], ...]:

@@ -36,13 +36,23 @@ def test_a_recalled_lot_cannot_be_mixed_but_another_product_with_its_number_can(
 
 
 def test_a_mix_made_before_the_recall_cannot_be_injected_after_it(clinic, records):
+    """The whole mix is injected, whichever of its lots the injection names."""
     course_id = clinic.formulated_course()
     records.inject(course_id, dose(1), CLINICIAN)
     records.recall_lot(CAFFEINE_LOT, "clinic-a", "sterility failure", CLINICIAN)
 
     with clinic.refuses(LotRecalledError):
         records.inject(course_id, dose(1, volume="1"), CLINICIAN)
-    records.inject(course_id, dose(1, volume="1", lots=("CAR-002",)), CLINICIAN)
+    with clinic.refuses(LotRecalledError):
+        records.inject(course_id, dose(1, volume="1", lots=("CAR-002",)), CLINICIAN)
+
+
+def test_a_mix_of_the_other_product_with_the_recalled_number_can_be_injected(
+        clinic, records):
+    course_id = course_in(clinic, records, "clinic-a")
+    records.formulate(course_id, formula(SHARED_NUMBER), CLINICIAN)
+    records.recall_lot(CAFFEINE_LOT, EVERY_CLINIC, "manufacturer's recall", REGULATOR)
+    records.inject(course_id, dose(1, lots=("CAF-001",)), CLINICIAN)
 
 
 def test_care_given_before_the_recall_may_still_be_charted_late(clinic, records, clock):
