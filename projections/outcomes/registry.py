@@ -53,39 +53,57 @@ def registry(tx: ViewTransaction, clinic: str | None, indication: str | None = N
              suppress: bool = False) -> list[Cell]:
     """Every group of the registry (in the clinic, if named); with `suppress`, groups of
     fewer than SMALLEST_CELL patients show no figures."""
-    rows = tables.scores(tx, clinic, indication, area, scale)
-    course_ids = sorted({row[0] for row in rows})
+    asked = (clinic, indication, area, scale)
+    cells = []
+    patients = {tuple(row[:4]): row[4] for row in tables.patients_by_session(tx, *asked)}
+    spread: dict[tuple, list[float]] = defaultdict(list)
+    for indication_, area_, scale_, session, improvement, n in tables.by_session(tx, *asked):
+        spread[(indication_, area_, scale_, session)] += [float(improvement)] * n
+    for (indication_, area_, scale_, session), points in spread.items():
+        cells.append(_cell((indication_, area_, scale_, "sessions", session),
+                           patients[(indication_, area_, scale_, session)], points, suppress))
+    latest = tables.latest_points(tx, *asked)
     mixes = {}  # course → its latest live mix (protocol, ratio band)
-    for course_id, _number, protocol_id, band in sorted(tables.mixes(tx, course_ids),
-                                                       key=lambda row: row[1]):
+    for course_id, _number, protocol_id, band in sorted(
+            tables.mixes(tx, sorted({row[0] for row in latest})), key=lambda row: row[1]):
         mixes[course_id] = (protocol_id, band)
     who = {p: (age, skin) for p, age, skin in tables.patients(
-        tx, sorted({row[1] for row in rows}))}
+        tx, sorted({row[1] for row in latest}))}
     names = {p["protocol_id"]: p["name"] for p in tables.protocols(tx, clinic)}
-    groups: dict[tuple, list[tuple[str, Decimal]]] = defaultdict(list)
-    for key, patient_id, points in _course_areas(rows):
-        course_id, indication_, area_, laterality, scale_ = key
-        last_session, last = max(points)
-        for session, improvement in points:
-            groups[(indication_, area_, scale_, "sessions", session)].append(
-                (patient_id, improvement))
+    groups: dict[tuple, list[tuple[str, float]]] = defaultdict(list)
+    for course_id, patient_id, indication_, area_, scale_, improvement in latest:
         age, skin = who.get(patient_id, (None, None))
         for by, group in (("mix", _mix(mixes.get(course_id), names)),
                           ("age_band", _age_band(age)), ("skin_type", skin or "unknown")):
-            groups[(indication_, area_, scale_, by, group)].append((patient_id, last))
-    return [_cell(key, values, suppress) for key, values in sorted(
-        groups.items(), key=lambda item: (*item[0][:3], DIMENSIONS.index(item[0][3]),
-                                          _order(item[0][4])))]
+            groups[(indication_, area_, scale_, by, group)].append(
+                (patient_id, float(improvement)))
+    cells += [_cell(key, len({p for p, _ in values}), [v for _, v in values], suppress)
+              for key, values in groups.items()]
+    return sorted(cells, key=lambda c: (c.indication, c.area, c.scale,
+                                        DIMENSIONS.index(c.by), _order(c.group)))
 
 
-def _course_areas(rows: list[tuple]) -> Iterable[tuple[tuple, str, list]]:
-    """Each course area with a baseline: its key, its patient, and (session, improvement)
-    for the latest live follow-up of each session."""
-    baselines, follow_ups, patients = {}, defaultdict(dict), {}
-    for (course_id, patient_id, _clinic, indication, _version, area, laterality, scale, kind,
+def points_of(rows: list[tuple]) -> list[tuple]:
+    """What outcome_points holds for these courses' live scores (rows as
+    tables.course_scores gives them): per course area and session, the improvement, and
+    whether it is the course area's latest."""
+    found = []
+    for key, (patient_id, clinic), points in _course_areas(rows):
+        course_id, indication, area, laterality, scale = key
+        last = max(session for session, _ in points)
+        found += [(course_id, patient_id, clinic, indication, area, laterality, scale, session,
+                   float(improvement), int(session == last)) for session, improvement in points]
+    return found
+
+
+def _course_areas(rows: list[tuple]) -> Iterable[tuple[tuple, tuple[str, str], list]]:
+    """Each course area with a baseline: its key, its patient and clinic, and (session,
+    improvement) for the latest live follow-up of each session."""
+    baselines, follow_ups, whose = {}, defaultdict(dict), {}
+    for (course_id, patient_id, clinic, indication, _version, area, laterality, scale, kind,
          session, score) in sorted(rows, key=lambda row: row[4]):
         key = (course_id, indication, area, laterality, scale)
-        patients[key] = patient_id
+        whose[key] = (patient_id, clinic)
         if kind == "baseline":
             baselines[key] = Decimal(score)
         else:
@@ -93,7 +111,7 @@ def _course_areas(rows: list[tuple]) -> Iterable[tuple[tuple, str, list]]:
     for key, by_session in follow_ups.items():
         if key in baselines:
             scale = SCALES[key[4]]
-            yield key, patients[key], [
+            yield key, whose[key], [
                 (session, scale.improvement(baselines[key], score))
                 for session, score in sorted(by_session.items())]
 
@@ -114,17 +132,15 @@ def _age_band(age: int | None) -> str:
     return [label for low, label in AGE_BANDS if age >= low][-1]
 
 
-def _order(group) -> tuple:
-    return (0, group, "") if isinstance(group, int) else (1, 0, str(group))
+def _order(group: str) -> tuple:
+    return (0, int(group), "") if group.isdigit() else (1, 0, group)
 
 
-def _cell(key: tuple, values: list[tuple[str, Decimal]], suppress: bool) -> Cell:
-    indication, area, scale, by, group = key
-    patients = len({patient for patient, _ in values})
-    head = (indication, area, scale, by, str(group))
+def _cell(key: tuple, patients: int, points: list[float], suppress: bool) -> Cell:
+    head = (*key[:4], str(key[4]))
     if suppress and patients < SMALLEST_CELL:
         return Cell(*head, None, None, suppressed=True)
-    points = sorted(float(improvement) for _, improvement in values)
+    points = sorted(points)
     q1, q3 = (statistics.quantiles(points, n=4, method="inclusive")[::2]
               if len(points) > 1 else (points[0], points[0]))
     low, high = bootstrap_interval(points)

@@ -1,5 +1,6 @@
 """The outcomes view: what the registry needs, a batch at a time. It keeps entries as they
-came (voided ones marked); registry.py does the arithmetic when the registry is read."""
+came (voided ones marked), and for each course a batch changed, each course area's
+improvement by session anew (registry.points_of), which the registry then groups."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from projections.outcomes.facts import (
     Screened,
     Void,
 )
+from projections.outcomes.registry import points_of
 
 
 class Outcomes:
@@ -50,3 +52,7 @@ class Outcomes:
             tables.VOID_SCORE: of_kind[Void],
             tables.PROTOCOL: of_kind[Defined],
         })
+        changed = sorted({f.course_id for f in (*of_kind[Score], *of_kind[Void])})
+        if changed:
+            write_all(tx, {tables.FORGET_POINTS: [(c,) for c in changed],
+                           tables.POINT: points_of(tables.course_scores(tx, changed))})
