@@ -158,22 +158,24 @@ def export(patient_id: Annotated[str, typer.Argument(help="The patient's id")],
 
 @app.command()
 def recall(lot: Annotated[str, typer.Argument(help="The lot number")],
-           clinic: Annotated[str | None, typer.Option(help="Only this clinic")] = None) -> None:
+           clinic: Annotated[str | None, typer.Option(help="Only this clinic")] = None,
+           product: Annotated[str | None, typer.Option(
+               help="Only this product's lot of that number")] = None) -> None:
     """Print, as CSV, every patient, course, area and date the lot was injected."""
     import csv
     import sys
 
     from infra.services import open_services
-    from projections.lot_exposure import KEYS, LotExposure
+    from projections.lot_safety import tables
 
     services = open_services(Settings())
     try:
         _settle(services)
         with services.views.transaction(write=False) as tx:
-            exposures = LotExposure.exposures(tx, lot, clinic)
+            exposures = tables.exposures(tx, lot, product, clinic)
     finally:
         services.close()
-    writer = csv.DictWriter(sys.stdout, fieldnames=KEYS)
+    writer = csv.DictWriter(sys.stdout, fieldnames=tables.EXPOSURE_KEYS)
     writer.writeheader()
     writer.writerows(exposures)
 

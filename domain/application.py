@@ -14,10 +14,12 @@ from domain.entries import AdverseEventReport, CoursePlan, Dose, Outcome
 from domain.erasure import PatientActivity
 from domain.errors import NotFoundError
 from domain.formulation import Formula
+from domain.lot_recalls import LotRecalls
 from domain.mrn_index import MrnIndex
 from domain.patient import Patient
 from domain.patient_records import PatientRecords
 from domain.personal_data import KeyVault, PersonalData
+from domain.protocol import Component, Protocol, ProtocolNotInClinicError
 from domain.record_keeping import Recorded, retried
 from domain.staff_records import StaffRecords
 from domain.values import Actor, ClinicPolicy
@@ -31,7 +33,7 @@ class ScreeningRecorded(Recorded):
     reasons: tuple[str, ...]
 
 
-class ClinicalRecords(StaffRecords, PatientRecords):
+class ClinicalRecords(StaffRecords, LotRecalls, PatientRecords):
     """Every use case of the clinic, on one append-only log."""
 
     name = "ClinicalRecords"
@@ -84,8 +86,13 @@ class ClinicalRecords(StaffRecords, PatientRecords):
         course = self._current(TreatmentCourse, course_id, expected_version)
         standing = self._standing_of(course.patient_id)
         at = self._when(occurred_at, late_entry_reason)
-        course.formulate(formula, standing, actor, at)
-        return self._save(course, relying_on=standing, explained=late_entry_reason)
+        if formula.protocol_id is not None:
+            self._protocol(formula.protocol_id, course.clinic).require_followed_by(
+                formula, course.clinic)
+        recalls = self.recalls_in_force(course.clinic, formula.product_lots)
+        course.formulate(formula, standing, actor, at, recalls)
+        return self._save(course, relying_on=standing, explained=late_entry_reason,
+                          recalls=recalls)
 
     @retried
     def inject(self, course_id: UUID, dose: Dose, actor: Actor,
@@ -98,8 +105,10 @@ class ClinicalRecords(StaffRecords, PatientRecords):
         at = self._when(occurred_at, late_entry_reason)
         if actor.role == "nurse" and dose.supervisor is not None:
             self._require_supervising_clinician(dose.supervisor, course.clinic)
-        course.inject(dose, standing, self.policy, actor, at)
-        return self._save(course, relying_on=standing, explained=late_entry_reason)
+        recalls = self.recalls_in_force(course.clinic, course.lots_of(dose))
+        course.inject(dose, standing, self.policy, actor, at, recalls)
+        return self._save(course, relying_on=standing, explained=late_entry_reason,
+                          recalls=recalls)
 
     @retried
     def assess_outcome(self, course_id: UUID, outcome: Outcome, actor: Actor,
@@ -147,6 +156,20 @@ class ClinicalRecords(StaffRecords, PatientRecords):
         course.void(entry_version, reason, actor, at, kind=kind,
                     made=self._made(course, entry_version), now=self.clock())
         return self._save(course, explained=late_entry_reason)
+
+    # --- protocols ----------------------------------------------------------------------
+
+    def define_protocol(self, clinic: str, name: str, components: tuple[Component, ...],
+                        actor: Actor) -> Recorded:
+        """Name a formulation template of the clinic, so mixes made from it compare."""
+        protocol = Protocol.define(uuid4(), clinic, name, components, actor, self.clock())
+        return self._save(protocol)
+
+    def _protocol(self, protocol_id: UUID, clinic: str) -> Protocol:
+        try:
+            return self._get(Protocol, protocol_id)
+        except NotFoundError:
+            raise ProtocolNotInClinicError(f"no protocol {protocol_id} in {clinic}") from None
 
     # --- reads --------------------------------------------------------------------------
 

@@ -21,7 +21,9 @@ from domain.course_state import (
 from domain.course_timing import CourseTiming
 from domain.entries import AdverseEventReport, CoursePlan, Dose, Outcome
 from domain.formulation import Formula
+from domain.lots import ProductLot
 from domain.patient_history import refuse_outdated_snapshot
+from domain.recall import RecallsInForce
 from domain.standing import PatientStanding
 from domain.values import Actor, ClinicPolicy, require_member, require_text
 from domain.vocabulary import EFFICACY_NOT_ESTABLISHED, INDICATIONS, CourseStatus
@@ -158,17 +160,19 @@ class TreatmentCourse(CourseRules, CourseTiming, LiveEntries, Voidable, CopiedPe
         self._plan_amended(plan, reason, actor, at, self.plan_entry)
 
     def formulate(self, formula: Formula, standing: PatientStanding, actor: Actor,
-                  at: datetime) -> int:
+                  at: datetime, recalls: RecallsInForce | None = None) -> int:
         self._require_active()
         self._require_after_plan(at)
         self._require_no_allergen(formula, standing.allergies_at(at))
         self._require_unexpired(formula.lots, formula.lots, at.date())
         self._require_aqueous(formula)
+        if recalls is not None:
+            recalls.require_none_of(formula.product_lots, at)
         self._formulated(self.formulation_count + 1, formula, actor, at)
         return self.formulation_count
 
     def inject(self, dose: Dose, standing: PatientStanding, policy: ClinicPolicy,
-               actor: Actor, at: datetime) -> None:
+               actor: Actor, at: datetime, recalls: RecallsInForce | None = None) -> None:
         self._require_active()
         self._require_after_plan(at)
         self._require_planned(dose.site)
@@ -177,6 +181,8 @@ class TreatmentCourse(CourseRules, CourseTiming, LiveEntries, Voidable, CopiedPe
         formula = self._require_formulation(dose.formulation_version, at)
         self._require_no_allergen(formula, standing.allergies_at(at))
         self._require_unexpired(dose.lots, formula.lots, at.date())
+        if recalls is not None:
+            recalls.require_none_of(formula.product_lots, at)  # the whole mix is injected
         self._require_depth_in_range(dose)
         self._require_volume_within_limit(dose, policy.area_session_volume_limit_ml)
         self._require_session_in_plan(dose.session)
@@ -196,10 +202,17 @@ class TreatmentCourse(CourseRules, CourseTiming, LiveEntries, Voidable, CopiedPe
         self._require_after_plan(at)
         self._require_onset_not_in_future(report, at)
         self._require_after_first_injection(report, at)
+        self._require_suspects_given(report)
         self._adverse_event_reported(report, actor, at)
         if report.serious and self.status is CourseStatus.ACTIVE:
             self.trigger_event(self.Suspended, actor=actor, occurred_at=at,
                                reason=f"serious adverse event ({report.kind}) reported")
+
+    def lots_of(self, dose: Dose) -> set[ProductLot]:
+        """The product lots an injection would give: all its mix's (empty if the mix is not
+        on record)."""
+        mixes = [f.formula for f in self.formulations if f.version == dose.formulation_version]
+        return mixes[0].product_lots if mixes else set()
 
     def change_status(self, action: str, reason: str, actor: Actor, at: datetime) -> None:
         """Suspend, resume, complete or discontinue: each from the statuses it may."""

@@ -135,3 +135,9 @@ class ScaleNotForAreaError(RuleViolation):
     """An outcome scale is scored only on the areas it is made for (DESIGN §1.2)."""
 
     rule = "scale_not_for_area"
+
+
+class SuspectNotAnInjectionError(RuleViolation):
+    """An adverse event suspects only live injections of its own course (by version)."""
+
+    rule = "suspect_not_an_injection"

@@ -25,6 +25,7 @@ from domain.course_refusals import (
     SessionOutOfSequenceError,
     SessionsBelowDoneError,
     SupervisionRequiredError,
+    SuspectNotAnInjectionError,
     VolumeLimitExceededError,
 )
 from domain.course_state import EntryKind, GivenDose, LiveEntry
@@ -140,6 +141,12 @@ class CourseRules:
     def _require_supervision(dose: Dose, actor: Actor) -> None:
         if actor.role == "nurse" and not dose.supervisor:
             raise SupervisionRequiredError("a nurse's injection names the supervising clinician")
+
+    def _require_suspects_given(self, report: AdverseEventReport) -> None:
+        given = {dose.entry_version for dose in self.given}
+        for version in report.suspected_injections:
+            if version not in given:
+                raise SuspectNotAnInjectionError(f"entry {version} is not a live injection")
 
     @staticmethod
     def _require_onset_not_in_future(report: AdverseEventReport, at: datetime) -> None:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from domain.clinical_time import require_instant
 from domain.errors import InvalidEntry, RuleViolation
 from domain.text import is_visible
+from domain.lots import ProductLot
 from domain.values import (
     Site,
     require_decimal,
@@ -138,6 +139,11 @@ class AdverseEventReport:
     action_taken: str
     suspected_lots: tuple[str, ...] = ()
     description: str = ""
+    suspected_injections: tuple[int, ...] = ()
+    """The course's injections (by version) suspected of causing it."""
+    suspected_product_lots: tuple[ProductLot, ...] = ()
+    """The lots suspected, each with its product (`suspected_lots` names lot numbers only,
+    as reports did before)."""
 
     def __post_init__(self) -> None:
         require_member("kind", self.kind, ADVERSE_EVENT_KINDS)
@@ -155,3 +161,8 @@ class AdverseEventReport:
                                                " description")
         if self.kind == "other":
             require_text("description", self.description, max_length=2000)
+        for version in self.suspected_injections:
+            require_int("suspected_injections", version, 1, 1_000_000)
+        for suspect in self.suspected_product_lots:
+            if not isinstance(suspect, ProductLot):
+                raise InvalidEntry("suspected_product_lots", "each names a product and a lot")

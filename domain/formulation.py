@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from uuid import UUID
 
 from domain.errors import InvalidEntry
+from domain.lots import ProductLot
 from domain.values import require_date, require_decimal, require_member, require_text
 from domain.vocabulary import AMOUNT_UNITS, INGREDIENT_CATEGORIES, MASS_UNITS_IN_MG, VEHICLE_BASES
 
@@ -50,6 +52,8 @@ class Formula:
     ingredients: tuple[Ingredient, ...]
     vehicle: Vehicle
     total_volume_ml: Decimal
+    protocol_id: UUID | None = None
+    """The clinic's protocol the mix was made from, if any."""
 
     def __post_init__(self) -> None:
         if not self.ingredients:
@@ -59,6 +63,10 @@ class Formula:
     @property
     def lots(self) -> dict[str, date]:
         return {i.lot: i.expiry for i in self.ingredients}
+
+    @property
+    def product_lots(self) -> set[ProductLot]:
+        return {ProductLot(i.product, i.lot) for i in self.ingredients}
 
     @property
     def ratio(self) -> tuple[tuple[str, Decimal], ...]:

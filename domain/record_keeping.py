@@ -22,6 +22,7 @@ from domain.errors import NotFoundError, RecordBusyError, RecordChangedError, St
 from domain.patient import Patient
 from domain.patient_history import OutdatedSnapshotError
 from domain.personal_data import KeyVault, PersonalData, unseal
+from domain.recall import RecallsInForce
 from domain.standing import PatientStanding
 from domain.transcodings import register_transcodings
 from domain.values import ClinicPolicy
@@ -95,14 +96,16 @@ class RecordKeeping(Application):
         return self._get(Patient, patient_id).standing()
 
     def _save(self, *aggregates: Aggregate, relying_on: PatientStanding | None = None,
-              explained: str | None = None) -> Recorded:
+              explained: str | None = None, recalls: RecallsInForce | None = None) -> Recorded:
         """Save the aggregates' new events in one transaction; `relying_on` a standing,
         only while the patient is still at its version (else RecordChangedError, and
         nothing is saved); `explained` by a late-entry reason, written into each entry.
+        `recalls`: only while no recall of the lots it read has been recorded meanwhile.
         Returns the first aggregate's new version and log position."""
         for aggregate in aggregates:
             explain_late_entry(aggregate, explained)
         unchanged = {relying_on.patient_id: relying_on.version} if relying_on else {}
+        unchanged |= recalls.versions if recalls else {}
         recordings = self.save(*aggregates, unchanged=unchanged)
         last = recordings[-1].notification.id if recordings else 0
         return Recorded(aggregates[0].id, aggregates[0].version, last)

@@ -12,8 +12,10 @@ from eventsourcing.persistence import JSONTranscoder, Transcoding
 from domain.course_state import DatedEntry, GivenDose, LiveFormulation
 from domain.entries import AdverseEventReport, CoursePlan, Dose, Outcome
 from domain.formulation import Formula, Ingredient, Vehicle
+from domain.lots import ProductLot
 from domain.patient import Consent
 from domain.patient_history import SealedVersion
+from domain.protocol import Component
 from domain.screening import Screening, ScreeningAnswers
 from domain.standing import ConditionChange, ConsentChange, DatedScreening, KnownAllergy
 from domain.values import Actor, Site
@@ -21,7 +23,8 @@ from domain.values import Actor, Site
 VALUE_OBJECTS = (
     Actor, Site, Consent, ScreeningAnswers, Screening, CoursePlan, Ingredient, Vehicle,
     Formula, Dose, Outcome, AdverseEventReport, LiveFormulation, GivenDose, DatedEntry,
-    ConsentChange, DatedScreening, KnownAllergy, ConditionChange, SealedVersion,
+    ConsentChange, DatedScreening, KnownAllergy, ConditionChange, SealedVersion, ProductLot,
+    Component,
 )
 
 

@@ -10,15 +10,16 @@ from infra.table_setup import creating_tables
 from infra.views import ViewDatabase
 from projections.area_progress import AreaProgress
 from projections.audit_trail import AuditTrail
-from projections.lot_exposure import LotExposure
+from projections.lot_safety import LotSafety
 from projections.merkle_log import MerkleLog
+from projections.outcomes import Outcomes
 from projections.patient_chains import PatientChains
 from projections.staff_list import StaffList
 
 
 def all_projections(records: ClinicalRecords, settings: Settings, views: ViewDatabase) -> list:
     return [AuditTrail(), MerkleLog(), patient_directory(records, settings, views),
-            LotExposure(), AreaProgress(), PatientChains(), StaffList()]
+            LotSafety(), AreaProgress(), PatientChains(), StaffList(), Outcomes()]
 
 
 def open_runner(records: ClinicalRecords, settings: Settings) -> CatchUpRunner:

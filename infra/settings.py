@@ -10,6 +10,7 @@ from pydantic import AfterValidator, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.values import ClinicPolicy
+from projections.lot_safety.signals import SignalRules
 from domain.vocabulary import ROLES
 
 
@@ -94,6 +95,23 @@ class Settings(BaseSettings):
     session_interval_tolerance_days: int = Field(
         default=2, ge=0, le=90, description="How much sooner than the plan's interval the"
         " next session in an area may be, without a written override.")
+    # Safety signals (GET /v1/signals): when a lot raises one.
+    signal_window_days: int = Field(
+        default=84, ge=1, le=365, description="An adverse event counts for the lots its"
+        " course was injected with this many days before its onset (12 weeks).")
+    signal_infections: int = Field(
+        default=2, ge=1, le=1000, description="Infections after injections of one lot, in"
+        " any clinics, that raise a signal.")
+    signal_rate_ratio: Decimal = Field(
+        default=Decimal(3), gt=1, le=100, description="A lot's adverse-event rate this many"
+        " times its product's raises a signal ...")
+    signal_rate_min_events: int = Field(
+        default=3, ge=1, le=1000, description="... with at least this many adverse events.")
+
+    @property
+    def signal_rules(self) -> SignalRules:
+        return SignalRules(self.signal_window_days, self.signal_infections,
+                           self.signal_rate_ratio, self.signal_rate_min_events)
 
     # Where a deployment's files live (issue 21), so that `mesoledger token` run from any
     # directory signs with the secret the server uses.

@@ -23,6 +23,9 @@ from infra.outages import check_if_cut_off
 SQLITE_VALUES = 999
 """Values in one SQLite statement (the oldest versions' limit). New rows go in as many to a
 statement as fit: one step for many rows, not one each (about 5% of a SQLite catch-up)."""
+POSTGRES_VALUES = 2000
+"""Up to this many values, new PostgreSQL rows go in one INSERT (one round trip); more go by
+COPY, which streams them while the view computes but costs a few round trips to start."""
 APPLICATION_NAME = "mesoledger-views"
 """How the pool's connections are named in pg_stat_activity."""
 
@@ -59,6 +62,13 @@ class SqlTransaction:
                 self._cursor.execute(
                     f"INSERT INTO {table} ({names}) VALUES {', '.join([marks] * len(chunk))}",
                     [value for row in chunk for value in row])
+            return
+        if isinstance(rows, Sequence) and len(rows) * len(columns) <= POSTGRES_VALUES:
+            # A few rows: one INSERT is one round trip, where COPY takes several.
+            marks = f"({', '.join(['%s'] * len(columns))})"
+            self._cursor.execute(
+                f"INSERT INTO {table} ({names}) VALUES {', '.join([marks] * len(rows))}",
+                [value for row in rows for value in row])
             return
         with self._cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for row in rows:

@@ -22,12 +22,16 @@ from api.http.routes import (
     health,
     integrity,
     lots,
+    outcomes,
     oversight,
     patient_views,
     patients,
+    products,
     provider_sign_in,
+    recalls,
     screenings,
     sessions,
+    signals,
     staff,
     treatment,
 )
@@ -38,7 +42,7 @@ from infra.settings import Settings
 
 ROUTERS = (patients, consents, screenings, courses, treatment, patient_views, exports,
            clinic_exports, erasure, oversight, lots, integrity, health, corrections, sessions,
-           staff, provider_sign_in)
+           staff, provider_sign_in, recalls, signals, outcomes, products)
 DESCRIPTION = """Clinical records for mesotherapy clinics: who was screened, what was
 formulated for them and what was injected where. Every entry is an immutable event; a
 correction is a new entry. Send `Authorization: Bearer <JWT>`; refusals are RFC 9457

@@ -21,6 +21,10 @@ class Permission(StrEnum):
     TREAT = "record injections, outcomes and adverse events"
     READ_CLINICAL = "read patient records, courses, progress and history"
     READ_LOTS = "trace the patients exposed to a lot"
+    RECALL_LOTS = "recall a lot (a clinician: in the clinic; a regulator: in every clinic)"
+    CONTACT_EXPOSED = "record that a patient exposed to a recalled lot was contacted"
+    READ_SIGNALS = "read safety signals by product and lot"
+    READ_OUTCOMES = "read the outcomes registry and the protocols"
     READ_AUDIT = "read the audit trail and the access log"
     READ_INTEGRITY = "read checkpoints and the public key"
     VERIFY = "verify the whole store"
@@ -41,6 +45,10 @@ GRANTS: dict[Permission, frozenset[str]] = {
     Permission.VOID: CLINICAL_STAFF,
     Permission.READ_CLINICAL: CLINICAL_READERS,
     Permission.READ_LOTS: frozenset({"clinician", "auditor", "regulator"}),
+    Permission.RECALL_LOTS: frozenset({"clinician", "regulator"}),
+    Permission.CONTACT_EXPOSED: CLINICAL_STAFF,
+    Permission.READ_SIGNALS: frozenset({"clinician", "auditor", "regulator"}),
+    Permission.READ_OUTCOMES: CLINICAL_READERS,
     Permission.READ_AUDIT: OVERSIGHT,
     Permission.READ_INTEGRITY: EVERYONE,
     Permission.VERIFY: OVERSIGHT,

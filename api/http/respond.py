@@ -6,8 +6,13 @@ from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 
 from api.http.schemas.common import CourseRecorded, PatientRecorded, ScreeningRecordedOut
+from api.http.schemas.outcomes import ProtocolRecorded
+from api.http.schemas.safety import ProductRecorded, RecallRecorded
 from domain.application import ClinicalRecords, Recorded
 from domain.patient import Patient
+from domain.product_catalogue import CatalogueProduct
+from domain.protocol import Protocol
+from domain.recall import Recall
 
 
 def tagged(response: Response, version: int) -> None:
@@ -35,6 +40,12 @@ def recorded_answer(records: ClinicalRecords, recorded: Recorded) -> Response:
                                            entry.screening.reasons)
         case Patient.Event():
             body = PatientRecorded.of(recorded)
+        case Recall.Event():
+            body = RecallRecorded.of(recorded)
+        case Protocol.Event():
+            body = ProtocolRecorded.of(recorded)
+        case CatalogueProduct.Event():
+            body = ProductRecorded.of(recorded)
         case _:
             body = CourseRecorded.of(recorded)
     response = JSONResponse(body.model_dump(mode="json"), status_code=201)

@@ -103,4 +103,25 @@ WRITES: dict[str, Callable[[datetime], dict]] = {
     "/v1/staff/{staff_id}/deactivation": lambda now: {"reason": "left the clinic"},
     "/v1/staff/{staff_id}/reactivation": lambda now: {"reason": "came back"},
     "/v1/staff/{staff_id}/password": lambda now: {"password": "another long passphrase"},
+    "/v1/recalls": lambda now: recall(),
+    "/v1/patients/{patient_id}/recall-contacts": lambda now: contact(),
+    "/v1/protocols": lambda now: protocol(),
+    "/v1/products": lambda now: {"name": f"caffeine 2% {uuid4().hex[:6]}",
+                                 "manufacturer": "Laboratoires Meso", "gtin": "03760123456784"},
 }
+
+
+def protocol(name: str = "lipolytic 1:2.5") -> dict:
+    """The components of `formulation()`'s mix."""
+    return {"name": name, "components": [
+        {"substance": "caffeine", "category": "other", "amount": "100", "unit": "mg"},
+        {"substance": "l-carnitine", "category": "amino_acid", "amount": "250", "unit": "mg"}]}
+
+
+def recall(product: str = "caffeine 2%", lot: str = "CAF-001",
+           reason: str = "sterility failure reported by the manufacturer") -> dict:
+    return {"product": product, "lot": lot, "reason": reason}
+
+
+def contact(product: str = "caffeine 2%", lot: str = "CAF-001", reached: bool = True) -> dict:
+    return {"product": product, "lot": lot, "method": "phone", "reached": reached}

@@ -16,7 +16,7 @@ from infra.services import Services, open_services
 from infra.settings import Settings
 from infra.tokens import TokenKeys
 from projections.audit_trail import AuditFilter, AuditTrail
-from projections.lot_exposure import LotExposure
+from projections.lot_safety import tables as lot_safety
 from tests.integrity.test_verify import tamper
 from tests.projections.test_exactly_once import view_rows
 
@@ -196,6 +196,6 @@ def test_recall_prints_every_exposure_to_a_lot_as_csv(store):
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.output)))
     assert rows and {row["lot"] for row in rows} == {"CAF-2411"}
-    expected = read(store, LotExposure.exposures, "CAF-2411")
+    expected = read(store, lot_safety.exposures, "CAF-2411")
     assert [(r["patient_id"], r["date"]) for r in rows] == [
         (e["patient_id"], str(e["date"])) for e in expected]

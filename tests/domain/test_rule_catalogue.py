@@ -26,6 +26,7 @@ CATALOGUE = {
     "depth_out_of_range": "DepthOutOfRangeError",
     "duplicate_mrn": "DuplicateMrnError",
     "duplicate_staff_email": "DuplicateStaffEmailError",
+    "duplicate_product": "DuplicateProductError",
     "entry_not_voidable": "EntryNotVoidableError",
     "formulation_in_use": "FormulationInUseError",
     "formulation_missing": "FormulationMissingError",
@@ -36,6 +37,9 @@ CATALOGUE = {
     "last_role": "LastRoleError",
     "lot_expired": "LotExpiredError",
     "lot_not_in_formulation": "LotNotInFormulationError",
+    "lot_not_recalled": "NotRecalledHereError",
+    "lot_recalled": "LotRecalledError",
+    "mix_differs_from_protocol": "MixDiffersFromProtocolError",
     "no_screening": "NoScreeningError",
     "scale_not_for_area": "ScaleNotForAreaError",
     "score_out_of_scale": "ScoreOutOfScaleError",
@@ -46,6 +50,7 @@ CATALOGUE = {
     "onset_in_future": "OnsetInFutureError",
     "override_needs_clinician": "OverrideNeedsClinicianError",
     "personal_data_erased": "PersonalDataErasedError",
+    "protocol_not_in_clinic": "ProtocolNotInClinicError",
     "retention_period_running": "RetentionPeriodRunningError",
     "role_already_held": "RoleAlreadyHeldError",
     "role_not_held": "RoleNotHeldError",
@@ -61,6 +66,7 @@ CATALOGUE = {
     "undescribed_adverse_event": "UndescribedAdverseEventError",
     "staff_status_unchanged": "StaffStatusUnchangedError",
     "supervisor_not_active_clinician": "SupervisorNotActiveClinicianError",
+    "suspect_not_an_injection": "SuspectNotAnInjectionError",
     "volume_limit_exceeded": "VolumeLimitExceededError",
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from typing import Annotated
+from uuid import UUID
 
 from pydantic import BeforeValidator, Field, WithJsonSchema
 
@@ -43,8 +44,9 @@ from domain.entries import (
     Dose,
     Outcome,
 )
-from api.http.schemas.corrections import Supersedes
+from api.http.schemas.corrections import EntryVersion, Supersedes
 from domain.course_state import EntryKind
+from api.http.schemas.safety import ProductLotIn
 from domain.formulation import Formula, Ingredient, Vehicle
 from domain.vocabulary import NEEDLE_GAUGES, NEEDLE_LENGTH_MM
 
@@ -136,10 +138,14 @@ class FormulationIn(ClinicalEntry):
     ingredients: Annotated[list[IngredientIn], Field(min_length=1, max_length=20)]
     vehicle: VehicleIn
     total_volume_ml: Amount
+    protocol_id: UUID | None = Field(
+        default=None, description="The clinic's protocol the mix is made from: its"
+        " ingredients then have exactly the protocol's substances and amounts")
 
     def to_formula(self) -> Formula:
         return Formula(tuple(i.to_ingredient() for i in self.ingredients),
-                       Vehicle(self.vehicle.name, self.vehicle.base), self.total_volume_ml)
+                       Vehicle(self.vehicle.name, self.vehicle.base), self.total_volume_ml,
+                       self.protocol_id)
 
 
 class InjectionIn(ClinicalEntry):
@@ -186,11 +192,17 @@ class AdverseEventIn(ClinicalEntry):
     suspected_lots: Annotated[list[Lot], Field(max_length=20)] = []
     description: Note = Field(default="", description="What happened (required of kind"
                               " `other`)")
+    suspected_injections: Annotated[list[EntryVersion], Field(
+        max_length=50, description="The course's injections suspected, by version")] = []
+    suspected_product_lots: Annotated[list[ProductLotIn], Field(
+        max_length=20, description="Lots suspected, each with its product")] = []
 
     def to_report(self) -> AdverseEventReport:
         return AdverseEventReport(self.site.to_site() if self.site else None, self.kind,
                                   self.severity, self.serious, self.onset, self.action_taken,
-                                  tuple(self.suspected_lots), self.description)
+                                  tuple(self.suspected_lots), self.description,
+                                  tuple(self.suspected_injections),
+                                  tuple(s.to_lot() for s in self.suspected_product_lots))
 
 
 class StatusIn(ClinicalEntry):

@@ -162,6 +162,7 @@ class AccessPage(BaseModel):
 
 
 class ExposureOut(BaseModel):
+    product: str = Field(description="The product the lot is of (empty: not on the mix)")
     lot: str
     patient_id: UUID
     clinic: str

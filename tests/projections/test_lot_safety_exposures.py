@@ -1,6 +1,7 @@
-"""lot_exposure: which patients received a lot, for a recall; voided injections left out."""
+"""lot_safety's exposures: which patients received a lot, for a recall; voided injections
+left out unless asked for; a lot is its product and number together."""
 
-from projections.lot_exposure import LotExposure
+from projections.lot_safety import tables
 from tests.clinic import (
     CLINICIAN,
     LEFT_THIGH,
@@ -12,7 +13,7 @@ from tests.clinic import (
     treatment_consent,
 )
 
-recall = LotExposure.exposures
+recall = tables.exposures
 
 
 def formulated_course(clinic, records, mrn: str, clinic_name: str = "clinic-a"):
@@ -40,7 +41,8 @@ def test_recall_lists_every_injection_that_used_the_lot(clinic, records, clock, 
         (str(first_patient), "clinic-a", str(first_course)),
         (str(second_patient), "clinic-b", str(second_course))]
     assert found[0] == {
-        "lot": "CAF-001", "patient_id": str(first_patient), "clinic": "clinic-a",
+        "product": "caffeine 2%", "lot": "CAF-001", "patient_id": str(first_patient),
+        "clinic": "clinic-a",
         "course_id": str(first_course), "injection_version": injected.version,
         "area": LEFT_THIGH.area, "laterality": LEFT_THIGH.laterality, "session": 1,
         "date": first_day, "voided": False}
@@ -67,3 +69,17 @@ def test_lot_never_used_recalls_nothing(clinic, records, views):
     records.inject(course_id, dose(), CLINICIAN)
     assert views(recall, "CAF-001")
     assert views(recall, "NEVER-USED-999") == []
+
+
+def test_two_products_sharing_a_lot_number_are_two_lots(clinic, records, views):
+    from tests.clinic import ingredient
+    patient_id = clinic.screened_patient()
+    course_id = records.plan_course(patient_id, plan(), CLINICIAN).id
+    records.formulate(course_id, formula(ingredient(), ingredient(
+        "l-carnitine", "CAF-001", amount="250", category="amino_acid")), CLINICIAN)
+    records.inject(course_id, dose(lots=("CAF-001",)), CLINICIAN)
+
+    both = views(recall, "CAF-001")
+    assert sorted(e["product"] for e in both) == ["caffeine 2%", "l-carnitine 2%"]
+    assert [e["product"] for e in views(recall, "CAF-001", product="l-carnitine 2%")] == [
+        "l-carnitine 2%"]

@@ -1,0 +1,198 @@
+"""The lot_safety view: course and recall facts in, rows by product and lot out.
+
+An injection names lot numbers and the mix it used; the mix says which product each lot
+number is of, so every exposure row names its product and lot together (two products sharing
+a lot number are two lots). Whose a course is and what its mixes hold never change, so they
+are read once per course and remembered, not read every batch.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from eventsourcing.application import LRUCache
+
+from projections.base import Change, ViewTransaction, write_all
+from projections.lot_safety import tables
+from projections.lot_safety.facts import (
+    FACTS,
+    AdverseEvent,
+    Contacted,
+    CourseOwner,
+    Fact,
+    Injection,
+    Mix,
+    Product,
+    Recalled,
+    Void,
+)
+
+Mixes = dict[int, dict[str, tuple[str, ...]]]
+"""A course's mixes: formulation version → lot number → the products of that number."""
+
+
+class LotSafety:
+    """Per product and lot: who was injected with it, the adverse events that point at it,
+    and its recalls and the contacts made about them."""
+
+    name = "lot_safety"
+    tables = tables.TABLES
+    courses_remembered = 20_000
+
+    def __init__(self) -> None:
+        self._owners: LRUCache[str, tuple[str, str]] = LRUCache(self.courses_remembered)
+        self._mixes: LRUCache[str, Mixes] = LRUCache(self.courses_remembered)
+
+    def create(self, tx: ViewTransaction) -> None:
+        self.__init__()  # a rebuild starts afresh
+        for statement in tables.DDL:
+            tx.execute(statement)
+
+    @staticmethod
+    def facts(change: Change) -> Fact | None:
+        """What the event contributes, by FACTS (None: nothing)."""
+        take = FACTS.get(type(change.event))
+        return None if take is None else take(change)
+
+    def apply(self, tx: ViewTransaction, facts: list[Fact]) -> None:
+        of_kind: dict[type, list] = {kind: [] for kind in (
+            CourseOwner, Mix, Injection, AdverseEvent, Void, Recalled, Contacted, Product)}
+        for fact in facts:
+            of_kind[type(fact)].append(fact)
+        injections, events = of_kind[Injection], of_kind[AdverseEvent]
+        touched = {f.course_id for f in (*injections, *events)}
+        owners = self._owners_of(tx, of_kind[CourseOwner], touched)
+        mixes = self._mixes_of(tx, of_kind[Mix], {i.course_id for i in injections})
+        exposures = [row for injection in injections if injection.course_id in owners
+                     for row in _exposures(injection, owners[injection.course_id],
+                                           mixes.get(injection.course_id, {}))]
+        reported = [e for e in events if e.course_id in owners]
+        voids = of_kind[Void]
+        write_all(tx, {
+            tables.PLAN: of_kind[CourseOwner],
+            tables.MIX: [(m.course_id, m.formulation_version, *lot)
+                         for m in of_kind[Mix] for lot in m.lots],
+            tables.INJECT: exposures,
+            tables.REPORT: [(e.course_id, e.version, *owners[e.course_id], e.kind, e.severity,
+                             int(e.serious), e.onset_on, 0) for e in reported],
+            tables.SUSPECT: [row for e in reported for row in _suspects(e)],
+        })
+        counts = Counter((product, lot, clinic, patient)
+                         for product, lot, patient, clinic, *_ in exposures)
+        counts.subtract(tables.live_exposed(tx, [tuple(v) for v in voids]))
+        write_all(tx, {
+            tables.VOID_INJECTION: voids,
+            tables.VOID_EVENT: voids,
+            tables.COUNT_PATIENT: [(*key, n) for key, n in counts.items() if n],
+            tables.FORGET_UNCOUNTED: [key for key, n in counts.items() if n < 0],
+            tables.RECALL: of_kind[Recalled],
+            tables.CONTACT: [(*c[:5], int(c.reached), *c[6:]) for c in of_kind[Contacted]],
+            tables.PRODUCT: of_kind[Product],
+        })
+        changed = {i.course_id for i in injections} | {v.course_id for v in voids}
+        self._attribute(tx, sorted({e.course_id for e in reported}
+                                   | tables.with_events(tx, sorted(changed))))
+
+    @staticmethod
+    def _attribute(tx: ViewTransaction, course_ids: list[str]) -> None:
+        """Count each live adverse event of these courses anew for the lots it names, or
+        else for the lots injected before its onset (with how many days before)."""
+        if not course_ids:
+            return
+        events = tables.course_events(tx, course_ids)
+        named: dict[tuple[str, int], list] = {}
+        for course_id, version, *suspect in tables.suspects(tx, course_ids):
+            named.setdefault((course_id, version), []).append(suspect)
+        given: dict[str, list] = {}
+        for course_id, *injection in tables.live_exposures_of(tx, course_ids):
+            given.setdefault(course_id, []).append(injection)
+        write_all(tx, {tables.FORGET_ATTRIBUTIONS: [(c,) for c in course_ids],
+                       tables.ATTRIBUTE: [
+                           (course_id, version, *lot) for course_id, version, onset in events
+                           for lot in _lots_of(named.get((course_id, version), []),
+                                               given.get(course_id, []), onset)]})
+
+    def _owners_of(self, tx: ViewTransaction, planned: list[CourseOwner],
+                   course_ids: set[str]) -> dict[str, tuple[str, str]]:
+        """Patient and clinic of each course: planned in this batch, remembered, or read."""
+        owners = {course_id: (patient, clinic) for course_id, patient, clinic in planned}
+        for course_id, owner in owners.items():
+            self._owners.put(course_id, owner)
+        unknown = []
+        for course_id in course_ids - owners.keys():
+            try:
+                owners[course_id] = self._owners.get(course_id)
+            except KeyError:
+                unknown.append(course_id)
+        for course_id, patient_id, clinic in tables.owners(tx, sorted(unknown)):
+            owners[course_id] = (patient_id, clinic)
+            self._owners.put(course_id, owners[course_id])
+        return owners
+
+    def _mixes_of(self, tx: ViewTransaction, made: list[Mix],
+                  course_ids: set[str]) -> dict[str, Mixes]:
+        """The mixes of each injected course: remembered or read, plus this batch's."""
+        found: dict[str, Mixes] = {}
+        unknown = []
+        for course_id in course_ids | {m.course_id for m in made}:
+            try:
+                found[course_id] = dict(self._mixes.get(course_id))
+            except KeyError:
+                unknown.append(course_id)
+        read: dict[str, dict[int, list]] = {course_id: {} for course_id in unknown}
+        for course_id, version, product, lot in tables.mixes(tx, sorted(unknown)):
+            read[course_id].setdefault(version, []).append((product, lot))
+        for course_id, versions in read.items():
+            found[course_id] = {v: _by_number(lots) for v, lots in versions.items()}
+        for mix in made:
+            found[mix.course_id][mix.formulation_version] = _by_number(mix.lots)
+        for course_id, course_mixes in found.items():
+            self._mixes.put(course_id, course_mixes)
+        return found
+
+
+def _by_number(lots) -> dict[str, tuple[str, ...]]:
+    products: dict[str, dict[str, None]] = {}
+    for product, number in lots:
+        products.setdefault(number, {})[product] = None
+    return {number: tuple(named) for number, named in products.items()}
+
+
+NOT_IN_MIX = ("",)
+
+
+def _exposures(injection: Injection, owner: tuple[str, str], mixes: Mixes) -> list[tuple]:
+    """One row per lot the injection used, named by its product through the mix (a lot
+    number the mix does not hold keeps an empty product)."""
+    mix = mixes.get(injection.formulation_version, {})
+    patient_id, clinic = owner
+    course_id, version, area, laterality, session, injected_on, _, lots = injection
+    return [(product, number, patient_id, clinic, course_id, version, area, laterality,
+             session, injected_on, 0)
+            for number in lots for product in mix.get(number, NOT_IN_MIX)]
+
+
+def _lots_of(suspects: list, injections: list, onset: str) -> list[tuple]:
+    """(product, lot, named, days after) for each lot an adverse event counts for."""
+    if suspects:
+        lots = {(product, lot) for injection, product, lot in suspects if product}
+        lots |= {(product, number) for injection, want_product, want_lot in suspects
+                 for version, product, number, _ in injections
+                 if version == injection or (want_product is None and want_lot == number)}
+        return [(*lot, 1, 0) for lot in sorted(lots)]
+    began = date.fromisoformat(onset)
+    after: dict[tuple[str, str], int] = {}
+    for _, product, number, day in injections:
+        days = (began - date.fromisoformat(day)).days
+        if days >= 0:
+            after[(product, number)] = min(days, after.get((product, number), days))
+    return [(*lot, 0, days) for lot, days in sorted(after.items())]
+
+
+def _suspects(event: AdverseEvent) -> list[tuple]:
+    """What the report suspects: injections by version, lots by product, lot numbers."""
+    head = (event.course_id, event.version)
+    return ([(*head, version, None, None) for version in event.injections]
+            + [(*head, None, product, lot) for product, lot in event.product_lots]
+            + [(*head, None, None, lot) for lot in event.lot_numbers])

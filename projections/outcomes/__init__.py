@@ -1,0 +1,10 @@
+"""outcomes: the registry of how treated areas responded, across patients.
+
+Read it in this order: facts.py (which events, and what each contributes), view.py (how a
+batch of facts changes the tables), tables.py (the tables, and every query of them),
+registry.py (improvement by sessions, mix, age band and skin type: median, interquartile
+range, a bootstrap interval of the median, and suppression of small cells)."""
+
+from projections.outcomes.view import Outcomes
+
+__all__ = ["Outcomes"]

@@ -1,0 +1,111 @@
+"""The outcomes registry's tables, and every query of them."""
+
+from __future__ import annotations
+
+from projections.base import Insert, ViewTransaction, rows_in
+
+TABLES = ("outcome_patients", "outcome_courses", "outcome_mixes", "outcome_scores",
+          "outcome_protocols", "outcome_points")
+
+DDL = (
+    "CREATE TABLE IF NOT EXISTS outcome_patients (patient_id TEXT PRIMARY KEY,"
+    " age_years INTEGER NOT NULL, skin_type TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS outcome_courses (course_id TEXT PRIMARY KEY,"
+    " patient_id TEXT NOT NULL, clinic TEXT NOT NULL, indication TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS outcome_mixes (course_id TEXT NOT NULL,"
+    " version INTEGER NOT NULL, formulation_version INTEGER NOT NULL, protocol_id TEXT,"
+    " ratio_band TEXT NOT NULL, voided INTEGER NOT NULL, PRIMARY KEY (course_id, version))",
+    "CREATE TABLE IF NOT EXISTS outcome_scores (course_id TEXT NOT NULL,"
+    " version INTEGER NOT NULL, area TEXT NOT NULL, laterality TEXT NOT NULL,"
+    " scale TEXT NOT NULL, kind TEXT NOT NULL, session INTEGER NOT NULL,"
+    " score TEXT NOT NULL, voided INTEGER NOT NULL, PRIMARY KEY (course_id, version))",
+    "CREATE INDEX IF NOT EXISTS outcome_scores_by_scale ON outcome_scores (scale, area)",
+    "CREATE TABLE IF NOT EXISTS outcome_protocols (protocol_id TEXT PRIMARY KEY,"
+    " clinic TEXT NOT NULL, name TEXT NOT NULL)",
+    # Each course area's improvement by session, worked out when the course changes.
+    "CREATE TABLE IF NOT EXISTS outcome_points (course_id TEXT NOT NULL,"
+    " patient_id TEXT NOT NULL, clinic TEXT NOT NULL, indication TEXT NOT NULL,"
+    " area TEXT NOT NULL, laterality TEXT NOT NULL, scale TEXT NOT NULL,"
+    " session INTEGER NOT NULL, improvement REAL NOT NULL, last INTEGER NOT NULL,"
+    " PRIMARY KEY (course_id, area, laterality, scale, session))",
+    "CREATE INDEX IF NOT EXISTS outcome_points_by_scale ON outcome_points (scale, area)",
+)
+
+FORGET_PATIENT = "DELETE FROM outcome_patients WHERE patient_id = ?"
+PATIENT = Insert("outcome_patients", ("patient_id", "age_years", "skin_type"))
+COURSE = Insert("outcome_courses", ("course_id", "patient_id", "clinic", "indication"))
+MIX = Insert("outcome_mixes", ("course_id", "version", "formulation_version", "protocol_id",
+                               "ratio_band", "voided"))
+SCORE = Insert("outcome_scores", ("course_id", "version", "area", "laterality", "scale",
+                                  "kind", "session", "score", "voided"))
+PROTOCOL = Insert("outcome_protocols", ("protocol_id", "clinic", "name"))
+POINT = Insert("outcome_points", ("course_id", "patient_id", "clinic", "indication", "area",
+                                  "laterality", "scale", "session", "improvement", "last"))
+FORGET_POINTS = "DELETE FROM outcome_points WHERE course_id = ?"
+VOID_MIX = "UPDATE outcome_mixes SET voided = 1 WHERE course_id = ? AND version = ?"
+VOID_SCORE = "UPDATE outcome_scores SET voided = 1 WHERE course_id = ? AND version = ?"
+
+
+# --- queries ----------------------------------------------------------------------------
+
+def course_scores(tx: ViewTransaction, course_ids: list[str]) -> list[tuple]:
+    """Live scores of these courses with their course: course, patient, clinic, indication,
+    version, area, laterality, scale, kind, session, score."""
+    return rows_in(tx, "SELECT s.course_id, c.patient_id, c.clinic, c.indication, s.version,"
+                   " s.area, s.laterality, s.scale, s.kind, s.session, s.score"
+                   " FROM outcome_scores s JOIN outcome_courses c ON c.course_id = s.course_id"
+                   " WHERE s.voided = 0 AND", "s.course_id", course_ids)
+
+
+def _where(clinic, indication, area, scale, *more: str) -> tuple[str, list]:
+    clauses, params = list(more), []
+    for column, value in (("clinic", clinic), ("indication", indication), ("area", area),
+                          ("scale", scale)):
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    return (f" WHERE {' AND '.join(clauses)}" if clauses else ""), params
+
+
+def by_session(tx: ViewTransaction, clinic, indication, area, scale) -> list[tuple]:
+    """How many course areas improved by how much, per indication, area, scale and session:
+    indication, area, scale, session, improvement, course areas."""
+    where, params = _where(clinic, indication, area, scale)
+    return tx.rows("SELECT indication, area, scale, session, improvement, COUNT(*)"
+                   f" FROM outcome_points{where} GROUP BY indication, area, scale, session,"
+                   " improvement", params)
+
+
+def patients_by_session(tx: ViewTransaction, clinic, indication, area, scale) -> list[tuple]:
+    """indication, area, scale, session, patients."""
+    where, params = _where(clinic, indication, area, scale)
+    return tx.rows("SELECT indication, area, scale, session, COUNT(DISTINCT patient_id)"
+                   f" FROM outcome_points{where} GROUP BY indication, area, scale, session",
+                   params)
+
+
+def latest_points(tx: ViewTransaction, clinic, indication, area, scale) -> list[tuple]:
+    """Each course area's improvement at its latest session: course, patient, indication,
+    area, scale, improvement."""
+    where, params = _where(clinic, indication, area, scale, "last = 1")
+    return tx.rows("SELECT course_id, patient_id, indication, area, scale, improvement"
+                   f" FROM outcome_points{where}", params)
+
+
+def mixes(tx: ViewTransaction, course_ids: list[str]) -> list[tuple]:
+    """Live mixes: course, mix number, protocol and ratio band."""
+    return rows_in(tx, "SELECT course_id, formulation_version, protocol_id, ratio_band"
+                   " FROM outcome_mixes WHERE voided = 0 AND", "course_id", course_ids)
+
+
+def patients(tx: ViewTransaction, patient_ids: list[str]) -> list[tuple]:
+    return rows_in(tx, "SELECT patient_id, age_years, skin_type FROM outcome_patients WHERE",
+                   "patient_id", patient_ids)
+
+
+def protocols(tx: ViewTransaction, clinic: str | None) -> list[dict]:
+    """The clinic's protocols (None: every clinic's), by name."""
+    where, params = (" WHERE clinic = ?", [clinic]) if clinic is not None else ("", [])
+    rows = tx.rows(f"SELECT protocol_id, clinic, name FROM outcome_protocols{where}"
+                   " ORDER BY clinic, name", params)
+    return [dict(zip(("protocol_id", "clinic", "name"), row, strict=True)) for row in rows]

@@ -1,0 +1,58 @@
+"""The outcomes view: what the registry needs, a batch at a time. It keeps entries as they
+came (voided ones marked), and for each course a batch changed, each course area's
+improvement by session anew (registry.points_of), which the registry then groups."""
+
+from __future__ import annotations
+
+from projections.base import Change, ViewTransaction, write_all
+from projections.outcomes import tables
+from projections.outcomes.facts import (
+    FACTS,
+    Course,
+    Defined,
+    Fact,
+    Mix,
+    Score,
+    Screened,
+    Void,
+)
+from projections.outcomes.registry import points_of
+
+
+class Outcomes:
+    """Per indication × area × scale: scores, the mixes given, and who the patients are
+    (age band, skin type), for the outcomes registry."""
+
+    name = "outcomes"
+    tables = tables.TABLES
+
+    def create(self, tx: ViewTransaction) -> None:
+        for statement in tables.DDL:
+            tx.execute(statement)
+
+    @staticmethod
+    def facts(change: Change) -> Fact | None:
+        """What the event contributes, by FACTS (None: nothing)."""
+        take = FACTS.get(type(change.event))
+        return None if take is None else take(change)
+
+    def apply(self, tx: ViewTransaction, facts: list[Fact]) -> None:
+        of_kind: dict[type, list] = {kind: [] for kind in (
+            Screened, Course, Mix, Score, Void, Defined)}
+        for fact in facts:
+            of_kind[type(fact)].append(fact)
+        latest = {s.patient_id: s for s in of_kind[Screened]}  # the last screening counts
+        write_all(tx, {
+            tables.FORGET_PATIENT: [(patient_id,) for patient_id in latest],
+            tables.PATIENT: list(latest.values()),
+            tables.COURSE: of_kind[Course],
+            tables.MIX: [(*m, 0) for m in of_kind[Mix]],
+            tables.SCORE: [(*s, 0) for s in of_kind[Score]],
+            tables.VOID_MIX: of_kind[Void],
+            tables.VOID_SCORE: of_kind[Void],
+            tables.PROTOCOL: of_kind[Defined],
+        })
+        changed = sorted({f.course_id for f in (*of_kind[Score], *of_kind[Void])})
+        if changed:
+            write_all(tx, {tables.FORGET_POINTS: [(c,) for c in changed],
+                           tables.POINT: points_of(tables.course_scores(tx, changed))})

@@ -1,0 +1,131 @@
+"""The outcomes registry: a population whose areas improve with sessions shows the trend;
+small groups are suppressed where the registry crosses clinics only; voided entries count
+nowhere; the bootstrap interval is the same every time; a rebuilt view equals the live one."""
+
+from __future__ import annotations
+
+import random
+import statistics
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+
+from domain.protocol import Component
+from projections.outcomes.registry import bootstrap_interval, registry
+from projections.outcomes.tables import TABLES as OUTCOME_TABLES
+from tests.clinic import (
+    CLINICIAN,
+    LEFT_THIGH,
+    answers,
+    dose,
+    formula,
+    outcome,
+    plan,
+    treatment_consent,
+)
+from tests.projections.test_exactly_once import rebuilt_rows, view_rows
+
+LIPOLYTIC = (Component("caffeine", "other", Decimal("100"), "mg"),
+             Component("l-carnitine", "amino_acid", Decimal("250"), "mg"))
+
+
+def treated_population(clinic, records, clock, clinic_name: str, patients: int,
+                       protocol_id=None, first_mrn: int = 0) -> list:
+    """Patients whose left thigh's Hexsel score falls by one point a session from 12 (plus
+    a patient-specific offset), over three sessions."""
+    courses = []
+    for n in range(first_mrn, first_mrn + patients):
+        patient_id = clinic.patient(mrn=f"MRN-{n}", clinic=clinic_name)
+        records.give_consent(patient_id, treatment_consent(clock()), CLINICIAN)
+        records.screen(patient_id, answers(), CLINICIAN)
+        course_id = records.plan_course(patient_id, plan(LEFT_THIGH), CLINICIAN).id
+        records.formulate(course_id, replace(formula(), protocol_id=protocol_id), CLINICIAN)
+        baseline = 12 - n % 3
+        records.assess_outcome(course_id, outcome(str(baseline), site=LEFT_THIGH), CLINICIAN)
+        courses.append((course_id, baseline))
+    for session in (1, 2, 3):
+        for course_id, baseline in courses:
+            records.inject(course_id, dose(session, interval_override="registry test"),
+                           CLINICIAN)
+            records.assess_outcome(course_id, outcome(
+                str(baseline - session - (session > 2)), "follow_up", session, LEFT_THIGH),
+                CLINICIAN)
+    return courses
+
+
+def by(cells, dimension: str) -> dict:
+    return {cell.group: cell for cell in cells if cell.by == dimension}
+
+
+def test_improvement_grows_with_sessions_across_patients(clinic, records, clock, views):
+    protocol = records.define_protocol("clinic-a", "lipolytic 1:2.5", LIPOLYTIC, CLINICIAN)
+    treated_population(clinic, records, clock, "clinic-a", 6, protocol.id)
+
+    cells = views(registry, "clinic-a", "cellulite", "thighs.lateral", "hexsel_csss")
+    sessions = by(cells, "sessions")
+    assert [(g, c.median, c.patients) for g, c in sessions.items()] == [
+        ("1", 1.0, 6), ("2", 2.0, 6), ("3", 4.0, 6)]
+    assert by(cells, "mix")["protocol lipolytic 1:2.5"].course_areas == 6
+    assert set(by(cells, "age_band")) == {"40–49"}
+    assert set(by(cells, "skin_type")) == {"III"}
+
+
+def test_small_groups_are_suppressed_for_a_regulator_only(clinic, records, clock, views):
+    treated_population(clinic, records, clock, "clinic-a", 3)
+    treated_population(clinic, records, clock, "clinic-b", 3, first_mrn=10)
+
+    own = by(views(registry, "clinic-a"), "sessions")
+    every = by(views(registry, None, suppress=True), "sessions")
+    assert own["1"].patients == 3 and own["1"].median == 1.0 and not own["1"].suppressed
+    assert every["1"].patients == 6 and not every["1"].suppressed
+
+    clinic_c = treated_population(clinic, records, clock, "clinic-c", 1, first_mrn=20)
+    records.assess_outcome(clinic_c[0][0], outcome("3", "follow_up", 4, LEFT_THIGH),
+                           CLINICIAN)
+    fourth = by(views(registry, None, suppress=True), "sessions")["4"]
+    assert (fourth.suppressed, fourth.patients, fourth.median) == (True, None, None)
+    assert by(views(registry, "clinic-c"), "sessions")["4"].patients == 1
+
+
+def test_voided_scores_count_nowhere(clinic, records, clock, views):
+    [(course_id, _)] = treated_population(clinic, records, clock, "clinic-a", 1)
+    before = by(views(registry, "clinic-a"), "sessions")["3"].median
+    wrong = records.assess_outcome(course_id, outcome("0", "follow_up", 3, LEFT_THIGH),
+                                   CLINICIAN)
+    assert by(views(registry, "clinic-a"), "sessions")["3"].median != before
+    records.void_entry(course_id, wrong.version, "scored the wrong patient", CLINICIAN)
+    assert by(views(registry, "clinic-a"), "sessions")["3"].median == before
+
+
+@pytest.mark.parametrize("points", [
+    [1.0, 2.0, 2.0, 3.0, 3.0, 3.0, 4.0, 5.0, 8.0, 9.0, 11.0],
+    [0.0, 1.0, 1.0, 2.0, 2.0, 2.0, 2.0, 3.0, 3.0, 4.0, 5.0, 6.0, 6.0, 7.0],
+    [float(n % 7) for n in range(401)]])
+def test_the_bootstrap_interval_matches_drawing_resamples(points):
+    """The exact interval against 4,000 drawn resamples: the same data values, give or take
+    the neighbouring one (the drawn one has sampling error; the exact one has none)."""
+    points = sorted(points)
+    rng = random.Random(11)
+    medians = sorted(statistics.median(rng.choices(points, k=len(points)))
+                     for _ in range(4000))
+    drawn = (medians[100], medians[3899])
+    low, high = bootstrap_interval(points)
+    values = sorted(set(points))
+    assert low <= statistics.median(points) <= high
+    for exact, sampled in zip((low, high), drawn, strict=True):
+        near = values[max(0, values.index(exact) - 1):values.index(exact) + 2]
+        assert min(near) <= sampled <= max(near), (exact, sampled)
+    assert bootstrap_interval([2.0]) == (2.0, 2.0)
+
+
+def test_rebuilt_outcomes_view_equals_the_live_one(clinic, records, clock, runner):
+    [(course_id, _), _] = treated_population(clinic, records, clock, "clinic-a", 2)
+    runner.catch_up()
+    records.void_entry(course_id, 5, "entered in error", CLINICIAN)
+    records.screen(records.course(course_id).patient_id, answers(), CLINICIAN)
+    runner.catch_up()
+    live = view_rows(runner)
+    rebuilt = rebuilt_rows(runner)
+    assert all(live[table] for table in ("outcome_scores", "outcome_patients"))
+    assert {t: live[t] for t in OUTCOME_TABLES} == {t: rebuilt[t] for t in OUTCOME_TABLES}
