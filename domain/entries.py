@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from domain.clinical_time import require_instant
 from domain.errors import InvalidEntry, RuleViolation
-from domain.text import is_visible
 from domain.lots import ProductLot
+from domain.text import is_visible
 from domain.values import (
     Site,
     require_decimal,

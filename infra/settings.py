@@ -10,8 +10,8 @@ from pydantic import AfterValidator, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.values import ClinicPolicy
-from projections.lot_safety.signals import SignalRules
 from domain.vocabulary import ROLES
+from projections.lot_safety.signals import SignalRules
 
 
 def known_roles(mapping: dict[str, str]) -> dict[str, str]:

@@ -19,7 +19,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from fastapi import Request
 
-from infra.tokens import _dev_secret
+from infra.tokens import dev_secret
 
 CSRF_COOKIE = "mesoledger_csrf"
 PENDING_FOR = timedelta(minutes=3)
@@ -33,7 +33,7 @@ class SessionKeys:
 
     @classmethod
     def from_var_dir(cls, var_dir) -> SessionKeys:
-        return cls(_dev_secret(var_dir / "web-session.key").encode())
+        return cls(dev_secret(var_dir / "web-session.key").encode())
 
     def sign(self, text: str) -> str:
         mac = hmac.new(self._key, text.encode(), hashlib.sha256).digest()

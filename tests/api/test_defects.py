@@ -21,7 +21,7 @@ from tests.api.test_server import MESOLEDGER, free_port, wait_until_up
 
 NAME = "Genevieve Okonkwo-Hart"
 RECALL = "/v1/lots/CAF-001/exposures"
-DAMAGE = "UPDATE lot_exposure SET injected_on = ?"
+DAMAGE = "UPDATE safety_exposures SET injected_on = ?"
 
 
 def test_a_damaged_view_row_answers_a_500_problem_with_a_correlation_id_in_the_log(

@@ -22,6 +22,8 @@ from api.http.schemas.common import (
     Text,
     exactly,
 )
+from api.http.schemas.corrections import EntryVersion, Supersedes
+from api.http.schemas.safety import ProductLotIn
 from api.http.schemas.terms import (
     AdverseEventKind,
     AmountUnit,
@@ -34,6 +36,7 @@ from api.http.schemas.terms import (
     Technique,
     VehicleBase,
 )
+from domain.course_state import EntryKind
 from domain.entries import (
     MAX_FORMULATION_VERSION,
     MAX_INTERVAL_DAYS,
@@ -44,9 +47,6 @@ from domain.entries import (
     Dose,
     Outcome,
 )
-from api.http.schemas.corrections import EntryVersion, Supersedes
-from domain.course_state import EntryKind
-from api.http.schemas.safety import ProductLotIn
 from domain.formulation import Formula, Ingredient, Vehicle
 from domain.vocabulary import NEEDLE_GAUGES, NEEDLE_LENGTH_MM
 

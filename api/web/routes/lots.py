@@ -1,4 +1,4 @@
-"""Lot recall: which patients received a lot (the lot_exposure view, as /v1/lots)."""
+"""Lot recall: which patients received a lot (the lot_safety view, as /v1/lots)."""
 
 from __future__ import annotations
 
@@ -8,18 +8,19 @@ from api.http.auth import LotTracer
 from api.http.respond import note_patients_read
 from api.http.services import ServicesDep
 from api.web.pages import WebRoute, render
-from projections.lot_exposure import LotExposure
+from projections.lot_safety import tables
 
 router = APIRouter(route_class=WebRoute)
 
 
 @router.get("/lots")
 def lot_exposures(request: Request, caller: LotTracer, services: ServicesDep, lot: str = ""):
-    """Every live injection that used the lot, by date (regulators: in every clinic)."""
+    """Every injection that used the lot number, by date, each naming its product, the
+    voided ones marked (regulators: in every clinic)."""
     lot = lot.strip()[:64]
     rows = []
     if lot:
         with services.views.transaction(write=False) as tx:
-            rows = LotExposure.exposures(tx, lot, caller.clinic_filter)
+            rows = tables.exposures(tx, lot, None, caller.clinic_filter, include_voided=True)
         note_patients_read(request, rows)
     return render(request, "lots.html", title="Lot recall", lot=lot, rows=rows)
