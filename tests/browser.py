@@ -3,9 +3,9 @@
 No browser is ever downloaded: Playwright launches /usr/bin/chromium (`.ci/run` installs it with
 apt-get). Without it a laptop skips the browser tests; in CI (CI=true) they fail instead.
 
-Use in a test module (or a conftest):
-
-    from tests.browser import browser, page  # noqa: F401  (pytest fixtures)
+Its fixtures (`browser`, `page`, `axe_script`) are a plugin of the root conftest, so the
+whole session shares the one Chromium (importing them into a module would make a second
+session fixture, and a second Playwright, which Playwright refuses):
 
     def test_sign_in_page_has_labels(page, web_server):
         page.goto(web_server + "/")

@@ -15,6 +15,9 @@ from infra.projecting import open_runner
 from infra.records import open_records
 from infra.settings import Settings
 
+# The browser harness: one Chromium (and one Playwright) for the whole session.
+pytest_plugins = ["tests.browser"]
+
 POSTGRES_SERVER = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 TEST_DATABASE = "mesoledger_test"
 

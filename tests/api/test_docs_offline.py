@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 from tests.api.test_server import server, server_env  # noqa: F401  (pytest fixtures)
-from tests.browser import browser, page  # noqa: F401  (pytest fixtures)
 
 # ReDoc's sidebar footer shows Redocly's logo from their CDN; without it the footer shows the
 # words alone. Nothing else a page asks of another host is allowed to be missed.

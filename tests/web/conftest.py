@@ -3,7 +3,6 @@ server per module."""
 
 import pytest
 
-from tests.browser import axe_script, browser, page  # noqa: F401  (pytest fixtures)
 from tests.web.server import web_server
 
 
