@@ -225,14 +225,15 @@ def rebuild(name: Annotated[str | None, typer.Argument(help="One view; all when 
 
 
 @keys.command("rotate")
-def rotate_keys(batch: Annotated[int, typer.Option(min=1, help="Patient keys rewrapped per"
+def rotate_keys(batch: Annotated[int, typer.Option(min=1, help="Keys rewrapped per"
                                                    " transaction")] = 500) -> None:
-    """Rewrap every patient key under a new key-encryption key, touching no event. Stop
-    servers and workers first; if interrupted, run it again to finish."""
+    """Rewrap every patient key and staff second-factor key under a new key-encryption key,
+    touching no event. Stop servers and workers first; if interrupted, run it again."""
     from infra.key_rotation import rotate
 
     rotation = rotate(Settings(), batch)
-    typer.echo(f"{rotation.rewrapped} patient keys rewrapped: every key is now under"
+    typer.echo(f"{rotation.rewrapped} keys rewrapped (patients' personal data and staff"
+               f" second factors): every key is now under"
                f" key-encryption key {rotation.key_id}")
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from api.http.services import document_fresh_reads
+
 CREATES = {  # (path, method) of the write that creates a record → the id its 201 body holds
     ("/v1/patients", "post"): "patient_id",
     ("/v1/patients/{patient_id}/courses", "post"): "course_id",
@@ -12,12 +14,15 @@ CREATES = {  # (path, method) of the write that creates a record → the id its 
 
 
 def link_created_records(app: FastAPI) -> None:
-    """Build the app's OpenAPI document with the links (once, when it is first asked for)."""
+    """Build the app's OpenAPI document with the links, and the answer of every read that
+    waits for its views (once, when it is first asked for)."""
     build = app.openapi
 
     def document() -> dict:
         if app.openapi_schema is None:
-            add_links(build())
+            document = build()
+            add_links(document)
+            document_fresh_reads(document)
         return app.openapi_schema
 
     app.openapi = document

@@ -67,3 +67,14 @@ NOT_YET_RECORDED = {409: {
     "description": "`min_position` is past the end of the log: no write has returned it yet",
     "content": {PROBLEM: {"schema": PROBLEM_SCHEMA}}}}
 """What a route that waits for its views (FreshViews) may also answer."""
+
+
+
+def document_fresh_reads(document: dict) -> None:
+    """Every operation that waits for its views (it takes `min_position`, a route added later
+    too) says in the OpenAPI document that it may answer NOT_YET_RECORDED."""
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            if any(parameter.get("name") == "min_position"
+                   for parameter in operation.get("parameters", ())):
+                operation["responses"].setdefault("409", NOT_YET_RECORDED[409])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from tests.api import bodies
 from tests.api.conftest import as_role, nothing_recorded, problem
+from tests.api.staff import clinician_account
 
 DR, NURSE, DESK = as_role("clinician"), as_role("nurse"), as_role("receptionist")
 
@@ -84,7 +85,7 @@ def test_a_nurse_may_void_only_her_own_entry_and_a_receptionist_none(app, client
 def test_a_nurse_voids_her_own_injection_the_same_day(client, given):
     course = given.formulated_course()
     hers = given.post(f"/v1/courses/{course}/injections",
-                      bodies.injection(1, supervisor=bodies.SUPERVISOR), "nurse")
+                      bodies.injection(1, supervisor=clinician_account(client)), "nurse")
     given.post(f"/v1/courses/{course}/voids", {"version": hers["version"], "kind": "injection",
                                                "reason": "charted twice"}, "nurse")
 

@@ -27,9 +27,11 @@ FRAMEWORK = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 ADMIN = frozenset({"admin"})
 SIGN_IN_READERS = frozenset({"auditor", "admin", "regulator"})
 OWN_ACCOUNT = {("POST", "/v1/sessions"), ("DELETE", "/v1/sessions"),
-               ("POST", "/v1/staff/me/totp"), ("POST", "/v1/staff/me/password")}
-"""Signing in and out, and one's own second factor and password: anyone, for themselves
-(tests/api/test_sign_in.py)."""
+               ("POST", "/v1/staff/me/totp"), ("POST", "/v1/staff/me/password"),
+               ("GET", "/auth/oidc/login"), ("GET", "/auth/oidc/callback")}
+"""Signing in (with a password or through the clinic's provider) and out, and one's own
+second factor and password: anyone, for themselves (tests/api/test_sign_in.py,
+tests/oidc/test_web_sign_in.py)."""
 
 
 @dataclass

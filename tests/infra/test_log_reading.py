@@ -4,7 +4,7 @@ a helper that fails leaves the reading to the runner, and a helper ends with its
 import logging
 import os
 import pickle
-import select
+import selectors
 import signal
 import subprocess
 import sys
@@ -215,7 +215,9 @@ def test_a_helper_ends_when_its_runner_is_killed(clinic, records, runner, settin
     doomed = subprocess.Popen([sys.executable, "-c", KILLED_RUNNER, settings.database_url],
                               cwd=project, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     try:
-        assert select.select([doomed.stdout], [], [], 60)[0], "no batch came from a helper"
+        with selectors.DefaultSelector() as waiting:  # epoll: any descriptor number
+            waiting.register(doomed.stdout, selectors.EVENT_READ)
+            assert waiting.select(60), "no batch came from a helper"
         assert doomed.stdout.readline() == b"helped\n"
         helper = helpers_of(doomed.pid)[0]  # at work: it has been asked for the next batch
         doomed.send_signal(signal.SIGKILL)
