@@ -26,6 +26,9 @@ from projections.merkle_log import _blocks, _fetch
 KEPT = 1 << 14
 """Stored subtrees kept in base64 between patients (about 2 MB)."""
 
+SHARED = 6
+"""Leaves in one block of 2**SHARED share their path above that level."""
+
 Where = tuple[bool, tuple[int, int]]
 """A sibling: (True, (level, index)) a stored subtree; (False, (start, end)) a right-edge
 subtree folded from its blocks."""
@@ -38,8 +41,13 @@ def b64(value: bytes) -> str:
 def path_of(index: int, size: int) -> list[Where]:
     """Where each sibling on leaf `index`'s path in the tree of `size` leaves is found
     (RFC 6962 §2.1.1's PATH, leaf side first)."""
-    path, level, node = [], 0, index
-    while size > (1 << level) or node:  # until the ancestor is the whole tree
+    return _siblings(index, size, 0, None)
+
+
+def _siblings(index: int, size: int, level: int, below: int | None) -> list[Where]:
+    """The part of the path from `level` up to `below` (the top if None)."""
+    path, node = [], index >> level
+    while (size > (1 << level) or node) and level != below:  # until the whole tree
         width = 1 << level
         if node & 1:  # a left sibling is always complete
             path.append((True, (level, node - 1)))
@@ -63,6 +71,8 @@ class ProofPaths:
         self.size = size
         self.edge: dict[tuple[int, int], bytes] = {}
         self.kept: dict[tuple[int, int], str] = {}
+        self.uppers: dict[int, list[str]] = {}
+        """The path above level SHARED of each block of 2**SHARED leaves, in base64."""
 
     def of(self, tx: ViewTransaction, indices: list[int]) -> list[list[bytes]]:
         """Each leaf's proof, from one read of the subtrees they need."""
@@ -73,11 +83,16 @@ class ProofPaths:
 
     def encoded(self, tx: ViewTransaction, indices: list[int]) -> list[list[str]]:
         """Each leaf's proof in base64, reading only the stored subtrees not kept from the
-        leaves before."""
-        paths = [path_of(index, self.size) for index in indices]
-        kept = self.kept
-        if len(kept) > KEPT:
+        leaves before; the part of a path above level SHARED is worked out once for all the
+        leaves under it."""
+        kept, uppers, size = self.kept, self.uppers, self.size
+        if len(kept) > KEPT or len(uppers) > KEPT >> 4:
             kept.clear()
+            uppers.clear()
+        lowers = [_siblings(index, size, 0, SHARED) for index in indices]
+        new = {block: _siblings(block << SHARED, size, SHARED, None)
+               for block in {index >> SHARED for index in indices} if block not in uppers}
+        paths = [*lowers, *new.values()]
         hashes = self._read(tx, paths, kept)
         for block, value in hashes.items():
             kept[block] = b64(value)
@@ -86,8 +101,10 @@ class ProofPaths:
             for stored, where in path:
                 if not stored and where not in edges:
                     edges[where] = b64(self._edge(where, hashes))
-        return [[kept[where] if stored else edges[where] for stored, where in path]
-                for path in paths]
+        for block, path in new.items():
+            uppers[block] = [kept[where] if stored else edges[where] for stored, where in path]
+        return [[kept[where] if stored else edges[where] for stored, where in lower]
+                + uppers[index >> SHARED] for index, lower in zip(indices, lowers, strict=True)]
 
     def _read(self, tx: ViewTransaction, paths: list[list[Where]], kept: dict) -> dict:
         wanted: set[tuple[int, int]] = set()

@@ -33,8 +33,10 @@ def test_a_path_read_off_the_bits_names_the_rfc_siblings_for_every_leaf():
 def test_proofs_of_many_patients_are_each_the_rfc_proof(clinic, records, runner,
                                                         monkeypatch):
     """A few leaves at a time, like one patient after another, with a tiny keep so it is
-    emptied mid-export: every proof, raw and base64, is still the RFC's."""
-    monkeypatch.setattr(proof_paths, "KEPT", 5)
+    emptied mid-export and paths shared above level 2: every proof, raw and base64, is
+    still the RFC's."""
+    monkeypatch.setattr(proof_paths, "KEPT", 40)
+    monkeypatch.setattr(proof_paths, "SHARED", 2)
     course_id = None
     for entries in (4, 6, 3):
         course_id = busy_course(clinic, records, entries, course_id)
