@@ -6,13 +6,14 @@ is the tree's size; there are at most as many as the tree has levels), folded fr
 blocks once and kept for the rest of the export. `MerkleLog.inclusion_proofs` folds every
 sibling from its blocks anew and runs the proof algorithm twice per leaf; a clinic's export
 proves every leaf of the log, and that was most of its time (bench/clinic_export.py). Same
-proofs, the same reads.
+proofs, fewer reads.
 
 A leaf's path is read off its index's bits (the sibling of its ancestor at each level), not
-found by the RFC's recursive split: the same siblings, leaf side first. The upper siblings
-are the same for many leaves of an export, across patients: the most recently needed
-stored subtrees are kept, already in base64, so they are read and encoded once, not once
-per patient (at most `KEPT` of them: memory stays flat whatever the clinic's size).
+found by the RFC's recursive split: the same siblings, leaf side first. The part above
+level SHARED is the same for every leaf under one node there, and many upper siblings are
+the same across patients: both are kept, already in base64, so they are worked out, read
+and encoded once, not once per leaf or per patient (at most about `KEPT` of them: memory
+stays flat whatever the clinic's size).
 """
 
 from __future__ import annotations
@@ -73,13 +74,6 @@ class ProofPaths:
         self.kept: dict[tuple[int, int], str] = {}
         self.uppers: dict[int, list[str]] = {}
         """The path above level SHARED of each block of 2**SHARED leaves, in base64."""
-
-    def of(self, tx: ViewTransaction, indices: list[int]) -> list[list[bytes]]:
-        """Each leaf's proof, from one read of the subtrees they need."""
-        paths = [path_of(index, self.size) for index in indices]
-        hashes = self._read(tx, paths, {})
-        return [[hashes[where] if stored else self._edge(where, hashes) for stored, where in path]
-                for path in paths]
 
     def encoded(self, tx: ViewTransaction, indices: list[int]) -> list[list[str]]:
         """Each leaf's proof in base64, reading only the stored subtrees not kept from the
