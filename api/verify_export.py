@@ -63,7 +63,10 @@ def event_leaf(event: dict) -> bytes:
     topic and the stored state in base64 (mesoledger DESIGN §5.1)."""
     fields = [event["position"], event["originator_id"], event["version"], event["topic"],
               event["state"]]
-    return leaf_hash(json.dumps(fields, separators=(",", ":")).encode())
+    return leaf_hash(_COMPACT.encode(fields).encode())
+
+
+_COMPACT = json.JSONEncoder(separators=(",", ":"))
 
 
 def _walk(fn: int, sn: int, first: bytes, path: list[bytes], both: bool):
@@ -187,9 +190,10 @@ def check_patient(document: dict, size: int, root: bytes, patients_root: bytes) 
     """Every event in the tree, and all of the patient's: their proven events in order."""
     patient, events = uuid.UUID(document["patient_id"]), document["events"]
     digest, last = bytes(32), -1
+    decoded = _Decoded()  # the patient's proofs share most of their upper siblings
     for event in sorted(events, key=lambda e: e["leaf_index"]):
         leaf, index = event_leaf(event), event["leaf_index"]
-        proof = [base64.b64decode(h, validate=True) for h in event["inclusion_proof"]]
+        proof = [decoded[h] for h in event["inclusion_proof"]]
         if index <= last or not inclusion_holds(leaf, index, size, proof, root):
             raise Failed(f"event at position {event['position']}: not in the signed tree")
         digest, last = hashlib.sha256(digest + leaf).digest(), index
@@ -202,22 +206,32 @@ def check_patient(document: dict, size: int, root: bytes, patients_root: bytes) 
     return sorted(events, key=lambda e: e["leaf_index"])
 
 
-def plain(value):
-    """A stored value as JSON shows it, transcodings unwrapped."""
-    if isinstance(value, dict):
-        if value.keys() == {"_type_", "_data_"}:
-            return plain(value["_data_"])
-        return {k: plain(v) for k, v in value.items()}
-    return [plain(v) for v in value] if isinstance(value, list) else value
+class _Decoded(dict):
+    """Base64 text to its bytes, each distinct text decoded (and validated) once."""
+
+    def __missing__(self, text: str) -> bytes:
+        raw = self[text] = base64.b64decode(text, validate=True)
+        return raw
+
+
+def _unwrapped(value: dict):
+    """A transcoded value's data (as JSON parses it, innermost first), else the object."""
+    if len(value) == 2 and "_type_" in value and "_data_" in value:
+        return value["_data_"]
+    return value
+
+
+_STATE = json.JSONDecoder(object_hook=_unwrapped)  # json.loads(raw, object_hook=…), made once
 
 
 def states_of(events: list[dict]) -> list[dict]:
-    """Each event's stored state as JSON (empty when encrypted at rest: its hash is proven,
-    its content cannot be shown)."""
+    """Each event's stored state as JSON, transcodings unwrapped (empty when encrypted at
+    rest: its hash is proven, its content cannot be shown)."""
     states = []
     for event in events:
         try:
-            states.append(plain(json.loads(base64.b64decode(event["state"]))))
+            raw = base64.b64decode(event["state"])
+            states.append(_STATE.decode(raw.decode(json.detect_encoding(raw), "surrogatepass")))
         except (ValueError, UnicodeDecodeError):
             states.append({})
     return states
@@ -257,9 +271,12 @@ def _same_time(shown: str | None, proven: str | None) -> bool:
     return datetime.fromisoformat(shown) == datetime.fromisoformat(proven)
 
 
-def history(events: list[dict]) -> list[str]:
-    """The entries as their proven bytes say them."""
-    states, voided, amendments = states_of(events), {}, {}
+_SORTED = json.JSONEncoder(sort_keys=True)
+
+
+def history(events: list[dict], states: list[dict]) -> list[str]:
+    """The entries as their proven bytes say them (`states`: theirs, from `states_of`)."""
+    voided, amendments = {}, {}
     for event, state in zip(events, states, strict=True):
         if event["topic"].endswith(".EntryVoided"):
             voided[(event["originator_id"], state.get("entry_version"))] = state
@@ -279,7 +296,7 @@ def history(events: list[dict]) -> list[str]:
         lines.append(f"{event['position']:>8} {kind} by {actor.get('name')} ({actor.get('id')},"
                      f" {actor.get('role')}) clinical {state.get('occurred_at')} recorded"
                      f" {state.get('timestamp')} {' '.join(m for m in marks if m)}\n"
-                     f"{'':>9}{json.dumps(values, sort_keys=True)}")
+                     f"{'':>9}{_SORTED.encode(values)}")
     return lines
 
 
@@ -293,8 +310,9 @@ def proven(header: dict, documents, pins: argparse.Namespace) -> Iterator[str]:
     patients = entries = 0
     for document in documents:
         events = check_patient(document, size, root, patients_root)
-        check_shown(document, events, states_of(events))
-        yield from history(events)
+        states = states_of(events)
+        check_shown(document, events, states)
+        yield from history(events, states)
         patients, entries = patients + 1, entries + len(events)
     yield (f"ok: {entries} entries of {patients} patient(s), each proven complete at the"
            f" checkpoint of size {size}")

@@ -12,13 +12,12 @@ the same events rides along for the human-readable copies; the verifier ignores 
 from __future__ import annotations
 
 import json
-from binascii import b2a_base64
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from uuid import UUID
 
 from infra.integrity import Integrity, SignedTree
-from infra.proof_paths import ProofPaths
+from infra.proof_paths import ProofPaths, b64
 from projections.audit_trail import AuditTrail
 from projections.history import CLINICAL_RECORDS, patient_history, plain
 from projections.merkle_log import MerkleLog
@@ -30,10 +29,6 @@ CLINIC_FORMAT = "mesoledger-clinic-export/2"
 
 class UnknownCheckpointError(LookupError):
     """No checkpoint of that size is held to prove consistency from."""
-
-
-def b64(value: bytes) -> str:
-    return b2a_base64(value, newline=False).decode()  # base64.b64encode, less its wrapper
 
 
 def export_patient(integrity: Integrity, patient_id: UUID,
@@ -112,20 +107,19 @@ def _stored_events(records, history: list[dict]) -> dict[tuple[str, int], object
 
 def _proven(tx, log: MerkleLog, paths: ProofPaths, history: list[dict],
             stored: dict) -> list[dict]:
-    """Each entry's stored event with its inclusion proof: one read of the leaf indices,
-    one of the subtree hashes all the proofs need."""
+    """Each entry's stored event with its inclusion proof (in base64): one read of the leaf
+    indices, one of the subtree hashes the proofs need that `paths` does not keep."""
     indices = log.leaf_indices(tx, [entry["position"] for entry in history])
     leaves = [indices[entry["position"]] for entry in history]
-    proofs = paths.of(tx, leaves)
+    proofs = paths.encoded(tx, leaves)
     return [_event(stored[(entry["record_id"], entry["version"])], entry["position"], index,
                    proof) for entry, index, proof in zip(history, leaves, proofs, strict=True)]
 
 
-def _event(stored, position: int, index: int, proof: list[bytes]) -> dict:
+def _event(stored, position: int, index: int, proof: list[str]) -> dict:
     return {"position": position, "leaf_index": index,
             "originator_id": str(stored.originator_id), "version": stored.originator_version,
-            "topic": stored.topic, "state": b64(stored.state),
-            "inclusion_proof": [b64(h) for h in proof]}
+            "topic": stored.topic, "state": b64(stored.state), "inclusion_proof": proof}
 
 
 def _consistency(integrity: Integrity, old_size: int, new_size: int) -> dict:
