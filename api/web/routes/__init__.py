@@ -11,6 +11,7 @@ from api.web.routes import (
     personal_data,
     planning,
     progress,
+    safety,
     screening,
     setup,
     signing_in,
@@ -32,4 +33,5 @@ ROUTERS = (
     lots,
     personal_data,
     findings,
+    safety,
 )
