@@ -8,6 +8,7 @@ from api.web.routes import (
     front_desk,
     lots,
     oversight,
+    patient_entries,
     personal_data,
     planning,
     progress,
@@ -34,4 +35,5 @@ ROUTERS = (
     personal_data,
     findings,
     safety,
+    patient_entries,
 )
