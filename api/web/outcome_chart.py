@@ -41,7 +41,8 @@ def by_sessions(cells: Sequence) -> list[SessionsTable]:
     tables = []
     rows = [c for c in cells if c.by == "sessions"]
     for (indication, area, scale), group in groupby(
-            rows, key=lambda c: (c.indication, c.area, c.scale)):
+        rows, key=lambda c: (c.indication, c.area, c.scale)
+    ):
         table = SessionsTable(indication, area, scale, list(group))
         _chart(table)
         tables.append(table)
@@ -66,8 +67,21 @@ def _chart(table: SessionsTable) -> None:
         x = PAD + i * step + step * 0.2
         top, bottom = sorted((y(cell.median), y(0.0)))
         iqr = (round(y(cell.q3), 1), round(y(cell.q1), 1)) if cell.q1 is not None else None
-        table.bars.append(Bar(str(cell.group), round(x, 1), round(step * 0.6, 1),
-                              round(top, 1), round(max(bottom - top, 1.0), 1), iqr))
-    table.summary = "Median improvement from baseline by sessions done: " + "; ".join(
-        f"after {c.group} sessions {c.median:+.1f} points ({c.patients} patients)"
-        for c in shown) + "."
+        table.bars.append(
+            Bar(
+                str(cell.group),
+                round(x, 1),
+                round(step * 0.6, 1),
+                round(top, 1),
+                round(max(bottom - top, 1.0), 1),
+                iqr,
+            )
+        )
+    table.summary = (
+        "Median improvement from baseline by sessions done: "
+        + "; ".join(
+            f"after {c.group} sessions {c.median:+.1f} points ({c.patients} patients)"
+            for c in shown
+        )
+        + "."
+    )

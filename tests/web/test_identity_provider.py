@@ -42,4 +42,6 @@ def test_sign_in_page_offers_the_configured_identity_provider(page, axe_script, 
 def test_no_identity_provider_button_when_none_is_configured(page, server):
     page.goto(server.url + "/")
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
-    expect(page.get_by_role("link", name="Sign in with the clinic's identity provider")).to_have_count(0)
+    expect(
+        page.get_by_role("link", name="Sign in with the clinic's identity provider")
+    ).to_have_count(0)

@@ -112,8 +112,14 @@ def test_auditor_exports_the_whole_clinic_and_the_verifier_accepts_it(
     assert len(lines) >= 2 and "clinic-b" not in export.read_text()
     (tmp_path / "log.key").write_text(log_key + "\n")
     checked = subprocess.run(
-        [sys.executable, "-m", "api.verify_export", str(export), "--log-key",
-         str(tmp_path / "log.key")],
+        [
+            sys.executable,
+            "-m",
+            "api.verify_export",
+            str(export),
+            "--log-key",
+            str(tmp_path / "log.key"),
+        ],
         capture_output=True,
         text=True,
         timeout=60,

@@ -27,7 +27,9 @@ def test_clinician_voids_an_allergy_made_in_error_and_it_stays_struck_through(
     expect(page.get_by_role("region", name="Allergies")).to_contain_text("lidocaine")
     page.get_by_role("link", name="Entries and corrections").click()
     expect(page.get_by_role("row").filter(has_text="supersedes v1")).to_have_count(1)
-    expect(page.get_by_role("row").filter(has_text="amended by v3: new phone number")).to_have_count(1)
+    expect(
+        page.get_by_role("row").filter(has_text="amended by v3: new phone number")
+    ).to_have_count(1)
     assert_accessible(page, axe_script)
 
     before = server.log_position()

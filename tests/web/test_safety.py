@@ -18,7 +18,9 @@ def a_lot_injected_twice_one_voided(server, mrn: str, lot: str) -> tuple[str, st
     course = UUID(course_id)
     records.formulate(course, formula(ingredient(lot=lot)), CLINICIAN)
     records.inject(course, dose(formulation_version=2, lots=(lot,)), CLINICIAN)
-    wrong = records.inject(course, dose(2, formulation_version=2, lots=(lot,), interval_override="test"), CLINICIAN)
+    wrong = records.inject(
+        course, dose(2, formulation_version=2, lots=(lot,), interval_override="test"), CLINICIAN
+    )
     records.void_entry(course, wrong.version, "charted on the wrong course", CLINICIAN)
     records.report_adverse_event(course, adverse_event(server.clock(), lots=(lot,)), CLINICIAN)
     return patient_id, course_id

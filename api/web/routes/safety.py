@@ -32,8 +32,9 @@ def safety_signals(request: Request, caller: SignalReader, services: ServicesDep
     """Every lot with its figures, the ones raising a signal first; each one step from
     the patients exposed to it."""
     found = signals.safety_signals(caller, services)
-    return render(request, "signals.html", title="Safety signals", found=found,
-                  exposures=exposures_page)
+    return render(
+        request, "signals.html", title="Safety signals", found=found, exposures=exposures_page
+    )
 
 
 @router.get("/recalls", dependencies=[FreshViews])
@@ -44,28 +45,45 @@ def recall_list(request: Request, caller: LotTracer, services: ServicesDep):
 
 def _recalls(request, caller, services, values=None, errors=None, rule=None, status=200):
     found = recalls.list_recalls(caller, services)
-    return render(request, "recalls.html", status=status, title="Recalls", found=found,
-                  exposures=exposures_page, values=values or {}, errors=errors or {},
-                  rule=rule)
+    return render(
+        request,
+        "recalls.html",
+        status=status,
+        title="Recalls",
+        found=found,
+        exposures=exposures_page,
+        values=values or {},
+        errors=errors or {},
+        rule=rule,
+    )
 
 
 @router.post("/recalls")
-def recall_lot(request: Request, caller: LotRecaller, records: Records, services: ServicesDep,
-               form: Form):
+def recall_lot(
+    request: Request, caller: LotRecaller, records: Records, services: ServicesDep, form: Form
+):
     """Recall a product's lot (in the clinic; a regulator: in every clinic)."""
     values = {name: text(form, name) or "" for name in ("product", "lot", "reason")}
     try:
         body = checked(RecallIn, **values)
         done = recorded(lambda: recalls.recall_lot(body, caller, records))
     except Refused as refused:
-        return _recalls(request, caller, services, values, refused.fields, refused.rule,
-                        422 if refused.fields else 409)
+        return _recalls(
+            request,
+            caller,
+            services,
+            values,
+            refused.fields,
+            refused.rule,
+            422 if refused.fields else 409,
+        )
     return see_other(exposures_page(body.product, body.lot), done)
 
 
 @router.get("/recalls/exposures", dependencies=[FreshViews])
-def recall_exposures(request: Request, caller: LotTracer, services: ServicesDep,
-                     product: str = "", lot: str = ""):
+def recall_exposures(
+    request: Request, caller: LotTracer, services: ServicesDep, product: str = "", lot: str = ""
+):
     """Every injection of the lot (voided ones marked), with the contacts made."""
     return _exposures(request, caller, services, product, lot)
 
@@ -76,28 +94,54 @@ def _exposures(request, caller, services, product, lot, errors=None, rule=None, 
         raise Problem(422, "invalid_request", "name the product and the lot")
     rows = recalls.recall_exposures(product, lot, request, caller, services)
     csv = recalls.exposures_link(product, lot) + "&format=csv"
-    return render(request, "recall_exposures.html", status=status,
-                  title=f"Exposed to {product} lot {lot}", product=product, lot=lot,
-                  rows=rows, csv=csv, errors=errors or {}, rule=rule)
+    return render(
+        request,
+        "recall_exposures.html",
+        status=status,
+        title=f"Exposed to {product} lot {lot}",
+        product=product,
+        lot=lot,
+        rows=rows,
+        csv=csv,
+        errors=errors or {},
+        rule=rule,
+    )
 
 
 @router.post("/recalls/contacts")
-def record_contact(request: Request, caller: ExposedContacter, records: Records,
-                   services: ServicesDep, form: Form):
+def record_contact(
+    request: Request, caller: ExposedContacter, records: Records, services: ServicesDep, form: Form
+):
     """Record an attempt to reach an exposed patient (the API's own use case)."""
     product, lot = text(form, "product") or "", text(form, "lot") or ""
     patient_id = text(form, "patient_id") or ""
     try:
-        body = checked(ContactIn, product=product, lot=lot, method=text(form, "method") or "",
-                       reached=form.get("reached") == "yes")
+        body = checked(
+            ContactIn,
+            product=product,
+            lot=lot,
+            method=text(form, "method") or "",
+            reached=form.get("reached") == "yes",
+        )
         patient = records.patient(_uuid(patient_id))
         if not caller.sees(patient.clinic):
             raise NotFoundError(f"no patient {patient_id}")
-        done = recorded(lambda: records.record_recall_contact(
-            body.to_lot(), patient.id, body.method, body.reached, caller.actor))
+        done = recorded(
+            lambda: records.record_recall_contact(
+                body.to_lot(), patient.id, body.method, body.reached, caller.actor
+            )
+        )
     except Refused as refused:
-        return _exposures(request, caller, services, product, lot, refused.fields,
-                          refused.rule, 422 if refused.fields else 409)
+        return _exposures(
+            request,
+            caller,
+            services,
+            product,
+            lot,
+            refused.fields,
+            refused.rule,
+            422 if refused.fields else 409,
+        )
     return see_other(exposures_page(product, lot), done)
 
 
@@ -113,5 +157,10 @@ def outcomes_registry(request: Request, caller: OutcomesReader, services: Servic
     """How treated areas changed from baseline by sessions done, one table per
     indication, area and scale, with the note on what observational data can show."""
     found = outcomes.outcomes_registry(caller, services)
-    return render(request, "outcomes.html", title="Outcomes registry", found=found,
-                  tables=by_sessions(found.cells))
+    return render(
+        request,
+        "outcomes.html",
+        title="Outcomes registry",
+        found=found,
+        tables=by_sessions(found.cells),
+    )
