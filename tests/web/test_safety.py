@@ -22,7 +22,9 @@ def a_lot_injected_twice_one_voided(server, mrn: str, lot: str) -> tuple[str, st
         course, dose(2, formulation_version=2, lots=(lot,), interval_override="test"), CLINICIAN
     )
     records.void_entry(course, wrong.version, "charted on the wrong course", CLINICIAN)
-    records.report_adverse_event(course, adverse_event(server.clock(), lots=(lot,)), CLINICIAN)
+    for _ in range(2):  # an infection cluster: the lot raises a signal
+        infection = adverse_event(server.clock(), kind="infection", lots=(lot,))
+        records.report_adverse_event(course, infection, CLINICIAN)
     return patient_id, course_id
 
 
@@ -36,7 +38,9 @@ def test_clinician_follows_a_signal_recalls_the_lot_and_records_a_contact(
     expect(page.get_by_role("heading", name="Safety signals")).to_be_visible()
     lot_row = page.get_by_role("row").filter(has_text="CAF-777")
     expect(lot_row).to_contain_text("caffeine 2%")
+    expect(lot_row.get_by_role("cell", name="infection cluster")).to_be_visible()
     assert_accessible(page, axe_script)
+    page.screenshot(path=str(tmp_path.parent / "safety-signals.png"), full_page=True)
     lot_row.get_by_role("link", name="Exposure list").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Exposed to caffeine 2% lot CAF-777")
     expect(page.get_by_role("cell", name="(voided)")).to_have_count(1)
