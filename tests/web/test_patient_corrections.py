@@ -33,13 +33,13 @@ def test_clinician_voids_an_allergy_made_in_error_and_it_stays_struck_through(
     assert_accessible(page, axe_script)
 
     before = server.log_position()
-    page.get_by_label("Entry", exact=True).select_option(label="v2 AllergyRecorded")
+    page.get_by_label("Entry", exact=True).select_option(label="v2 allergy recorded")
     page.get_by_label("Reason for voiding").fill("  ")
     page.get_by_role("button", name="Void entry").click()
     expect(page.locator("#e-reason")).to_be_visible()
     assert server.log_position() == before  # refused: nothing recorded
 
-    page.get_by_label("Entry", exact=True).select_option(label="v2 AllergyRecorded")
+    page.get_by_label("Entry", exact=True).select_option(label="v2 allergy recorded")
     page.get_by_label("Reason for voiding").fill("recorded on the wrong patient")
     page.get_by_role("button", name="Void entry").click()
     voided = page.get_by_role("row").filter(has_text="voided: recorded on the wrong patient")

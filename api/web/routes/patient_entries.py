@@ -5,6 +5,8 @@ entries are corrected on the course."""
 
 from __future__ import annotations
 
+import re
+
 from fastapi import APIRouter, Request
 
 from api.http.auth import ClinicalReader, Corrector
@@ -64,9 +66,11 @@ def _page(request, records, services, patient_id, values=None, errors=None, rule
     found = records.patient(patient_id)
     with services.views.transaction(write=False) as tx:
         history = patient_history(tx, services.records, str(patient_id))
-    entries = [e for e in history if e["record_type"] == "Patient"]
+    entries = [
+        e | {"entry": _named(e["event_type"])} for e in history if e["record_type"] == "Patient"
+    ]
     voidable = [
-        (str(e["version"]), f"v{e['version']} {e['event_type']}")
+        (str(e["version"]), f"v{e['version']} {e['entry']}")
         for e in entries
         if found.live_kind(e["version"]) and not e["voided_by"]
     ]
@@ -83,3 +87,8 @@ def _page(request, records, services, patient_id, values=None, errors=None, rule
         errors=errors or {},
         rule=rule,
     )
+
+
+def _named(event_type: str) -> str:
+    """An entry's type in the clinic's words: AllergyRecorded → allergy recorded."""
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", event_type).lower()
