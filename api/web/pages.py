@@ -42,16 +42,18 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
 }
 SAFE = frozenset({"GET", "HEAD"})
+SAFETY_PAGES = [("/signals", "Signals"), ("/recalls", "Recalls"), ("/outcomes", "Outcomes")]
 OVERSIGHT_PAGES = [
     ("/lots", "Lot recall"),
+    *SAFETY_PAGES,
     ("/audit", "Audit trail"),
     ("/access-log", "Access log"),
     ("/sign-in-log", "Sign-in log"),
     ("/integrity", "Integrity"),
 ]
 NAV = {  # role → the pages of its daily work
-    "clinician": [("/patients", "Patients"), ("/lots", "Lot recall")],
-    "nurse": [("/patients", "Patients")],
+    "clinician": [("/patients", "Patients"), ("/lots", "Lot recall"), *SAFETY_PAGES],
+    "nurse": [("/patients", "Patients"), ("/outcomes", "Outcomes")],
     "receptionist": [("/patients", "Patients")],
     "auditor": [("/patients", "Patients"), *OVERSIGHT_PAGES],
     "regulator": [("/patients", "Patients"), *OVERSIGHT_PAGES],
@@ -119,7 +121,8 @@ def see_other(url: str, recorded=None) -> RedirectResponse:
     recorded (`at`, the write's log position, as the API's ?min_position= does)."""
     if recorded is not None:
         path, _, fragment = url.partition("#")
-        url = f"{path}?at={recorded.position}" + (f"#{fragment}" if fragment else "")
+        joint = "&" if "?" in path else "?"
+        url = f"{path}{joint}at={recorded.position}" + (f"#{fragment}" if fragment else "")
     return RedirectResponse(url, status_code=303)
 
 

@@ -86,7 +86,7 @@ class WebServer:
 
 @contextmanager
 def web_server(
-    tmp: Path, clock: Clock | None = None, database_url: str | None = None
+    tmp: Path, clock: Clock | None = None, database_url: str | None = None, **overrides
 ) -> Iterator[WebServer]:
     clock = clock or Clock(datetime.now(UTC).replace(microsecond=0))
     settings = Settings(
@@ -96,6 +96,7 @@ def web_server(
         jwt_secret="web-test-secret-that-is-long-enough-for-hs256",
         password_hash_time_cost=1,
         password_hash_memory_kib=1024,
+        **overrides,
     )
     app = create_app(settings, clock=clock)
     sock = socket.socket()

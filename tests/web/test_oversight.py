@@ -95,3 +95,49 @@ def test_auditor_finds_the_patients_exposed_to_a_lot(page, server, axe_script):
     page.get_by_role("button", name="Find patients exposed").click()
     expect(page.get_by_role("link", name=patient_id)).to_be_visible()
     assert_accessible(page, axe_script)
+
+
+def test_auditor_exports_the_whole_clinic_and_the_verifier_accepts_it(
+    page, server, axe_script, tmp_path
+):
+    a_patient_read_by_the_clinician(page, server, "AUD-3")
+    server.sign_in(page, "auditor")
+    page.goto(server.url + "/integrity")
+    log_key = page.locator("dd code").nth(1).inner_text()
+    with page.expect_download() as downloading:
+        page.get_by_role("link", name="Export clinic-a (NDJSON)").click()
+    export = tmp_path / "clinic.ndjson"
+    downloading.value.save_as(export)
+    lines = export.read_text().splitlines()
+    assert len(lines) >= 2 and "clinic-b" not in export.read_text()
+    (tmp_path / "log.key").write_text(log_key + "\n")
+    checked = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "api.verify_export",
+            str(export),
+            "--log-key",
+            str(tmp_path / "log.key"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    page.get_by_role("link", name="Signals").click()  # the overseers' safety pages
+    expect(page.get_by_role("heading", name="Safety signals")).to_be_visible()
+    page.get_by_role("link", name="Recalls").click()
+    expect(page.get_by_role("button", name="Recall lot")).to_have_count(0)  # auditors read
+    assert_accessible(page, axe_script)
+
+
+def test_regulator_names_the_clinic_to_export_and_another_name_is_not_found(page, server):
+    server.sign_in(page, "regulator")
+    page.goto(server.url + "/integrity")
+    page.get_by_label("Clinic", exact=True).fill("clinic-a")
+    with page.expect_download() as downloading:
+        page.get_by_role("button", name="Export clinic").click()
+    assert downloading.value.url.endswith("/v1/clinics/clinic-a/export")
+    server.sign_in(page, "auditor")  # an auditor of clinic-a asks for another clinic
+    assert page.request.get(server.url + "/clinic-export?clinic=clinic-b").status == 404

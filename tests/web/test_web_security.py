@@ -9,6 +9,7 @@ from tests.browser import assert_accessible
 from tests.web.steps import register
 
 EVIL = "http://evil.test/"
+SAFETY_PAGES = ("/signals", "/recalls", "/recalls/exposures?product=p&lot=l", "/outcomes")
 
 
 def registered_patient(page, server, mrn: str) -> str:
@@ -96,6 +97,9 @@ def test_receptionist_opens_no_clinical_page(page, server, axe_script):
     expect(page.get_by_role("heading", name="Not permitted")).to_be_visible()
     assert "Clara Weiss" not in page.content()
     assert_accessible(page, axe_script)
+    for clinical in (patient_url + "/entries", *(server.url + p for p in SAFETY_PAGES)):
+        assert page.request.get(clinical).status == 403, clinical
+    expect(page.get_by_role("link", name="Signals")).to_have_count(0)
 
 
 def test_another_clinics_patient_is_not_found(page, server):

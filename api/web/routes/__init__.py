@@ -8,9 +8,11 @@ from api.web.routes import (
     front_desk,
     lots,
     oversight,
+    patient_entries,
     personal_data,
     planning,
     progress,
+    safety,
     screening,
     setup,
     signing_in,
@@ -32,4 +34,6 @@ ROUTERS = (
     lots,
     personal_data,
     findings,
+    safety,
+    patient_entries,
 )

@@ -4,14 +4,21 @@ API's /v1/audit, /v1/access-log, /v1/sign-in-log and /v1/integrity."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
 
-from api.http.auth import Caller, IntegrityReader, Overseer, SignInReader, Verifier
+from api.http.auth import (
+    Caller,
+    ClinicExporter,
+    IntegrityReader,
+    Overseer,
+    SignInReader,
+    Verifier,
+)
 from api.http.schemas.views import CheckpointOut
 from api.http.services import Records, ServicesDep
-from api.web.pages import FreshViews, WebRoute, render
+from api.web.pages import FreshViews, WebRoute, render, see_other
 from domain.errors import NotFoundError
 from infra.verification import verify
 from projections.access_log import AccessFilter, AccessLog
@@ -166,3 +173,14 @@ def verify_now(request: Request, caller: Verifier, services: ServicesDep):
     return render(
         request, "integrity.html", title="Integrity", checkpoint=checkpoint, verdict=verdict
     )
+
+
+@router.get("/clinic-export")
+def clinic_export(request: Request, caller: ClinicExporter, clinic: str = ""):
+    """The whole clinic for an inspection (the API's /v1/clinics/{clinic}/export, NDJSON,
+    each patient proven against one checkpoint): an auditor's own clinic, or the clinic a
+    regulator names."""
+    clinic = clinic.strip()[:100] or caller.clinic
+    if not caller.sees(clinic) or clinic == "*":
+        raise NotFoundError(f"no clinic {clinic}")
+    return see_other(f"/v1/clinics/{quote(clinic, safe='')}/export")

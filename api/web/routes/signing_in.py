@@ -6,6 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from api.http.auth import SESSION_COOKIE
+from api.http.errors import Problem
+from api.http.routes.provider_sign_in import provider_sign_in
 from api.http.services import ServicesDep
 from api.web import session
 from api.web.forms import Form, text
@@ -87,8 +89,18 @@ def _page(request: Request, status: int = 200, **context):
         "pending": "",
         "roles": None,
         "role": None,
+        "provider": _provider(request),
     }
     return render(request, "sign_in.html", status=status, **defaults | context)
+
+
+def _provider(request: Request) -> dict | None:
+    """The clinic's identity provider, when one is configured (settings oidc_*)."""
+    try:
+        provider_sign_in(request, request.app.state.services)
+    except Problem:
+        return None
+    return {"url": "/auth/oidc/login", "name": "the clinic's identity provider"}
 
 
 def _local(target: str) -> str:

@@ -1,0 +1,94 @@
+"""A patient's own entries (consents, screenings, allergies, conditions, personal data) as
+the record keeps them: voided ones struck through with the reason, amendments naming what
+they superseded; and voiding one made in error, with the API's own use case. A course's
+entries are corrected on the course."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi import APIRouter, Request
+
+from api.http.auth import ClinicalReader, Corrector
+from api.http.schemas.corrections import PatientVoidIn
+from api.http.scope import PatientInScope
+from api.http.services import Records, ServicesDep
+from api.web.forms import Form, Refused, checked, recorded, text
+from api.web.pages import FreshViews, WebRoute, render, see_other
+from projections.history import patient_history
+
+router = APIRouter(prefix="/patients/{patient_id}", route_class=WebRoute)
+
+
+@router.get("/entries", dependencies=[FreshViews])
+def patient_entries(
+    request: Request,
+    patient: PatientInScope,
+    caller: ClinicalReader,
+    records: Records,
+    services: ServicesDep,
+):
+    """Every patient-level entry, oldest first, and the form to void one."""
+    return _page(request, records, services, patient.id)
+
+
+@router.post("/voids")
+def void_entry(
+    request: Request,
+    patient: PatientInScope,
+    caller: Corrector,
+    records: Records,
+    services: ServicesDep,
+    form: Form,
+):
+    """Void an entry made in error: it stays, struck through, and no rule reads it again."""
+    values = {"version": text(form, "version"), "reason": text(form, "reason") or ""}
+    try:
+        body = checked(PatientVoidIn, **values)
+        done = recorded(
+            lambda: records.void_patient_entry(patient.id, body.version, body.reason, caller.actor)
+        )
+    except Refused as refused:
+        return _page(
+            request,
+            records,
+            services,
+            patient.id,
+            values,
+            refused.fields,
+            refused.rule,
+            422 if refused.fields else 409,
+        )
+    return see_other(f"/patients/{patient.id}/entries", done)
+
+
+def _page(request, records, services, patient_id, values=None, errors=None, rule=None, status=200):
+    found = records.patient(patient_id)
+    with services.views.transaction(write=False) as tx:
+        history = patient_history(tx, services.records, str(patient_id))
+    entries = [
+        e | {"entry": _named(e["event_type"])} for e in history if e["record_type"] == "Patient"
+    ]
+    voidable = [
+        (str(e["version"]), f"v{e['version']} {e['entry']}")
+        for e in entries
+        if found.live_kind(e["version"]) and not e["voided_by"]
+    ]
+    return render(
+        request,
+        "patient_entries.html",
+        status=status,
+        title=f"Entries — MRN {found.mrn}",
+        patient_id=str(patient_id),
+        mrn=found.mrn,
+        entries=entries,
+        voidable=voidable,
+        values=values or {},
+        errors=errors or {},
+        rule=rule,
+    )
+
+
+def _named(event_type: str) -> str:
+    """An entry's type in the clinic's words: AllergyRecorded → allergy recorded."""
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", event_type).lower()
