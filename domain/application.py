@@ -19,6 +19,7 @@ from domain.patient import Patient
 from domain.patient_records import PatientRecords
 from domain.personal_data import KeyVault, PersonalData
 from domain.record_keeping import Recorded, retried
+from domain.signature_records import SignatureRecords
 from domain.staff_records import StaffRecords
 from domain.values import Actor, ClinicPolicy
 
@@ -31,7 +32,7 @@ class ScreeningRecorded(Recorded):
     reasons: tuple[str, ...]
 
 
-class ClinicalRecords(StaffRecords, PatientRecords):
+class ClinicalRecords(SignatureRecords, StaffRecords, PatientRecords):
     """Every use case of the clinic, on one append-only log."""
 
     name = "ClinicalRecords"

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain import signatures
 from domain.copying import CopiedPerCommand
 from domain.course_rules import STATUS_AFTER, STATUS_CHANGES, CourseRules
 from domain.course_state import (
@@ -21,12 +22,14 @@ from domain.course_timing import CourseTiming
 from domain.entries import AdverseEventReport, CoursePlan, Dose, Outcome
 from domain.formulation import Formula
 from domain.patient_history import refuse_outdated_snapshot
+from domain.signatures import Signable
 from domain.standing import PatientStanding
 from domain.values import Actor, ClinicPolicy, require_member, require_text
 from domain.vocabulary import EFFICACY_NOT_ESTABLISHED, INDICATIONS, CourseStatus
 
 
-class TreatmentCourse(CourseRules, CourseTiming, LiveEntries, CopiedPerCommand, Aggregate):
+class TreatmentCourse(CourseRules, CourseTiming, LiveEntries, Signable, CopiedPerCommand,
+                      Aggregate):
     TOPIC = "mesoledger.TreatmentCourse"
     Snapshot = CourseSnapshot
     class_version = 3  # version 1 held live entries as text; 2 kept no clinical times
@@ -112,6 +115,12 @@ class TreatmentCourse(CourseRules, CourseTiming, LiveEntries, CopiedPerCommand, 
         actor: Actor
         occurred_at: datetime
         late_entry_reason: str | None = None
+
+    class EntrySigned(signatures.EntrySigned):
+        TOPIC = "mesoledger.TreatmentCourse.EntrySigned"
+
+    class EntrySignatureRevoked(signatures.EntrySignatureRevoked):
+        TOPIC = "mesoledger.TreatmentCourse.EntrySignatureRevoked"
 
     @event(Planned)
     def __init__(self, patient_id: UUID, clinic: str, plan: CoursePlan, efficacy_note: str,

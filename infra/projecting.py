@@ -14,11 +14,12 @@ from projections.lot_exposure import LotExposure
 from projections.merkle_log import MerkleLog
 from projections.patient_chains import PatientChains
 from projections.staff_list import StaffList
+from projections.to_sign import ToSign
 
 
 def all_projections(records: ClinicalRecords, settings: Settings, views: ViewDatabase) -> list:
     return [AuditTrail(), MerkleLog(), patient_directory(records, settings, views),
-            LotExposure(), AreaProgress(), PatientChains(), StaffList()]
+            LotExposure(), AreaProgress(), PatientChains(), StaffList(), ToSign()]
 
 
 def open_runner(records: ClinicalRecords, settings: Settings) -> CatchUpRunner:

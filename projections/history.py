@@ -18,6 +18,7 @@ from domain.application import ClinicalRecords
 from domain.clinical_time import MOST_OFFSET, LateEntryPolicy, made_late
 from projections.audit_trail import AuditTrail, RecordEntry
 from projections.base import ViewTransaction
+from projections.signatures_shown import mark_signatures
 
 CLINICAL_RECORDS = ("Patient", "TreatmentCourse")
 BOOKKEEPING = {"originator_id", "originator_version", "timestamp", "actor", "occurred_at",
@@ -39,6 +40,7 @@ def patient_history(tx: ViewTransaction, records: ClinicalRecords, patient_id: s
     late = records.policy.late_entries
     entries = [_entry(row, events[(row.record_id, row.version)], late) for row in rows]
     _mark_voids(entries)
+    mark_signatures(entries)
     return entries
 
 
@@ -47,7 +49,7 @@ def _entry(row: RecordEntry, event: Any, late: LateEntryPolicy) -> dict:
     return {**row._asdict(),
             "actor": actor and {"id": actor.id, "name": actor.name, "role": actor.role},
             "occurred_at": getattr(event, "occurred_at", None),
-            "details": details_of(event), "voided_by": None,
+            "details": details_of(event), "voided_by": None, "signatures": [],
             "late_entry": late_entry_of(event, late)}
 
 

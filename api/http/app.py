@@ -23,6 +23,7 @@ from api.http.routes import (
     patients,
     screenings,
     sessions,
+    signatures,
     staff,
     treatment,
 )
@@ -31,7 +32,8 @@ from infra.services import open_services
 from infra.settings import Settings
 
 ROUTERS = (patients, consents, screenings, courses, treatment, patient_views, exports,
-           clinic_exports, erasure, oversight, lots, integrity, health, sessions, staff)
+           clinic_exports, erasure, oversight, lots, integrity, health, sessions, staff,
+           signatures)
 DESCRIPTION = """Clinical records for mesotherapy clinics: who was screened, what was
 formulated for them and what was injected where. Every entry is an immutable event; a
 correction is a new entry. Send `Authorization: Bearer <JWT>`; refusals are RFC 9457

@@ -8,6 +8,7 @@ from domain.errors import RuleViolation, rule_catalogue
 
 CATALOGUE = {
     "allergen_in_formulation": "AllergenInFormulationError",
+    "already_signed": "AlreadySignedError",
     "already_voided": "AlreadyVoidedError",
     "area_not_planned": "AreaNotPlannedError",
     "backdated_too_far": "BackdatedTooFarError",
@@ -24,6 +25,7 @@ CATALOGUE = {
     "depth_out_of_range": "DepthOutOfRangeError",
     "duplicate_mrn": "DuplicateMrnError",
     "duplicate_staff_email": "DuplicateStaffEmailError",
+    "entry_not_signable": "EntryNotSignableError",
     "entry_not_voidable": "EntryNotVoidableError",
     "formulation_in_use": "FormulationInUseError",
     "formulation_missing": "FormulationMissingError",
@@ -38,10 +40,13 @@ CATALOGUE = {
     "no_treatment_consent": "NoTreatmentConsentError",
     "non_aqueous_vehicle": "NonAqueousVehicleError",
     "not_eligible": "NotEligibleError",
+    "not_the_author": "NotTheAuthorError",
+    "not_the_named_supervisor": "NotTheNamedSupervisorError",
     "onset_in_future": "OnsetInFutureError",
     "override_needs_clinician": "OverrideNeedsClinicianError",
     "personal_data_erased": "PersonalDataErasedError",
     "retention_period_running": "RetentionPeriodRunningError",
+    "revoker_not_permitted": "RevokerNotPermittedError",
     "role_already_held": "RoleAlreadyHeldError",
     "role_not_held": "RoleNotHeldError",
     "screening_outdated": "ScreeningOutdatedError",
@@ -49,9 +54,11 @@ CATALOGUE = {
     "session_count_exceeded": "SessionCountExceededError",
     "session_out_of_sequence": "SessionOutOfSequenceError",
     "sessions_below_done": "SessionsBelowDoneError",
+    "signature_not_revocable": "SignatureNotRevocableError",
     "staff_status_unchanged": "StaffStatusUnchangedError",
     "supervision_required": "SupervisionRequiredError",
     "supervisor_not_active_clinician": "SupervisorNotActiveClinicianError",
+    "voided_entry_not_signable": "VoidedEntryNotSignableError",
     "volume_limit_exceeded": "VolumeLimitExceededError",
 }
 

@@ -88,6 +88,27 @@ class LateEntryOut(BaseModel):
     hours_after: int = Field(description="Hours between clinical and recorded time")
 
 
+class RevocationOut(BaseModel):
+    position: int
+    version: int
+    reason: str
+    actor: ActorOut
+    at: datetime
+
+
+class SignatureOut(BaseModel):
+    """An electronic signature of the entry: printed name, time, meaning, and the leaf hash
+    of the exact entry it signs."""
+
+    position: int
+    version: int
+    meaning: str
+    signer: ActorOut
+    at: datetime
+    leaf_hash: str
+    revoked: RevocationOut | None = None
+
+
 class HistoryEntryOut(BaseModel):
     position: int
     recorded_at: datetime
@@ -100,6 +121,7 @@ class HistoryEntryOut(BaseModel):
     details: dict[str, Any]
     voided_by: VoidOut | None
     late_entry: LateEntryOut | None = None
+    signatures: list[SignatureOut] = []
 
 
 class AuditEntryOut(BaseModel):
