@@ -82,11 +82,11 @@ def test_signature_bound_to_another_entrys_hash_fails_verification(app, client, 
 
 def test_readable_copy_and_fhir_show_each_signature(client, signed):
     html = exported(client, signed["patient"], format="html").text
-    assert "Signed (cosignature) by Dr Maria Rossi" in html
+    assert 'Signed (cosignature) by <span class="signer">Dr Maria Rossi</span>' in html
     bundle = exported(client, signed["patient"], format="fhir").json()
     provenances = [e["resource"] for e in bundle["entry"]
                    if e["resource"]["resourceType"] == "Provenance"]
     signatures = [s for p in provenances for s in p.get("signature", [])]
     assert {s["type"][0]["code"] for s in signatures} == {
-        "1.2.840.10065.1.12.1.1", "1.2.840.10065.1.12.1.2"}  # author's, co-participant's
+        "1.2.840.10065.1.12.1.1", "1.2.840.10065.1.12.1.5"}  # author's, verification
     assert all(s["who"]["display"] for s in signatures) and all(s["when"] for s in signatures)
