@@ -265,6 +265,43 @@ def check_shown(document: dict, events: list[dict], states: list[dict]) -> None:
             raise Failed(f"{where}: its amended-by mark is not what the proven events say")
 
 
+def signatures_of(events: list[dict], states: list[dict]) -> dict[tuple, list[dict]]:
+    """Each electronic signature, under the entry it names, once its binding holds: the leaf
+    hash it covers is the leaf of that entry as exported (Failed otherwise: a signature cut
+    from one entry and pasted onto another, or naming an entry the export lacks)."""
+    leaves = {(e["originator_id"], e["version"]): event_leaf(e) for e in events}
+    signed, by_version = {}, {}
+    for event, state in zip(events, states, strict=True):
+        if not state or not event["topic"].endswith(".EntrySigned"):
+            continue
+        names = (event["originator_id"], state.get("entry_version"))
+        leaf = leaves.get(names)
+        if leaf is None or leaf.hex() != state.get("leaf_hash"):
+            raise Failed(f"signature at position {event['position']}: not bound to the entry"
+                         f" it names (version {names[1]} of {names[0]})")
+        signature = {"position": event["position"], "meaning": state.get("meaning"),
+                     "actor": state.get("actor"), "at": state.get("occurred_at"),
+                     "revoked": None}
+        signed.setdefault(names, []).append(signature)
+        by_version[(event["originator_id"], event["version"])] = signature
+    for event, state in zip(events, states, strict=True):
+        if state and event["topic"].endswith(".EntrySignatureRevoked"):
+            revoked = by_version.get((event["originator_id"], state.get("signature_version")))
+            if revoked is not None:
+                revoked["revoked"] = state
+    return signed
+
+
+def check_signatures_shown(document: dict, events: list[dict], signed: dict) -> None:
+    """The signatures the clear history shows on each entry are the proven ones."""
+    for entry in document.get("history", []):
+        proven_here = signed.get((entry["record_id"], entry["version"]), [])
+        shown = [s["position"] for s in entry.get("signatures", [])]
+        if shown != [s["position"] for s in proven_here]:
+            raise Failed(f"history entry at position {entry['position']}: its signatures are"
+                         " not the proven ones")
+
+
 def _same_time(shown: str | None, proven: str | None) -> bool:
     if shown is None or proven is None:
         return shown == proven
@@ -274,9 +311,10 @@ def _same_time(shown: str | None, proven: str | None) -> bool:
 _SORTED = json.JSONEncoder(sort_keys=True)
 
 
-def history(events: list[dict], states: list[dict]) -> list[str]:
-    """The entries as their proven bytes say them (`states`: theirs, from `states_of`)."""
-    voided, amendments = {}, {}
+def history(events: list[dict], states: list[dict], signed: dict | None = None) -> list[str]:
+    """The entries as their proven bytes say them (`states`: theirs, from `states_of`), each
+    with its signatures."""
+    voided, amendments, signed = {}, {}, signed or {}
     for event, state in zip(events, states, strict=True):
         if event["topic"].endswith(".EntryVoided"):
             voided[(event["originator_id"], state.get("entry_version"))] = state
@@ -292,12 +330,20 @@ def history(events: list[dict], states: list[dict]) -> list[str]:
         amended_by = amendments.get((event["originator_id"], event["version"]))
         marks = [f"VOIDED by {void['actor']['name']}: {void['reason']}" if void else "",
                  f"AMENDED by version {amended_by}" if amended_by else "",
-                 "LATE ENTRY" if state.get("late_entry_reason") else ""]
+                 "LATE ENTRY" if state.get("late_entry_reason") else "",
+                 *(_signed_mark(s) for s in signed.get((event["originator_id"],
+                                                        event["version"]), []))]
         lines.append(f"{event['position']:>8} {kind} by {actor.get('name')} ({actor.get('id')},"
                      f" {actor.get('role')}) clinical {state.get('occurred_at')} recorded"
                      f" {state.get('timestamp')} {' '.join(m for m in marks if m)}\n"
                      f"{'':>9}{_SORTED.encode(values)}")
     return lines
+
+
+def _signed_mark(signature: dict) -> str:
+    actor, revoked = signature["actor"] or {}, signature["revoked"]
+    return (f"SIGNED ({signature['meaning']}) by {actor.get('name')} ({actor.get('id')}) at"
+            f" {signature['at']}" + (f" REVOKED: {revoked.get('reason')}" if revoked else ""))
 
 
 def proven(header: dict, documents, pins: argparse.Namespace) -> Iterator[str]:
@@ -312,7 +358,9 @@ def proven(header: dict, documents, pins: argparse.Namespace) -> Iterator[str]:
         events = check_patient(document, size, root, patients_root)
         states = states_of(events)
         check_shown(document, events, states)
-        yield from history(events, states)
+        signed = signatures_of(events, states)
+        check_signatures_shown(document, events, signed)
+        yield from history(events, states, signed)
         patients, entries = patients + 1, entries + len(events)
     yield (f"ok: {entries} entries of {patients} patient(s), each proven complete at the"
            f" checkpoint of size {size}")

@@ -21,6 +21,7 @@ from domain.patient_records import PatientRecords
 from domain.personal_data import KeyVault, PersonalData
 from domain.protocol import Component, Protocol, ProtocolNotInClinicError
 from domain.record_keeping import Recorded, retried
+from domain.signature_records import SignatureRecords
 from domain.staff_records import StaffRecords
 from domain.values import Actor, ClinicPolicy
 
@@ -33,7 +34,7 @@ class ScreeningRecorded(Recorded):
     reasons: tuple[str, ...]
 
 
-class ClinicalRecords(StaffRecords, LotRecalls, PatientRecords):
+class ClinicalRecords(SignatureRecords, StaffRecords, LotRecalls, PatientRecords):
     """Every use case of the clinic, on one append-only log."""
 
     name = "ClinicalRecords"

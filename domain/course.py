@@ -7,6 +7,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain import signatures
 from domain.copying import CopiedPerCommand
 from domain.corrections import EntryMade, Voidable, require_may_void, require_supersedes
 from domain.course_rules import STATUS_AFTER, STATUS_CHANGES, CourseRules
@@ -24,12 +25,13 @@ from domain.formulation import Formula
 from domain.lots import ProductLot
 from domain.patient_history import refuse_outdated_snapshot
 from domain.recall import RecallsInForce
+from domain.signatures import Signable
 from domain.standing import PatientStanding
 from domain.values import Actor, ClinicPolicy, require_member, require_text
 from domain.vocabulary import EFFICACY_NOT_ESTABLISHED, INDICATIONS, CourseStatus
 
 
-class TreatmentCourse(CourseRules, CourseTiming, LiveEntries, Voidable, CopiedPerCommand,
+class TreatmentCourse(CourseRules, CourseTiming, LiveEntries, Voidable, Signable, CopiedPerCommand,
                       Aggregate):
     TOPIC = "mesoledger.TreatmentCourse"
     Snapshot = CourseSnapshot
@@ -119,6 +121,12 @@ class TreatmentCourse(CourseRules, CourseTiming, LiveEntries, Voidable, CopiedPe
         occurred_at: datetime
         late_entry_reason: str | None = None
         entry_kind: str | None = None  # what it voided (None: recorded before voids said)
+
+    class EntrySigned(signatures.EntrySigned):
+        TOPIC = "mesoledger.TreatmentCourse.EntrySigned"
+
+    class EntrySignatureRevoked(signatures.EntrySignatureRevoked):
+        TOPIC = "mesoledger.TreatmentCourse.EntrySignatureRevoked"
 
     @event(Planned)
     def __init__(self, patient_id: UUID, clinic: str, plan: CoursePlan, efficacy_note: str,

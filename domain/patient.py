@@ -7,6 +7,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain import signatures
 from domain.clinical_time import BeforeRegistrationError, require_not_before
 from domain.consent import Consent, ConsentNotActiveError
 from domain.copying import CopiedPerCommand
@@ -16,6 +17,7 @@ from domain.errors import InvalidEntry, RuleViolation
 from domain.patient_history import PatientEntryKind, PatientHistory, refuse_outdated_snapshot
 from domain.personal_data import PersonalDataErasedError
 from domain.screening import OverrideNeedsClinicianError, Screening, ScreeningAnswers, assess
+from domain.signatures import Signable
 from domain.values import Actor, age_on, require_member, require_name, require_text
 from domain.vocabulary import CONSENT_SCOPES
 
@@ -26,7 +28,7 @@ class ConditionNotRecordedError(RuleViolation):
     rule = "condition_not_recorded"
 
 
-class Patient(PatientHistory, Voidable, CopiedPerCommand, Aggregate):
+class Patient(PatientHistory, Voidable, Signable, CopiedPerCommand, Aggregate):
     TOPIC = "mesoledger.Patient"
     class_version = 3  # 1 kept no clinical times, 2 no entry versions: rebuilt instead
     upcast_v1_v2 = staticmethod(refuse_outdated_snapshot)
@@ -124,6 +126,12 @@ class Patient(PatientHistory, Voidable, CopiedPerCommand, Aggregate):
         actor: Actor
         occurred_at: datetime
         late_entry_reason: str | None = None
+
+    class EntrySigned(signatures.EntrySigned):
+        TOPIC = "mesoledger.Patient.EntrySigned"
+
+    class EntrySignatureRevoked(signatures.EntrySignatureRevoked):
+        TOPIC = "mesoledger.Patient.EntrySignatureRevoked"
 
     @event(Registered)
     def __init__(self, clinic: str, mrn: str, sealed_personal_data: str, actor: Actor,

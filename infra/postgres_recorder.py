@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.persistence import InterfaceError, Notification, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import retry
 from psycopg.errors import RaiseException
@@ -70,6 +70,19 @@ class PostgresRecorder(PostgresApplicationRecorder):
             c.execute(statement, params, prepare=True)
             return [StoredEvent(originator_id=record, originator_version=version, topic=topic,
                                 state=bytes(state)) for record, version, topic, state in c]
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def select_entry(self, originator_id: UUID, version: int) -> Notification | None:
+        """One stored event with its log position (for the leaf hash a signature covers)."""
+        statement = SQL("SELECT notification_id, topic, state FROM {schema}.{events}"
+                        " WHERE originator_id = %s AND originator_version = %s").format(
+            schema=Identifier(self.datastore.schema), events=Identifier(self.events_table_name))
+        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as c:
+            c.execute(statement, (originator_id, version))
+            row = c.fetchone()
+        return row and Notification(id=row[0], originator_id=originator_id,
+                                    originator_version=version, topic=row[1],
+                                    state=bytes(row[2]))
 
     def _select_statement(self, shape: tuple[bool, bool, bool, bool]) -> bytes:
         after, up_to, descending, limited = shape

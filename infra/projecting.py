@@ -15,11 +15,12 @@ from projections.merkle_log import MerkleLog
 from projections.outcomes import Outcomes
 from projections.patient_chains import PatientChains
 from projections.staff_list import StaffList
+from projections.to_sign import ToSign
 
 
 def all_projections(records: ClinicalRecords, settings: Settings, views: ViewDatabase) -> list:
     return [AuditTrail(), MerkleLog(), patient_directory(records, settings, views),
-            LotSafety(), AreaProgress(), PatientChains(), StaffList(), Outcomes()]
+            LotSafety(), AreaProgress(), PatientChains(), StaffList(), Outcomes(), ToSign()]
 
 
 def open_runner(records: ClinicalRecords, settings: Settings) -> CatchUpRunner:

@@ -197,6 +197,12 @@ class Settings(BaseSettings):
         " this often for a token whose key id is unknown (rotation is picked up, a flood of"
         " made-up key ids is not passed on to the provider).")
 
+    # --- electronic signatures (issue 22) ---
+    unsigned_after_days: int = Field(
+        default=7, ge=1, le=3650, description="An entry of a clinician or nurse still without"
+        " its author's signature (or a named supervisor's co-signature) this many days after"
+        " it happened is listed for auditors at GET /v1/signatures/unsigned.")
+
     @property
     def policy(self) -> ClinicPolicy:
         return ClinicPolicy(self.screening_validity_days, self.area_session_volume_limit_ml,

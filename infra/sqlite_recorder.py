@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import Notification, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 from domain.errors import RecordChangedError
@@ -35,6 +35,16 @@ class SQLiteRecorder(SQLiteApplicationRecorder):
         self.select_version_before = (f"SELECT MAX(originator_version) FROM"
                                       f" {self.events_table_name}"
                                       f" WHERE originator_id = ? AND rowid < ?")
+
+    def select_entry(self, originator_id: UUID, version: int) -> Notification | None:
+        """One stored event with its log position (for the leaf hash a signature covers)."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT rowid, topic, state FROM {self.events_table_name}"
+                      " WHERE originator_id = ? AND originator_version = ?",
+                      (originator_id.hex, version))
+            row = c.fetchone()
+        return row and Notification(id=row[0], originator_id=originator_id,
+                                    originator_version=version, topic=row[1], state=row[2])
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any
                       ) -> Sequence[int] | None:

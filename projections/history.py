@@ -18,6 +18,7 @@ from domain.application import ClinicalRecords
 from domain.clinical_time import MOST_OFFSET, LateEntryPolicy, made_late
 from projections.audit_trail import AuditTrail, RecordEntry
 from projections.base import ViewTransaction
+from projections.signatures_shown import mark_signatures
 
 CLINICAL_RECORDS = ("Patient", "TreatmentCourse")
 BOOKKEEPING = {"originator_id", "originator_version", "timestamp", "actor", "occurred_at",
@@ -40,6 +41,7 @@ def patient_history(tx: ViewTransaction, records: ClinicalRecords, patient_id: s
     entries = [_entry(row, events[(row.record_id, row.version)], late) for row in rows]
     _mark_voids(entries)
     _mark_amendments(entries)
+    mark_signatures(entries)
     return entries
 
 
@@ -49,7 +51,7 @@ def _entry(row: RecordEntry, event: Any, late: LateEntryPolicy) -> dict:
             "actor": actor and {"id": actor.id, "name": actor.name, "role": actor.role},
             "occurred_at": getattr(event, "occurred_at", None),
             "details": details_of(event), "voided_by": None, "amended_by": None,
-            "supersedes": None,
+            "supersedes": None, "signatures": [],
             "late_entry": late_entry_of(event, late)}
 
 

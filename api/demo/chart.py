@@ -172,6 +172,13 @@ class Chart:
                          f"{report.site}, onset {report.onset:%Y-%m-%d %H:%M}; "
                          f"{report.action_taken}")
 
+    def sign(self, days_ago: int, entry: int, meaning: str, by: Actor) -> Step:
+        """An entry of the course signed (the demo loads as the records' owner: the API asks
+        each signer's password again, the loader does not)."""
+        at = self.at(days_ago)
+        self.records.sign_entry(self.course_id, entry, meaning, by)
+        yield self._said(at, by, f"entry {entry} of the course signed ({meaning})")
+
     def void(self, days_ago: int, entry: int, reason: str) -> Step:
         at, clinician = self.at(days_ago), self.staff.clinician
         self.records.void_entry(self.course_id, entry, reason, clinician, at)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from datetime import date, timedelta
 
 from api.demo.chart import Chart, Staff, Story
@@ -45,9 +45,13 @@ def sides(site: Site) -> tuple[Site, Site]:
 
 
 def into_both_sides(chart: Chart, days_ago: int, session: int, site: Site, technique: str,
-                    volume_ml: str, points: int, by: Actor) -> Iterator[str]:
+                    volume_ml: str, points: int, by: Actor) -> Generator[str, None, list[int]]:
+    """Both sides injected; returns their entries."""
+    entries = []
     for side in sides(site):
-        yield from chart.inject(days_ago, session, side, technique, volume_ml, points, by)
+        entries.append((yield from chart.inject(days_ago, session, side, technique, volume_ml,
+                                                points, by)))
+    return entries
 
 
 def sofia_cellulite(chart: Chart) -> Iterator[str]:
@@ -55,14 +59,19 @@ def sofia_cellulite(chart: Chart) -> Iterator[str]:
     yield from chart.register(29, "photography")
     yield from chart.screen(28, "cellulite")
     yield from chart.plan(28, "cellulite", (LATERAL_THIGHS, BUTTOCKS), 10, 7)
+    yield from chart.sign(28, 1, "authorship", CLINICIAN)
     yield from chart.formulate(28, (*CELLULITE_ACTIVES, LIDOCAINE), "10")
     yield from chart.assess(28, LATERAL_THIGHS, "hexsel_csss", "9")
     yield from chart.assess(28, BUTTOCKS, "hexsel_csss", "7")
     for session, days_ago in enumerate((27, 20, 13, 6), start=1):
         by = CLINICIAN if session == 1 else NURSE
-        yield from into_both_sides(chart, days_ago, session, LATERAL_THIGHS, "nappage", "3",
-                                   30, by)
+        thighs = yield from into_both_sides(chart, days_ago, session, LATERAL_THIGHS,
+                                            "nappage", "3", 30, by)
         yield from into_both_sides(chart, days_ago, session, BUTTOCKS, "nappage", "2", 20, by)
+        if session == 2:  # her later sessions wait in Dr Rossi's to-sign queue
+            for entry in thighs:
+                yield from chart.sign(days_ago, entry, "authorship", NURSE)
+                yield from chart.sign(days_ago, entry, "cosignature", CLINICIAN)
         if session == 3:
             onset = chart.at(days_ago) + timedelta(hours=7)
             bruise = AdverseEventReport(Site("thighs.lateral", "left"), "bruising", "mild",

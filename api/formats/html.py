@@ -107,7 +107,8 @@ def _entry(entry: dict) -> str:
             f'<p class="when">Clinical time {when(entry["occurred_at"])}; recorded '
             f'{when(entry["recorded_at"])}</p>'
             f'{_late(entry.get("late_entry"))}'
-            f'{_details(entry["details"])}{_why(entry["details"])}{_amendment(entry)}')
+            f'{_details(entry["details"])}{_why(entry["details"])}{_amendment(entry)}'
+            f'{signature_notes(entry.get("signatures", []))}')
     voided = entry["voided_by"]
     if voided:
         body = (f'<del class="struck" datetime="{text(voided["at"] or "")}">{body}</del>'
@@ -137,6 +138,21 @@ def _amendment(entry: dict) -> str:
     return "".join(f'<p class="amendment">{what} <a href="#entry-{int(link["position"])}">'
                    f'#{int(link["position"])}</a> (version {int(link["version"])})</p>'
                    for what, link in notes)
+
+
+def signature_notes(signatures: list[dict]) -> str:
+    """Each electronic signature of the entry: meaning, printed name, time (11.50)."""
+    notes = []
+    for signature in signatures:
+        signer, revoked = signature["signer"] or {}, signature.get("revoked")
+        note = (f'Signed ({text(signature["meaning"])}) by <span class="signer">'
+                f'{text(signer.get("name", "unknown"))}</span> at {when(signature["at"])}')
+        if revoked:
+            note = (f'<del>{note}</del>; revoked by {text(revoked["actor"]["name"])} at'
+                    f' {when(revoked["at"])}: <span class="reason">'
+                    f'{text(revoked["reason"])}</span>')
+        notes.append(f'<p class="signature">{note}</p>')
+    return "".join(notes)
 
 
 def _void_note(voided: dict) -> str:

@@ -32,6 +32,7 @@ from api.http.routes import (
     screenings,
     sessions,
     signals,
+    signatures,
     staff,
     treatment,
 )
@@ -42,7 +43,7 @@ from infra.settings import Settings
 
 ROUTERS = (patients, consents, screenings, courses, treatment, patient_views, exports,
            clinic_exports, erasure, oversight, lots, integrity, health, corrections, sessions,
-           staff, provider_sign_in, recalls, signals, outcomes, products)
+           staff, provider_sign_in, recalls, signals, outcomes, products, signatures)
 DESCRIPTION = """Clinical records for mesotherapy clinics: who was screened, what was
 formulated for them and what was injected where. Every entry is an immutable event; a
 correction is a new entry. Send `Authorization: Bearer <JWT>`; refusals are RFC 9457

@@ -27,6 +27,7 @@ from domain.errors import (
     rule_catalogue,
 )
 from domain.passwords import WeakPasswordError
+from domain.signatures import Forbidden
 from infra.exports import UnknownCheckpointError
 from infra.integrity import ViewsDisagreeError
 from infra.outages import DATABASE_UNAVAILABLE
@@ -104,7 +105,8 @@ def problem_of(error: Exception) -> Problem:
         case VoidNotPermittedError():  # who may, not what: the caller's authority
             return Problem(403, error.rule, error.detail, rule=error.rule)
         case RuleViolation():
-            return Problem(409, error.rule, error.detail, rule=error.rule)
+            status = 403 if isinstance(error, Forbidden) else 409
+            return Problem(status, error.rule, error.detail, rule=error.rule)
         case StaleVersionError():
             return Problem(412, "stale_version", str(error), current_version=error.actual)
         case UnknownCheckpointError():

@@ -33,6 +33,8 @@ class Permission(StrEnum):
     ERASE = "erase a patient's personal data after the retention period"
     MANAGE_STAFF = "manage the staff accounts of their clinic"
     READ_SIGN_INS = "read the sign-in log"
+    SIGN = "sign entries, revoke signatures, read their to-sign queue"
+    READ_UNSIGNED = "list the entries left unsigned"
 
 
 GRANTS: dict[Permission, frozenset[str]] = {
@@ -57,6 +59,8 @@ GRANTS: dict[Permission, frozenset[str]] = {
     Permission.ERASE: frozenset({"clinician"}),
     Permission.MANAGE_STAFF: frozenset({"admin"}),
     Permission.READ_SIGN_INS: frozenset({"auditor", "admin", "regulator"}),
+    Permission.SIGN: CLINICAL_STAFF,
+    Permission.READ_UNSIGNED: OVERSIGHT,
 }
 
 

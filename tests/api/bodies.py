@@ -94,6 +94,14 @@ WRITES: dict[str, Callable[[datetime], dict]] = {
     "/v1/courses/{course_id}/outcomes": lambda now: outcome("8", "follow_up", 1),
     "/v1/courses/{course_id}/adverse-events": lambda now: adverse_event(now),
     "/v1/patients/{patient_id}/erasure": lambda now: {"reason": "the patient's request"},
+    "/v1/patients/{patient_id}/signatures": lambda now: {
+        "version": 1, "meaning": "review", "password": "a long enough passphrase"},
+    "/v1/courses/{course_id}/signatures": lambda now: {
+        "version": 1, "meaning": "review", "password": "a long enough passphrase"},
+    "/v1/patients/{patient_id}/signatures/{version}/revocations": lambda now: {
+        "reason": "signed the wrong entry"},
+    "/v1/courses/{course_id}/signatures/{version}/revocations": lambda now: {
+        "reason": "signed the wrong entry"},
     "/v1/staff": lambda now: {"name": "Nurse Ada Lovelace", "roles": ["nurse"],
                               "email": f"ada-{uuid4().hex[:8]}@clinic-a.example.org",
                               "password": "a long enough passphrase"},

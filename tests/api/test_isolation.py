@@ -21,7 +21,7 @@ WRITERS = {"/v1/patients/{patient_id}/consents": "receptionist",
 
 def fill(template: str, patient: str, course: str) -> str:
     return template.format(patient_id=patient, course_id=course, scope="treatment",
-                           condition="migraine")
+                           condition="migraine", version=1)
 
 
 @pytest.fixture

@@ -51,7 +51,7 @@ class Scene:
         return template.format(patient_id=self.patient, scope="photography",
                                course_id=self.spare_course if spare else self.course,
                                condition="migraine", lot="CAF-001", clinic="clinic-a",
-                               staff_id=self.staff_id)
+                               staff_id=self.staff_id, version=1)
 
 
 TABLE: dict[tuple[str, str], frozenset[str]] = {  # (method, path) → who may
@@ -106,8 +106,17 @@ TABLE: dict[tuple[str, str], frozenset[str]] = {  # (method, path) → who may
     ("POST", "/v1/staff/{staff_id}/deactivation"): ADMIN,
     ("POST", "/v1/staff/{staff_id}/reactivation"): ADMIN,
     ("POST", "/v1/staff/{staff_id}/password"): ADMIN,
+    ("POST", "/v1/patients/{patient_id}/signatures"): TREATERS,
+    ("POST", "/v1/courses/{course_id}/signatures"): TREATERS,
+    ("POST", "/v1/patients/{patient_id}/signatures/{version}/revocations"): TREATERS,
+    ("POST", "/v1/courses/{course_id}/signatures/{version}/revocations"): TREATERS,
+    ("GET", "/v1/signatures/queue"): TREATERS,
+    ("GET", "/v1/signatures/unsigned"): OVERSIGHT,
     ("POST", "/v1/patients/{patient_id}/voids"): TREATERS,  # last: it voids the consent
 }
+SIGNING = {"/v1/patients/{patient_id}/signatures", "/v1/courses/{course_id}/signatures"}
+"""Only a staff account signs: these tokens name none, so a role that may is answered
+not_a_staff_account (tests/api/test_signature_attacks.py)."""
 
 
 def routes_of(app) -> set[tuple[str, str]]:
@@ -152,7 +161,9 @@ def test_each_role_is_refused_exactly_where_the_table_says(app, client, scene):
             response = call(client, scene, method, path, role)
             recorded = app.state.services.log_position() != before
             by_rule = response.status_code == 403 and "rule" in response.json()  # whose entry
-            if role in may and response.status_code not in (200, 201, 409) and not by_rule:
+            if role in may and path in SIGNING:
+                problem(response, 403, type="urn:mesoledger:problem:not_a_staff_account")
+            elif role in may and response.status_code not in (200, 201, 409) and not by_rule:
                 wrong.append((method, path, role, response.status_code, response.text[:200]))
             elif role not in may and (response.status_code != 403 or recorded):
                 wrong.append((method, path, role, response.status_code, "expected 403",

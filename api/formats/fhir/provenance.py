@@ -10,6 +10,13 @@ from api.formats.fhir.draft import Draft, entry_key
 UPDATES = {"PersonalDataAmended", "PersonalDataErased", "ConsentWithdrawn", "ConditionResolved",
            "PlanAmended", "Suspended", "Resumed", "Completed", "Discontinued"}
 VOIDS = {"EntryVoided"}
+SIGNATURE_TYPE = "urn:iso-astm:E1762-95:2013"
+SIGNATURE_TYPES = {  # meaning → ASTM E1762 signature type (FHIR's signature-type value set)
+    "authorship": ("1.2.840.10065.1.12.1.1", "Author's Signature"),
+    "review": ("1.2.840.10065.1.12.1.13", "Review Signature"),
+    "approval": ("1.2.840.10065.1.12.1.6", "Validation Signature"),
+    "cosignature": ("1.2.840.10065.1.12.1.5", "Verification Signature"),
+}
 
 
 def activity(event_type: str) -> dict:
@@ -32,8 +39,17 @@ def provenance(draft: Draft, entry: dict, targets: list[str]) -> str:
         "activity": activity(entry["event_type"]),
         "agent": [_author(draft, entry["actor"])] if entry["actor"] else [],
         "entity": [{"role": "source", "what": _log_entry(entry)}],
-        **present(reason=reasons)},
+        **present(reason=reasons, signature=_signatures(draft, entry))},
         key=f"{entry_key(entry)}/provenance")
+
+
+def _signatures(draft: Draft, entry: dict) -> list[dict]:
+    """The entry's standing electronic signatures: type by meaning, when, who (a revoked
+    one is left out here; the history and the readable copy show it struck through)."""
+    return [{"type": [{"system": SIGNATURE_TYPE, "code": code, "display": display}],
+             "when": signature["at"], "who": draft.staff(signature["signer"])}
+            for signature in entry.get("signatures", []) if not signature.get("revoked")
+            for code, display in [SIGNATURE_TYPES[signature["meaning"]]]]
 
 
 def _author(draft: Draft, actor: dict) -> dict:

@@ -105,6 +105,27 @@ class LateEntryOut(BaseModel):
     hours_after: int = Field(description="Hours between clinical and recorded time")
 
 
+class RevocationOut(BaseModel):
+    position: int
+    version: int
+    reason: str
+    actor: ActorOut
+    at: datetime
+
+
+class SignatureOut(BaseModel):
+    """An electronic signature of the entry: printed name, time, meaning, and the leaf hash
+    of the exact entry it signs."""
+
+    position: int
+    version: int
+    meaning: str
+    signer: ActorOut
+    at: datetime
+    leaf_hash: str
+    revoked: RevocationOut | None = None
+
+
 class HistoryEntryOut(BaseModel):
     position: int
     recorded_at: datetime
@@ -119,6 +140,7 @@ class HistoryEntryOut(BaseModel):
     late_entry: LateEntryOut | None = None
     amended_by: AmendedByOut | None = None
     supersedes: SupersededOut | None = None
+    signatures: list[SignatureOut] = []
 
 
 class AuditEntryOut(BaseModel):
