@@ -78,7 +78,8 @@ FACTS: dict[type, Callable[[Change], tuple]] = {
     Patient.Registered: _opened(lambda c: c.event.clinic, lambda c: c.record_id),
     TreatmentCourse.Planned: _opened(lambda c: c.event.clinic, lambda c: str(c.event.patient_id)),
     **dict.fromkeys(ENTRIES, _entry),
-    TreatmentCourse.EntryVoided: lambda c: (EntryVoided(c.record_id, c.event.entry_version),),
+    **dict.fromkeys((Patient.EntryVoided, TreatmentCourse.EntryVoided),
+                    lambda c: (EntryVoided(c.record_id, c.event.entry_version),)),
     **dict.fromkeys((Patient.EntrySigned, TreatmentCourse.EntrySigned), lambda c: (Signed(
         c.record_id, c.event.originator_version, c.event.entry_version, c.event.meaning,
         c.event.actor.id),)),

@@ -44,8 +44,9 @@ def log_key(client) -> str:
 def test_signatures_verify_offline_and_show_name_time_and_meaning(client, signed):
     export = exported(client, signed["patient"]).json()
     assert verify_export.check(export, log_key(client)).startswith("ok")
-    lines = "\n".join(verify_export.history(export["events"], verify_export.signatures_of(
-        export["events"], verify_export.states_of(export["events"]))))
+    states = verify_export.states_of(export["events"])
+    lines = "\n".join(verify_export.history(
+        export["events"], states, verify_export.signatures_of(export["events"], states)))
     assert "SIGNED (authorship) by Dr Maria Rossi" in lines
     assert "SIGNED (cosignature) by Dr Maria Rossi" in lines
     assert "SIGNED (authorship) by Nurse Tom Baker" in lines
