@@ -39,6 +39,7 @@ class LateEntryUnexplainedError(RuleViolation):
     why (`late_entry_reason`)."""
 
     rule = "late_entry_unexplained"
+    field = "late_entry_reason"
 
 
 class ImplausibleBirthDateError(RuleViolation):

@@ -14,6 +14,8 @@ class RuleViolation(Exception):
     """
 
     rule: ClassVar[str]
+    field: ClassVar[str | None] = None
+    """The field of the command the rule asks about, where there is one."""
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

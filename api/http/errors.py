@@ -106,7 +106,8 @@ def problem_of(error: Exception) -> Problem:
             return Problem(403, error.rule, error.detail, rule=error.rule)
         case RuleViolation():
             status = 403 if isinstance(error, Forbidden) else 409
-            return Problem(status, error.rule, error.detail, rule=error.rule)
+            named = {"field": error.field} if error.field else {}
+            return Problem(status, error.rule, error.detail, rule=error.rule, **named)
         case StaleVersionError():
             return Problem(412, "stale_version", str(error), current_version=error.actual)
         case UnknownCheckpointError():

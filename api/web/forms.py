@@ -47,7 +47,8 @@ def recorded(command: Callable[[], Any]) -> Any:
     except InvalidEntry as error:
         raise Refused({error.field or "form": error.problem}) from None
     except RuleViolation as error:
-        raise Refused({}, f"{error.detail} (rule: {error.rule})") from None
+        beside = {error.field: error.detail} if error.field else {}
+        raise Refused(beside, f"{error.detail} (rule: {error.rule})") from None
 
 
 def text(form: FormData, name: str) -> str | None:
