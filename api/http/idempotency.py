@@ -135,10 +135,28 @@ def _claim_of(request: Request) -> _Claim | None:
     return _Claim(request, request.app.state.services.idempotency, owner, key, new_run())
 
 
+SECRETS = ("password", "totp")
+"""Body fields left out of the fingerprint: an unsalted hash of a body is a password hash a
+stolen database could be searched for. The key is the caller's own, so a retry that differs
+only in them gets the first answer and records nothing more."""
+
+
 async def _fingerprint(request: Request) -> str:
-    """What a retry must repeat: the method, the path and the body."""
+    """What a retry must repeat: the method, the path and the body (but its secrets)."""
     return hashlib.sha256(
-        f"{request.method} {request.url.path}\n".encode() + await request.body()).hexdigest()
+        f"{request.method} {request.url.path}\n".encode() + _without_secrets(
+            await request.body())).hexdigest()
+
+
+def _without_secrets(body: bytes) -> bytes:
+    try:
+        fields = json.loads(body)
+    except ValueError:
+        return body
+    if not isinstance(fields, dict) or not any(name in fields for name in SECRETS):
+        return body
+    kept = {name: value for name, value in fields.items() if name not in SECRETS}
+    return json.dumps(kept, sort_keys=True, separators=(",", ":")).encode()
 
 
 def _owner(request: Request) -> str | None:

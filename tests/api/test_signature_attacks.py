@@ -5,8 +5,12 @@ employee signing."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import pytest
 
+from infra.requests import TABLE
 from projections.sign_in_log import SignInFilter, SignInLog
 from tests.api import bodies
 from tests.api.conftest import Given, as_role, nothing_recorded, problem
@@ -208,3 +212,22 @@ def test_unsigned_entries_are_listed_for_auditors_after_the_days_set(app, client
     listed = client.get("/v1/signatures/unsigned", headers=auditor,
                         params={"min_position": signed.json()["position"]}).json()
     assert [e["version"] for e in listed if e["record_id"] == course] == [2]
+
+
+def test_a_signature_retried_by_key_leaves_no_hash_of_its_password_in_the_store(app, client,
+                                                                                clinic):
+    """The idempotency fingerprint of a body that carries a password leaves the password
+    out: an unsalted hash of the body would be a password hash to search a stolen copy for."""
+    course, version = clinic.course_with_nurse_injection()
+    body = json.dumps({"version": version, "meaning": "review", "password": PASSWORD}).encode()
+    headers = clinic.clinician | {"Idempotency-Key": "sign-review-1",
+                                  "Content-Type": "application/json"}
+    first = client.post(f"/v1/courses/{course}/signatures", headers=headers, content=body)
+    again = client.post(f"/v1/courses/{course}/signatures", headers=headers, content=body)
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    with app.state.services.views.transaction(write=False) as tx:
+        kept = [row[0] for row in tx.rows(f"SELECT fingerprint FROM {TABLE}")]
+    path = f"POST /v1/courses/{course}/signatures\n".encode()
+    with_password = hashlib.sha256(path + body).hexdigest()
+    assert kept and with_password not in kept
