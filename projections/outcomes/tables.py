@@ -84,23 +84,51 @@ def patients_by_session(tx: ViewTransaction, clinic, indication, area, scale) ->
                    params)
 
 
-def latest_points(tx: ViewTransaction, clinic, indication, area, scale) -> list[tuple]:
-    """Each course area's improvement at its latest session: course, patient, indication,
-    area, scale, improvement."""
-    where, params = _where(clinic, indication, area, scale, "last = 1")
-    return tx.rows("SELECT course_id, patient_id, indication, area, scale, improvement"
-                   f" FROM outcome_points{where}", params)
+def _age_band_sql(bands: tuple[tuple[int, str], ...]) -> str:
+    steps = " ".join(f"WHEN pt.age_years >= {low} THEN '{label}'" for low, label in
+                     reversed(bands))
+    return f"CASE WHEN pt.age_years IS NULL THEN 'unknown' {steps} END"
 
 
-def mixes(tx: ViewTransaction, course_ids: list[str]) -> list[tuple]:
-    """Live mixes: course, mix number, protocol and ratio band."""
-    return rows_in(tx, "SELECT course_id, formulation_version, protocol_id, ratio_band"
-                   " FROM outcome_mixes WHERE voided = 0 AND", "course_id", course_ids)
-
-
-def patients(tx: ViewTransaction, patient_ids: list[str]) -> list[tuple]:
-    return rows_in(tx, "SELECT patient_id, age_years, skin_type FROM outcome_patients WHERE",
-                   "patient_id", patient_ids)
+def latest_groups(tx: ViewTransaction, clinic, indication, area, scale,
+                  age_bands: tuple[tuple[int, str], ...]) -> list[tuple]:
+    """Each course area at its latest session, grouped in the database by the course's
+    latest live mix (its protocol, by the clinic's name for it, or its ratio band), by the
+    patient's age band and by skin type. Rows of two kinds: ("points", by, indication,
+    area, scale, group, improvement, course areas) and ("patients", by, indication, area,
+    scale, group, None, patients)."""
+    join, join_params = ("", []) if clinic is None else (" AND pr.clinic = ?", [clinic])
+    clauses, params = ["p.last = 1"], []
+    for column, value in (("clinic", clinic), ("indication", indication), ("area", area),
+                          ("scale", scale)):
+        if value is not None:
+            clauses.append(f"p.{column} = ?")
+            params.append(value)
+    dimensions = ("mix", "age_band", "skin_type")
+    parts = [
+        f"SELECT '{kind}', '{by}', indication, area, scale, {by},"
+        f" {'improvement' if kind == 'points' else 'NULL'},"
+        f" {'COUNT(*)' if kind == 'points' else 'COUNT(DISTINCT patient_id)'}"
+        f" FROM latest GROUP BY indication, area, scale, {by}"
+        f"{', improvement' if kind == 'points' else ''}"
+        for by in dimensions for kind in ("points", "patients")]
+    return tx.rows(
+        "WITH latest AS MATERIALIZED (SELECT p.patient_id, p.indication, p.area, p.scale,"
+        " p.improvement,"
+        " CASE WHEN m.course_id IS NULL THEN 'no mix on record'"
+        " WHEN m.protocol_id IS NOT NULL THEN 'protocol ' || COALESCE(pr.name, m.protocol_id)"
+        " ELSE 'ratio ' || m.ratio_band END AS mix,"
+        f" {_age_band_sql(age_bands)} AS age_band,"
+        " CASE WHEN pt.skin_type IS NULL OR pt.skin_type = '' THEN 'unknown'"
+        " ELSE pt.skin_type END AS skin_type"
+        " FROM outcome_points p"
+        " LEFT JOIN outcome_mixes m ON m.course_id = p.course_id AND m.voided = 0"
+        " AND m.formulation_version = (SELECT MAX(l.formulation_version)"
+        " FROM outcome_mixes l WHERE l.course_id = p.course_id AND l.voided = 0)"
+        f" LEFT JOIN outcome_protocols pr ON pr.protocol_id = m.protocol_id{join}"
+        " LEFT JOIN outcome_patients pt ON pt.patient_id = p.patient_id"
+        f" WHERE {' AND '.join(clauses)}) " + " UNION ALL ".join(parts),
+        [*join_params, *params])
 
 
 def protocols(tx: ViewTransaction, clinic: str | None) -> list[dict]:
