@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from projections.base import Insert, ViewTransaction, rows_in
+from projections.base import Insert, ViewTransaction, execute_in, rows_in
 
 TABLES = ("outcome_patients", "outcome_courses", "outcome_mixes", "outcome_scores",
           "outcome_protocols", "outcome_points")
@@ -31,8 +31,9 @@ DDL = (
     "CREATE INDEX IF NOT EXISTS outcome_points_by_scale ON outcome_points (scale, area)",
 )
 
-FORGET_PATIENT = "DELETE FROM outcome_patients WHERE patient_id = ?"
-PATIENT = Insert("outcome_patients", ("patient_id", "age_years", "skin_type"))
+PATIENT = ("INSERT INTO outcome_patients (patient_id, age_years, skin_type) VALUES (?, ?, ?)"
+           " ON CONFLICT (patient_id) DO UPDATE SET age_years = excluded.age_years,"
+           " skin_type = excluded.skin_type")
 COURSE = Insert("outcome_courses", ("course_id", "patient_id", "clinic", "indication"))
 MIX = Insert("outcome_mixes", ("course_id", "version", "formulation_version", "protocol_id",
                                "ratio_band", "voided"))
@@ -41,9 +42,20 @@ SCORE = Insert("outcome_scores", ("course_id", "version", "area", "laterality", 
 PROTOCOL = Insert("outcome_protocols", ("protocol_id", "clinic", "name"))
 POINT = Insert("outcome_points", ("course_id", "patient_id", "clinic", "indication", "area",
                                   "laterality", "scale", "session", "improvement", "last"))
-FORGET_POINTS = "DELETE FROM outcome_points WHERE course_id = ?"
-VOID_MIX = "UPDATE outcome_mixes SET voided = 1 WHERE course_id = ? AND version = ?"
-VOID_SCORE = "UPDATE outcome_scores SET voided = 1 WHERE course_id = ? AND version = ?"
+
+
+def void(tx: ViewTransaction, entries: list[tuple[str, int]]) -> set[str]:
+    """Mark these entries voided (a mix or a score); the courses whose scores changed."""
+    execute_in(tx, "UPDATE outcome_mixes SET voided = 1 WHERE", ("course_id", "version"),
+               entries)
+    return {row[0] for row in execute_in(
+        tx, "UPDATE outcome_scores SET voided = 1 WHERE", ("course_id", "version"), entries,
+        returning="course_id")}
+
+
+def forget_points(tx: ViewTransaction, course_ids: list[str]) -> None:
+    execute_in(tx, "DELETE FROM outcome_points WHERE", ("course_id",),
+               [(c,) for c in course_ids])
 
 
 # --- queries ----------------------------------------------------------------------------
