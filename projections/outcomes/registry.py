@@ -63,15 +63,15 @@ def registry(tx: ViewTransaction, clinic: str | None, indication: str | None = N
         cells.append(_cell((indication_, area_, scale_, "sessions", session),
                            patients[(indication_, area_, scale_, session)], points, suppress))
     groups: dict[tuple, list[float]] = defaultdict(list)
-    patients_in: dict[tuple, int] = {}
-    for kind, by, indication_, area_, scale_, group, improvement, n in tables.latest_groups(
-            tx, *asked, AGE_BANDS):
-        key = (indication_, area_, scale_, by, group)
-        if kind == "patients":
-            patients_in[key] = n
-        else:
-            groups[key] += [float(improvement)] * n
-    cells += [_cell(key, patients_in[key], points, suppress) for key, points in groups.items()]
+    patients_in: dict[tuple, set[str]] = defaultdict(set)
+    for patient_id, indication_, area_, scale_, improvement, *by_group in (
+            tables.latest_points(tx, *asked, AGE_BANDS)):
+        for by, group in zip(DIMENSIONS[1:], by_group, strict=True):
+            key = (indication_, area_, scale_, by, group)
+            groups[key].append(float(improvement))
+            patients_in[key].add(patient_id)
+    cells += [_cell(key, len(patients_in[key]), points, suppress)
+              for key, points in groups.items()]
     return sorted(cells, key=lambda c: (c.indication, c.area, c.scale,
                                         DIMENSIONS.index(c.by), _order(c.group)))
 

@@ -102,13 +102,12 @@ def _age_band_sql(bands: tuple[tuple[int, str], ...]) -> str:
     return f"CASE WHEN pt.age_years IS NULL THEN 'unknown' {steps} END"
 
 
-def latest_groups(tx: ViewTransaction, clinic, indication, area, scale,
+def latest_points(tx: ViewTransaction, clinic, indication, area, scale,
                   age_bands: tuple[tuple[int, str], ...]) -> list[tuple]:
-    """Each course area at its latest session, grouped in the database by the course's
-    latest live mix (its protocol, by the clinic's name for it, or its ratio band), by the
-    patient's age band and by skin type. Rows of two kinds: ("points", by, indication,
-    area, scale, group, improvement, course areas) and ("patients", by, indication, area,
-    scale, group, None, patients)."""
+    """Each course area at its latest session, with what the registry groups it by, joined
+    in one statement: patient, indication, area, scale, improvement, the course's latest
+    live mix (its protocol, by the clinic's name for it, or its ratio band), the patient's
+    age band and skin type."""
     join, join_params = ("", []) if clinic is None else (" AND pr.clinic = ?", [clinic])
     clauses, params = ["p.last = 1"], []
     for column, value in (("clinic", clinic), ("indication", indication), ("area", area),
@@ -116,31 +115,21 @@ def latest_groups(tx: ViewTransaction, clinic, indication, area, scale,
         if value is not None:
             clauses.append(f"p.{column} = ?")
             params.append(value)
-    dimensions = ("mix", "age_band", "skin_type")
-    parts = [
-        f"SELECT '{kind}', '{by}', indication, area, scale, {by},"
-        f" {'improvement' if kind == 'points' else 'NULL'},"
-        f" {'COUNT(*)' if kind == 'points' else 'COUNT(DISTINCT patient_id)'}"
-        f" FROM latest GROUP BY indication, area, scale, {by}"
-        f"{', improvement' if kind == 'points' else ''}"
-        for by in dimensions for kind in ("points", "patients")]
     return tx.rows(
-        "WITH latest AS MATERIALIZED (SELECT p.patient_id, p.indication, p.area, p.scale,"
-        " p.improvement,"
+        "SELECT p.patient_id, p.indication, p.area, p.scale, p.improvement,"
         " CASE WHEN m.course_id IS NULL THEN 'no mix on record'"
         " WHEN m.protocol_id IS NOT NULL THEN 'protocol ' || COALESCE(pr.name, m.protocol_id)"
-        " ELSE 'ratio ' || m.ratio_band END AS mix,"
-        f" {_age_band_sql(age_bands)} AS age_band,"
+        " ELSE 'ratio ' || m.ratio_band END,"
+        f" {_age_band_sql(age_bands)},"
         " CASE WHEN pt.skin_type IS NULL OR pt.skin_type = '' THEN 'unknown'"
-        " ELSE pt.skin_type END AS skin_type"
+        " ELSE pt.skin_type END"
         " FROM outcome_points p"
         " LEFT JOIN outcome_mixes m ON m.course_id = p.course_id AND m.voided = 0"
         " AND m.formulation_version = (SELECT MAX(l.formulation_version)"
         " FROM outcome_mixes l WHERE l.course_id = p.course_id AND l.voided = 0)"
         f" LEFT JOIN outcome_protocols pr ON pr.protocol_id = m.protocol_id{join}"
         " LEFT JOIN outcome_patients pt ON pt.patient_id = p.patient_id"
-        f" WHERE {' AND '.join(clauses)}) " + " UNION ALL ".join(parts),
-        [*join_params, *params])
+        f" WHERE {' AND '.join(clauses)}", [*join_params, *params])
 
 
 def protocols(tx: ViewTransaction, clinic: str | None) -> list[dict]:
