@@ -4,9 +4,10 @@
                                       [--requests K] [--backends sqlite,postgres]
 
 Per backend, fills a fresh store with realistic course events (bench/filling.py):
-- at M events, the views' cost on catch-up, paired: the views main had (with its
-  lot_exposure) and this branch's (lot_safety in its place, plus outcomes) rebuilt from zero
-  in turn, R rounds; the figure is the median slowdown of ours against main's by round;
+- at M events, the views' cost on catch-up, paired: the views main had before issue 24
+  (with its lot_exposure, from commit BASELINE) and this branch's (lot_safety in its place,
+  plus outcomes) rebuilt from zero in turn, R rounds; the figure is the median slowdown
+  of ours against main's by round;
 - then on to N events, caught up, GET /v1/signals and GET /v1/outcomes over HTTP (a
   regulator, across clinics; a clinician, own clinic; the registry filtered to one
   indication × area × scale, and whole): p50 of K requests after warm-up.
@@ -56,10 +57,15 @@ READS = {  # name → (path, query, role, clinic)
 }
 
 
+BASELINE = "fd712ec"
+"""The commit whose lot_exposure view lot_safety and outcomes replaced (main before issue 24)."""
+
+
 def mains_lot_exposure():
-    """The lot_exposure view as main has it (this branch replaced it with lot_safety),
-    importable by the log-reading helper process too (on its PYTHONPATH)."""
-    source = subprocess.run(["git", "-C", str(ROOT), "show", "main:projections/lot_exposure.py"],
+    """The lot_exposure view as BASELINE had it (lot_safety replaced it), importable by the
+    log-reading helper process too (on its PYTHONPATH)."""
+    source = subprocess.run(["git", "-C", str(ROOT), "show",
+                             f"{BASELINE}:projections/lot_exposure.py"],
                             check=True, capture_output=True, text=True).stdout
     folder = Path(tempfile.mkdtemp(prefix="bench-main-"))
     (folder / "mains_lot_exposure.py").write_text(source)

@@ -97,3 +97,27 @@ def rows_in(tx: ViewTransaction, select_where: str, column: str, values: list) -
         chunk = values[start:start + 500]
         found += tx.rows(f"{select_where} {column} IN ({', '.join('?' * len(chunk))})", chunk)
     return found
+
+
+def _keys_clause(columns: tuple[str, ...], count: int) -> str:
+    if len(columns) == 1:
+        return f"{columns[0]} IN ({', '.join('?' * count)})"
+    row = f"({', '.join('?' * len(columns))})"
+    return f"({', '.join(columns)}) IN (VALUES {', '.join([row] * count)})"
+
+
+def execute_in(tx: ViewTransaction, statement_where: str, columns: tuple[str, ...],
+               keys: list[tuple], returning: str = "") -> list[tuple]:
+    """`statement_where` + `(columns) IN (…keys)`, one statement for a few hundred keys
+    rather than one per key (on PostgreSQL each statement is a round trip); with
+    `returning`, the rows it names of every row changed."""
+    found: list[tuple] = []
+    for start in range(0, len(keys), 300):
+        chunk = keys[start:start + 300]
+        sql = f"{statement_where} {_keys_clause(columns, len(chunk))}"
+        params = [value for key in chunk for value in key]
+        if returning:
+            found += tx.rows(f"{sql} RETURNING {returning}", params)
+        else:
+            tx.execute(sql, params)
+    return found

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from projections.base import Insert, ViewTransaction, rows_in
+from projections.base import Insert, ViewTransaction, execute_in, rows_in
 
 TABLES = ("safety_courses", "safety_mixes", "safety_exposures", "safety_events",
-          "safety_suspects", "safety_recalls", "safety_contacts", "safety_lot_patients",
+          "safety_recalls", "safety_contacts", "safety_lot_patients",
           "safety_attributions", "safety_products")
 
 DDL = (
@@ -25,11 +25,9 @@ DDL = (
     " event_version INTEGER NOT NULL, patient_id TEXT NOT NULL, clinic TEXT NOT NULL,"
     " kind TEXT NOT NULL, severity TEXT NOT NULL, serious INTEGER NOT NULL,"
     " onset_on TEXT NOT NULL, voided INTEGER NOT NULL,"
+    # What the report suspects, as JSON: [injection version, product, lot], each may be null.
+    " suspects TEXT NOT NULL DEFAULT '[]',"
     " PRIMARY KEY (course_id, event_version))",
-    "CREATE TABLE IF NOT EXISTS safety_suspects (course_id TEXT NOT NULL,"
-    " event_version INTEGER NOT NULL, injection_version INTEGER, product TEXT, lot TEXT)",
-    "CREATE INDEX IF NOT EXISTS safety_suspects_by_event"
-    " ON safety_suspects (course_id, event_version)",
     "CREATE TABLE IF NOT EXISTS safety_recalls (product TEXT NOT NULL, lot TEXT NOT NULL,"
     " clinic TEXT NOT NULL, reason TEXT NOT NULL, recalled_at TEXT NOT NULL,"
     " actor_id TEXT NOT NULL, PRIMARY KEY (product, lot, clinic))",
@@ -59,9 +57,7 @@ PLAN = Insert("safety_courses", ("course_id", "patient_id", "clinic"))
 MIX = Insert("safety_mixes", ("course_id", "formulation_version", "product", "lot"))
 INJECT = Insert("safety_exposures", EXPOSURE)
 REPORT = Insert("safety_events", ("course_id", "event_version", "patient_id", "clinic", "kind",
-                                  "severity", "serious", "onset_on", "voided"))
-SUSPECT = Insert("safety_suspects", ("course_id", "event_version", "injection_version",
-                                     "product", "lot"))
+                                  "severity", "serious", "onset_on", "voided", "suspects"))
 RECALL = Insert("safety_recalls", ("product", "lot", "clinic", "reason", "recalled_at",
                                    "actor_id"))
 CONTACT = Insert("safety_contacts", ("product", "lot", "clinic", "patient_id", "method",
@@ -74,11 +70,7 @@ FORGET_UNCOUNTED = ("DELETE FROM safety_lot_patients WHERE product = ? AND lot =
                     " AND clinic = ? AND patient_id = ? AND injections = 0")
 ATTRIBUTE = Insert("safety_attributions", ("course_id", "event_version", "product", "lot",
                                            "named", "days_after"))
-FORGET_ATTRIBUTIONS = "DELETE FROM safety_attributions WHERE course_id = ?"
 PRODUCT = Insert("safety_products", ("clinic", "name", "manufacturer", "gtin"))
-VOID_INJECTION = ("UPDATE safety_exposures SET voided = 1"
-                  " WHERE course_id = ? AND injection_version = ?")
-VOID_EVENT = "UPDATE safety_events SET voided = 1 WHERE course_id = ? AND event_version = ?"
 
 
 def owners(tx: ViewTransaction, course_ids: list[str]) -> list[tuple[str, str, str]]:
@@ -86,28 +78,29 @@ def owners(tx: ViewTransaction, course_ids: list[str]) -> list[tuple[str, str, s
                    "course_id", course_ids)
 
 
-def live_exposed(tx: ViewTransaction, entries: list[tuple[str, int]]) -> list[tuple]:
-    """The live exposure rows of these injections: product, lot, clinic, patient."""
-    found = []
-    for start in range(0, len(entries), 200):
-        chunk = entries[start:start + 200]
-        found += tx.rows("SELECT product, lot, clinic, patient_id FROM safety_exposures"
-                         " WHERE voided = 0 AND ("
-                         + " OR ".join(["(course_id = ? AND injection_version = ?)"] * len(chunk))
-                         + ")", [value for entry in chunk for value in entry])
-    return found
+def void_injections(tx: ViewTransaction, entries: list[tuple[str, int]]) -> list[tuple]:
+    """Mark these injections' exposures voided; the rows that were live: product, lot,
+    clinic, patient."""
+    return execute_in(tx, "UPDATE safety_exposures SET voided = 1 WHERE voided = 0 AND",
+                      ("course_id", "injection_version"), entries,
+                      returning="product, lot, clinic, patient_id")
 
 
-def with_events(tx: ViewTransaction, course_ids: list[str]) -> set[str]:
-    """Which of these courses have an adverse event on record."""
-    return {row[0] for row in rows_in(tx, "SELECT DISTINCT course_id FROM safety_events"
-                                      " WHERE", "course_id", course_ids)}
+def void_events(tx: ViewTransaction, entries: list[tuple[str, int]]) -> None:
+    execute_in(tx, "UPDATE safety_events SET voided = 1 WHERE",
+               ("course_id", "event_version"), entries)
+
+
+def forget_attributions(tx: ViewTransaction, course_ids: list[str]) -> None:
+    execute_in(tx, "DELETE FROM safety_attributions WHERE", ("course_id",),
+               [(c,) for c in course_ids])
 
 
 def course_events(tx: ViewTransaction, course_ids: list[str]) -> list[tuple]:
-    """Live adverse events of these courses: course, version, onset."""
-    return rows_in(tx, "SELECT course_id, event_version, onset_on FROM safety_events"
-                   " WHERE voided = 0 AND", "course_id", course_ids)
+    """Every adverse event of these courses (voided ones too): course, version, onset,
+    suspects (JSON), voided."""
+    return rows_in(tx, "SELECT course_id, event_version, onset_on, suspects, voided"
+                   " FROM safety_events WHERE", "course_id", course_ids)
 
 
 def mixes(tx: ViewTransaction, course_ids: list[str]) -> list[tuple[str, int, str, str]]:
@@ -158,11 +151,6 @@ def lot_events(tx: ViewTransaction, window_days: int) -> list[tuple]:
                    " WHERE e.voided = 0 AND (a.named = 1 OR a.days_after <= ?)"
                    " GROUP BY a.product, a.lot, e.clinic, e.kind, e.severity, e.serious",
                    [window_days])
-
-
-def suspects(tx: ViewTransaction, course_ids: list[str]) -> list[tuple]:
-    return rows_in(tx, "SELECT course_id, event_version, injection_version, product, lot"
-                   " FROM safety_suspects WHERE", "course_id", course_ids)
 
 
 def live_exposures_of(tx: ViewTransaction, course_ids: list[str]) -> list[tuple]:

@@ -8,6 +8,7 @@ are read once per course and remembered, not read every batch.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import date
 
@@ -75,43 +76,41 @@ class LotSafety:
                          for m in of_kind[Mix] for lot in m.lots],
             tables.INJECT: exposures,
             tables.REPORT: [(e.course_id, e.version, *owners[e.course_id], e.kind, e.severity,
-                             int(e.serious), e.onset_on, 0) for e in reported],
-            tables.SUSPECT: [row for e in reported for row in _suspects(e)],
+                             int(e.serious), e.onset_on, 0, json.dumps(_suspects(e)))
+                            for e in reported],
         })
         counts = Counter((product, lot, clinic, patient)
                          for product, lot, patient, clinic, *_ in exposures)
-        counts.subtract(tables.live_exposed(tx, [tuple(v) for v in voids]))
+        counts.subtract(tables.void_injections(tx, [tuple(v) for v in voids]))
+        changed = {i.course_id for i in injections} | {v.course_id for v in voids}
+        recorded = tables.course_events(tx, sorted(changed | {e.course_id for e in reported}))
+        voided = {(v.course_id, v.version) for v in voids} & {tuple(e[:2]) for e in recorded}
+        tables.void_events(tx, sorted(voided))
         write_all(tx, {
-            tables.VOID_INJECTION: voids,
-            tables.VOID_EVENT: voids,
             tables.COUNT_PATIENT: [(*key, n) for key, n in counts.items() if n],
             tables.FORGET_UNCOUNTED: [key for key, n in counts.items() if n < 0],
             tables.RECALL: of_kind[Recalled],
             tables.CONTACT: [(*c[:5], int(c.reached), *c[6:]) for c in of_kind[Contacted]],
             tables.PRODUCT: of_kind[Product],
         })
-        changed = {i.course_id for i in injections} | {v.course_id for v in voids}
-        self._attribute(tx, sorted({e.course_id for e in reported}
-                                   | tables.with_events(tx, sorted(changed))))
+        self._attribute(tx, [(*e[:4], e[4] or (tuple(e[:2]) in voided)) for e in recorded])
 
     @staticmethod
-    def _attribute(tx: ViewTransaction, course_ids: list[str]) -> None:
-        """Count each live adverse event of these courses anew for the lots it names, or
-        else for the lots injected before its onset (with how many days before)."""
+    def _attribute(tx: ViewTransaction, events: list[tuple]) -> None:
+        """Count these adverse events (every one of their courses') anew: each live one for
+        the lots it names, or else for the lots injected before its onset (with how many
+        days before)."""
+        course_ids = sorted({e[0] for e in events})
         if not course_ids:
             return
-        events = tables.course_events(tx, course_ids)
-        named: dict[tuple[str, int], list] = {}
-        for course_id, version, *suspect in tables.suspects(tx, course_ids):
-            named.setdefault((course_id, version), []).append(suspect)
         given: dict[str, list] = {}
         for course_id, *injection in tables.live_exposures_of(tx, course_ids):
             given.setdefault(course_id, []).append(injection)
-        write_all(tx, {tables.FORGET_ATTRIBUTIONS: [(c,) for c in course_ids],
-                       tables.ATTRIBUTE: [
-                           (course_id, version, *lot) for course_id, version, onset in events
-                           for lot in _lots_of(named.get((course_id, version), []),
-                                               given.get(course_id, []), onset)]})
+        tables.forget_attributions(tx, course_ids)
+        write_all(tx, {tables.ATTRIBUTE: [
+            (course_id, version, *lot)
+            for course_id, version, onset, suspects, voided in events if not voided
+            for lot in _lots_of(json.loads(suspects), given.get(course_id, []), onset)]})
 
     def _owners_of(self, tx: ViewTransaction, planned: list[CourseOwner],
                    course_ids: set[str]) -> dict[str, tuple[str, str]]:
@@ -192,7 +191,6 @@ def _lots_of(suspects: list, injections: list, onset: str) -> list[tuple]:
 
 def _suspects(event: AdverseEvent) -> list[tuple]:
     """What the report suspects: injections by version, lots by product, lot numbers."""
-    head = (event.course_id, event.version)
-    return ([(*head, version, None, None) for version in event.injections]
-            + [(*head, None, product, lot) for product, lot in event.product_lots]
-            + [(*head, None, None, lot) for lot in event.lot_numbers])
+    return ([(version, None, None) for version in event.injections]
+            + [(None, product, lot) for product, lot in event.product_lots]
+            + [(None, None, lot) for lot in event.lot_numbers])

@@ -62,23 +62,16 @@ def registry(tx: ViewTransaction, clinic: str | None, indication: str | None = N
     for (indication_, area_, scale_, session), points in spread.items():
         cells.append(_cell((indication_, area_, scale_, "sessions", session),
                            patients[(indication_, area_, scale_, session)], points, suppress))
-    latest = tables.latest_points(tx, *asked)
-    mixes = {}  # course → its latest live mix (protocol, ratio band)
-    for course_id, _number, protocol_id, band in sorted(
-            tables.mixes(tx, sorted({row[0] for row in latest})), key=lambda row: row[1]):
-        mixes[course_id] = (protocol_id, band)
-    who = {p: (age, skin) for p, age, skin in tables.patients(
-        tx, sorted({row[1] for row in latest}))}
-    names = {p["protocol_id"]: p["name"] for p in tables.protocols(tx, clinic)}
-    groups: dict[tuple, list[tuple[str, float]]] = defaultdict(list)
-    for course_id, patient_id, indication_, area_, scale_, improvement in latest:
-        age, skin = who.get(patient_id, (None, None))
-        for by, group in (("mix", _mix(mixes.get(course_id), names)),
-                          ("age_band", _age_band(age)), ("skin_type", skin or "unknown")):
-            groups[(indication_, area_, scale_, by, group)].append(
-                (patient_id, float(improvement)))
-    cells += [_cell(key, len({p for p, _ in values}), [v for _, v in values], suppress)
-              for key, values in groups.items()]
+    groups: dict[tuple, list[float]] = defaultdict(list)
+    patients_in: dict[tuple, set[str]] = defaultdict(set)
+    for patient_id, indication_, area_, scale_, improvement, *by_group in (
+            tables.latest_points(tx, *asked, AGE_BANDS)):
+        for by, group in zip(DIMENSIONS[1:], by_group, strict=True):
+            key = (indication_, area_, scale_, by, group)
+            groups[key].append(float(improvement))
+            patients_in[key].add(patient_id)
+    cells += [_cell(key, len(patients_in[key]), points, suppress)
+              for key, points in groups.items()]
     return sorted(cells, key=lambda c: (c.indication, c.area, c.scale,
                                         DIMENSIONS.index(c.by), _order(c.group)))
 
@@ -114,22 +107,6 @@ def _course_areas(rows: list[tuple]) -> Iterable[tuple[tuple, tuple[str, str], l
             yield key, whose[key], [
                 (session, scale.improvement(baselines[key], score))
                 for session, score in sorted(by_session.items())]
-
-
-def _mix(mix: tuple[str | None, str] | None, names: dict[str, str]) -> str:
-    """The course's mix (its latest live one): its protocol, or its ratio band."""
-    if mix is None:
-        return "no mix on record"
-    protocol_id, band = mix
-    if protocol_id is not None:
-        return f"protocol {names.get(protocol_id, protocol_id)}"
-    return f"ratio {band}"
-
-
-def _age_band(age: int | None) -> str:
-    if age is None:
-        return "unknown"
-    return [label for low, label in AGE_BANDS if age >= low][-1]
 
 
 def _order(group: str) -> tuple:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from projections.base import Insert, ViewTransaction, rows_in
+from projections.base import Insert, ViewTransaction, execute_in, rows_in
 
 TABLES = ("outcome_patients", "outcome_courses", "outcome_mixes", "outcome_scores",
           "outcome_protocols", "outcome_points")
@@ -31,8 +31,9 @@ DDL = (
     "CREATE INDEX IF NOT EXISTS outcome_points_by_scale ON outcome_points (scale, area)",
 )
 
-FORGET_PATIENT = "DELETE FROM outcome_patients WHERE patient_id = ?"
-PATIENT = Insert("outcome_patients", ("patient_id", "age_years", "skin_type"))
+PATIENT = ("INSERT INTO outcome_patients (patient_id, age_years, skin_type) VALUES (?, ?, ?)"
+           " ON CONFLICT (patient_id) DO UPDATE SET age_years = excluded.age_years,"
+           " skin_type = excluded.skin_type")
 COURSE = Insert("outcome_courses", ("course_id", "patient_id", "clinic", "indication"))
 MIX = Insert("outcome_mixes", ("course_id", "version", "formulation_version", "protocol_id",
                                "ratio_band", "voided"))
@@ -41,9 +42,20 @@ SCORE = Insert("outcome_scores", ("course_id", "version", "area", "laterality", 
 PROTOCOL = Insert("outcome_protocols", ("protocol_id", "clinic", "name"))
 POINT = Insert("outcome_points", ("course_id", "patient_id", "clinic", "indication", "area",
                                   "laterality", "scale", "session", "improvement", "last"))
-FORGET_POINTS = "DELETE FROM outcome_points WHERE course_id = ?"
-VOID_MIX = "UPDATE outcome_mixes SET voided = 1 WHERE course_id = ? AND version = ?"
-VOID_SCORE = "UPDATE outcome_scores SET voided = 1 WHERE course_id = ? AND version = ?"
+
+
+def void(tx: ViewTransaction, entries: list[tuple[str, int]]) -> set[str]:
+    """Mark these entries voided (a mix or a score); the courses whose scores changed."""
+    execute_in(tx, "UPDATE outcome_mixes SET voided = 1 WHERE", ("course_id", "version"),
+               entries)
+    return {row[0] for row in execute_in(
+        tx, "UPDATE outcome_scores SET voided = 1 WHERE", ("course_id", "version"), entries,
+        returning="course_id")}
+
+
+def forget_points(tx: ViewTransaction, course_ids: list[str]) -> None:
+    execute_in(tx, "DELETE FROM outcome_points WHERE", ("course_id",),
+               [(c,) for c in course_ids])
 
 
 # --- queries ----------------------------------------------------------------------------
@@ -84,23 +96,40 @@ def patients_by_session(tx: ViewTransaction, clinic, indication, area, scale) ->
                    params)
 
 
-def latest_points(tx: ViewTransaction, clinic, indication, area, scale) -> list[tuple]:
-    """Each course area's improvement at its latest session: course, patient, indication,
-    area, scale, improvement."""
-    where, params = _where(clinic, indication, area, scale, "last = 1")
-    return tx.rows("SELECT course_id, patient_id, indication, area, scale, improvement"
-                   f" FROM outcome_points{where}", params)
+def _age_band_sql(bands: tuple[tuple[int, str], ...]) -> str:
+    steps = " ".join(f"WHEN pt.age_years >= {low} THEN '{label}'" for low, label in
+                     reversed(bands))
+    return f"CASE WHEN pt.age_years IS NULL THEN 'unknown' {steps} END"
 
 
-def mixes(tx: ViewTransaction, course_ids: list[str]) -> list[tuple]:
-    """Live mixes: course, mix number, protocol and ratio band."""
-    return rows_in(tx, "SELECT course_id, formulation_version, protocol_id, ratio_band"
-                   " FROM outcome_mixes WHERE voided = 0 AND", "course_id", course_ids)
-
-
-def patients(tx: ViewTransaction, patient_ids: list[str]) -> list[tuple]:
-    return rows_in(tx, "SELECT patient_id, age_years, skin_type FROM outcome_patients WHERE",
-                   "patient_id", patient_ids)
+def latest_points(tx: ViewTransaction, clinic, indication, area, scale,
+                  age_bands: tuple[tuple[int, str], ...]) -> list[tuple]:
+    """Each course area at its latest session, with what the registry groups it by, joined
+    in one statement: patient, indication, area, scale, improvement, the course's latest
+    live mix (its protocol, by the clinic's name for it, or its ratio band), the patient's
+    age band and skin type."""
+    join, join_params = ("", []) if clinic is None else (" AND pr.clinic = ?", [clinic])
+    clauses, params = ["p.last = 1"], []
+    for column, value in (("clinic", clinic), ("indication", indication), ("area", area),
+                          ("scale", scale)):
+        if value is not None:
+            clauses.append(f"p.{column} = ?")
+            params.append(value)
+    return tx.rows(
+        "SELECT p.patient_id, p.indication, p.area, p.scale, p.improvement,"
+        " CASE WHEN m.course_id IS NULL THEN 'no mix on record'"
+        " WHEN m.protocol_id IS NOT NULL THEN 'protocol ' || COALESCE(pr.name, m.protocol_id)"
+        " ELSE 'ratio ' || m.ratio_band END,"
+        f" {_age_band_sql(age_bands)},"
+        " CASE WHEN pt.skin_type IS NULL OR pt.skin_type = '' THEN 'unknown'"
+        " ELSE pt.skin_type END"
+        " FROM outcome_points p"
+        " LEFT JOIN outcome_mixes m ON m.course_id = p.course_id AND m.voided = 0"
+        " AND m.formulation_version = (SELECT MAX(l.formulation_version)"
+        " FROM outcome_mixes l WHERE l.course_id = p.course_id AND l.voided = 0)"
+        f" LEFT JOIN outcome_protocols pr ON pr.protocol_id = m.protocol_id{join}"
+        " LEFT JOIN outcome_patients pt ON pt.patient_id = p.patient_id"
+        f" WHERE {' AND '.join(clauses)}", [*join_params, *params])
 
 
 def protocols(tx: ViewTransaction, clinic: str | None) -> list[dict]:

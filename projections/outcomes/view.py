@@ -1,6 +1,7 @@
 """The outcomes view: what the registry needs, a batch at a time. It keeps entries as they
 came (voided ones marked), and for each course a batch changed, each course area's
-improvement by session anew (registry.points_of), which the registry then groups."""
+improvement by session anew (registry.points_of), which the registry then groups: a batch
+whose voids hit no score (injections, mixes) recomputes nothing."""
 
 from __future__ import annotations
 
@@ -43,16 +44,14 @@ class Outcomes:
             of_kind[type(fact)].append(fact)
         latest = {s.patient_id: s for s in of_kind[Screened]}  # the last screening counts
         write_all(tx, {
-            tables.FORGET_PATIENT: [(patient_id,) for patient_id in latest],
             tables.PATIENT: list(latest.values()),
             tables.COURSE: of_kind[Course],
             tables.MIX: [(*m, 0) for m in of_kind[Mix]],
             tables.SCORE: [(*s, 0) for s in of_kind[Score]],
-            tables.VOID_MIX: of_kind[Void],
-            tables.VOID_SCORE: of_kind[Void],
             tables.PROTOCOL: of_kind[Defined],
         })
-        changed = sorted({f.course_id for f in (*of_kind[Score], *of_kind[Void])})
+        rescored = tables.void(tx, [tuple(v) for v in of_kind[Void]])
+        changed = sorted({s.course_id for s in of_kind[Score]} | rescored)
         if changed:
-            write_all(tx, {tables.FORGET_POINTS: [(c,) for c in changed],
-                           tables.POINT: points_of(tables.course_scores(tx, changed))})
+            tables.forget_points(tx, changed)
+            write_all(tx, {tables.POINT: points_of(tables.course_scores(tx, changed))})
