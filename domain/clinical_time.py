@@ -32,6 +32,7 @@ class DatedInFutureError(RuleViolation):
     """Nothing is dated in the future (beyond five minutes of clock skew)."""
 
     rule = "dated_in_future"
+    field = "occurred_at"
 
 
 class LateEntryUnexplainedError(RuleViolation):
@@ -46,6 +47,7 @@ class ImplausibleBirthDateError(RuleViolation):
     """A date of birth is in the past and at most 125 years ago."""
 
     rule = "implausible_birth_date"
+    field = "date_of_birth"
 
 
 class BeforeRegistrationError(RuleViolation):

@@ -162,11 +162,12 @@ def test_a_probe_of_every_write_route_is_on_record_without_its_owner(app, client
     with nothing_recorded(app):
         for template in writes:
             path = template.format(patient_id=chart["patient"], course_id=chart["course"],
-                                   scope="treatment", condition="migraine")
+                                   scope="treatment", condition="migraine", version=1)
             problem(client.post(path, json=bodies.WRITES[template](clock()),
                                 headers=B_CLINICIAN), 404)
     logged = [t.format(patient_id=chart["patient"], course_id=chart["course"],
-                                     scope="{scope}", condition="{condition}") for t in writes]
+                                     scope="{scope}", condition="{condition}",
+                                     version="{version}") for t in writes]
     entries = access_entries(app)[before:]
     assert [(e["resource"], e["outcome"], e["rule"], e["patient_id"], e["patient_clinic"])
             for e in entries] == [(route, 404, "not_found", chart["patient"], "clinic-a")

@@ -48,7 +48,7 @@ class Chart:
 
     def path(self, template: str) -> str:
         return template.format(patient_id=self.patient, course_id=self.course,
-                               scope="photography", condition="migraine")
+                               scope="photography", condition="migraine", version=1)
 
 
 class Desk:
@@ -214,7 +214,7 @@ def scoped_routes(http: Http) -> list[tuple[str, str]]:
 def logged_route(template: str, chart: Chart) -> str:
     """How the access log names a request: the route, with only its ids filled in."""
     return template.format(patient_id=chart.patient, course_id=chart.course,
-                           scope="{scope}", condition="{condition}")
+                           scope="{scope}", condition="{condition}", version="{version}")
 
 
 def test_another_clinics_ids_answer_like_unknown_ones_and_each_refused_request_is_logged(
@@ -376,10 +376,22 @@ def texts_read(desk: Desk, *paths: str, **params) -> set[str]:
     return {text for answer in answers for _, text in texts(answer.json())}
 
 
+def chart_writes():
+    """Every write of a patient's chart a clinician's token can make, with its body. Writes
+    that need more than a token (a signature: a staff account and its password; staff
+    accounts: an admin; recalls and their contacts, which would stop this suite's lot;
+    products and protocols, kept outside any chart) meet hostile text in the API tests:
+    schemathesis's negative phase, test_signature_attacks, test_staff_attacks, test_recalls."""
+    for template, make in bodies.WRITES.items():
+        if template.startswith(("/v1/patients", "/v1/courses")) and not any(
+                part in template for part in ("/signatures", "/recall-contacts")):
+            yield template, make
+
+
 def test_hostile_text_in_every_field_of_every_write_is_refused_or_kept_verbatim(
         cluster, desk, store, subtests):
     tables, kept, serial = store.tables(), [], itertools.count()
-    for template, make in bodies.WRITES.items():
+    for template, make in chart_writes():
         with subtests.test(route=template):
             target = Target(desk, store, template, make)
             for (path, _), text in itertools.product(texts(make(now())), (MEGABYTE, NUL, *SQL)):
