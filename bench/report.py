@@ -126,14 +126,16 @@ def section(outcome: Outcome) -> list[str]:
 
 @dataclass(frozen=True)
 class Kept:
-    """A benchmark's summary row and section from the report before, not run this time."""
+    """A benchmark's summary row and section from the report before, not run this time; or a
+    section written by hand (no row), kept as it was after the benchmarks' sections."""
 
-    row: str
+    row: str | None
     lines: list[str]
 
 
 def earlier_sections(path: Path) -> dict[str, Kept]:
-    """Each benchmark's summary row and section in an earlier report, marked with its run."""
+    """Each benchmark's summary row and section in an earlier report, marked with its run, and
+    the sections written by hand."""
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
     run = re.search(r"started (\d{4}-\d\d-\d\d \d\d:\d\d) UTC", text)
@@ -152,6 +154,10 @@ def earlier_sections(path: Path) -> dict[str, Kept]:
                 marked = body if origin[:10] in "\n".join(body) else [
                     *body[:1], f"*{origin}*", "", *body[1:]]
                 kept[title] = Kept(rows[title], [f"## {title}", *marked, ""])
+            elif title is not None:
+                while body and not body[-1]:
+                    body.pop()
+                kept[title] = Kept(None, [f"## {title}", *body, ""])
             title, body = line[3:].strip(), []
         elif title is not None:
             body.append(line)
@@ -172,7 +178,8 @@ def render(outcomes: list[Outcome], planned: int, facts: dict[str, str], started
     partly = (f" It re-ran {', '.join(o.title for o in outcomes)}; the other sections are kept"
               " from earlier runs, each marked with its own." if kept else "")
     ran = {o.title: o for o in outcomes}
-    titles = [t for t in (order or []) if t in ran or t in kept] or list(ran)
+    titles = [t for t in (order or []) if t in ran or (t in kept and kept[t].row)] or list(ran)
+    by_hand = [t for t, k in kept.items() if k.row is None and t not in titles]
     summary = [f"| {ran[t].title} | {took(ran[t].seconds)} | {status(ran[t])} |" if t in ran
                else kept[t].row for t in titles]
     lines = ["# Benchmark report", "",
@@ -185,4 +192,6 @@ def render(outcomes: list[Outcome], planned: int, facts: dict[str, str], started
              "| benchmark | took | result |", "|---|---:|---|", *summary, ""]
     for title in titles:
         lines += section(ran[title]) if title in ran else kept[title].lines
+    for title in by_hand:
+        lines += kept[title].lines
     return "\n".join(lines)
