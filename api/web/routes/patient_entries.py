@@ -5,8 +5,6 @@ entries are corrected on the course."""
 
 from __future__ import annotations
 
-import re
-
 from fastapi import APIRouter, Request
 
 from api.http.auth import ClinicalReader, Corrector
@@ -14,7 +12,7 @@ from api.http.schemas.corrections import PatientVoidIn
 from api.http.scope import PatientInScope
 from api.http.services import Records, ServicesDep
 from api.web.forms import Form, Refused, checked, recorded, text
-from api.web.pages import FreshViews, WebRoute, render, see_other
+from api.web.pages import FreshViews, WebRoute, entry_name, render, see_other
 from projections.history import patient_history
 
 router = APIRouter(prefix="/patients/{patient_id}", route_class=WebRoute)
@@ -67,7 +65,7 @@ def _page(request, records, services, patient_id, values=None, errors=None, rule
     with services.views.transaction(write=False) as tx:
         history = patient_history(tx, services.records, str(patient_id))
     entries = [
-        e | {"entry": _named(e["event_type"])} for e in history if e["record_type"] == "Patient"
+        e | {"entry": entry_name(e["event_type"])} for e in history if e["record_type"] == "Patient"
     ]
     voidable = [
         (str(e["version"]), f"v{e['version']} {e['entry']}")
@@ -87,8 +85,3 @@ def _page(request, records, services, patient_id, values=None, errors=None, rule
         errors=errors or {},
         rule=rule,
     )
-
-
-def _named(event_type: str) -> str:
-    """An entry's type in the clinic's words: AllergyRecorded → allergy recorded."""
-    return re.sub(r"(?<!^)(?=[A-Z])", " ", event_type).lower()
