@@ -93,6 +93,15 @@ def entry_name(event_type: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", " ", event_type).lower()
 
 
+SIGNED_AS = {
+    "authorship": "author",
+    "review": "reviewer",
+    "approval": "approver",
+    "cosignature": "co-signature",
+}
+"""What a signature means, in a word, as a signed entry shows it."""
+
+
 NOT_SHOWN = frozenset({"originator_topic", "patient_id", "clinic", "course_id"})
 
 
@@ -117,6 +126,7 @@ TEMPLATES.filters.update(
     options=options,
     words=words,
     entry_name=entry_name,
+    signed_as=lambda meaning: SIGNED_AS.get(meaning, meaning),
     summary=summary,
     stringify=lambda values: {k: str(v) for k, v in values.items()},
 )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from api.http.auth import Caller
-from api.web.pages import entry_name, summary
+from api.web.pages import SIGNED_AS, entry_name, summary
 from domain.application import ClinicalRecords
 from infra.services import Services
 from projections.base import ViewTransaction
@@ -61,3 +61,13 @@ def _item(records: ClinicalRecords, row: dict, mrn: str) -> dict:
 def _meanings_for(lacks: str) -> tuple[str, ...]:
     """The meaning it lacks first (preselected), then review and approval."""
     return (lacks, *(m for m in ("review", "approval") if m != lacks))
+
+
+def standing_signatures(history: list[dict]) -> list[tuple[int, str]]:
+    """The signatures not revoked in a history, as (version, words) for the revoke form."""
+    return [
+        (s["version"], f"{s['signer']['name']}, {SIGNED_AS[s['meaning']]} of entry {e['version']}")
+        for e in history
+        for s in e["signatures"]
+        if not s["revoked"]
+    ]
