@@ -13,6 +13,7 @@ from domain.application import ClinicalRecords
 from infra.services import Services
 from projections.base import ViewTransaction
 from projections.history import details_of
+from projections.staff_list import StaffList
 from projections.to_sign import ToSign
 
 SHOWN = 50
@@ -30,7 +31,10 @@ def awaiting(tx: ViewTransaction, records: ClinicalRecords, caller: Caller) -> l
     """The caller's entries to sign, oldest first, each ready for its form."""
     rows = ToSign.awaiting(tx, caller.id, caller.clinic)[:SHOWN]
     mrns = {pid: records.patient(UUID(pid)).mrn for pid in {row["patient_id"] for row in rows}}
-    return [_item(records, row, mrns[row["patient_id"]]) for row in rows]
+    names = (
+        {m["staff_id"]: m["name"] for m in StaffList.of_clinic(tx, caller.clinic)} if rows else {}
+    )
+    return [_item(records, row, mrns[row["patient_id"]], names) for row in rows]
 
 
 def asks_code(services: Services, caller: Caller) -> bool:
@@ -42,14 +46,17 @@ def asks_code(services: Services, caller: Caller) -> bool:
     return services.staff is not None and services.staff.sign_in.credentials.has_totp(staff_id)
 
 
-def _item(records: ClinicalRecords, row: dict, mrn: str) -> dict:
+def _item(records: ClinicalRecords, row: dict, mrn: str, names: dict[str, str]) -> dict:
     record_id, version = row["record_id"], row["version"]
     event = next(iter(records.events.get(UUID(record_id), gt=version - 1, lte=version)))
+    details = details_of(event)
+    if row["supervisor"] is not None:  # the entry keeps the id; the page names the person
+        details["dose"]["supervisor"] = names.get(row["supervisor"], row["supervisor"])
     on_course = row["record_type"] == "TreatmentCourse"
     return row | {
         "mrn": mrn,
         "entry": entry_name(row["event_type"]),
-        "says": summary(details_of(event), limit=240),
+        "says": summary(details, limit=240),
         "when": row["occurred_at"][:16].replace("T", " "),
         "action": f"/{'courses' if on_course else 'patients'}/{record_id}/signatures",
         "link": f"/{'courses' if on_course else 'patients'}/{record_id}",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from api.web.pages import entry_name, summary
+from api.web.pages import entry_name, summary, words
 from domain.application import ClinicalRecords
 from projections.audit_trail import AuditTrail
 from projections.base import ViewTransaction
@@ -38,12 +38,42 @@ def voided_on_chart(tx: ViewTransaction, records: ClinicalRecords, patient_id: s
                 {
                     "version": void.entry_version,
                     "entry": entry_name(kind),
-                    "says": summary(details_of(entry), limit=160),
+                    "says": in_words(entry),
                     "reason": void.reason,
                     "by": void.actor.name,
                 }
             )
     return struck
+
+
+def in_words(entry: Any) -> str:
+    """A voided entry as the chart would have shown it, in a few words."""
+    match type(entry).__name__:
+        case "AllergyRecorded":
+            return f"{entry.substance} ({entry.reaction})"
+        case "ConditionRecorded":
+            return entry.condition
+        case "ConsentGiven":
+            return f"{words(entry.consent.scope)}: form {entry.consent.form_version}"
+        case "Screened":
+            return f"screening of {entry.occurred_at.date()}"
+        case "Formulated":
+            return f"mix version {entry.formulation_version}"
+        case "Injected":
+            return (
+                f"injection, session {entry.dose.session}: {_site(entry.dose.site)},"
+                f" {entry.dose.volume_ml} mL"
+            )
+        case "OutcomeAssessed":
+            return (
+                f"outcome after session {entry.outcome.session}: {_site(entry.outcome.site)},"
+                f" {words(entry.outcome.scale)} {entry.outcome.score}"
+            )
+    return summary(details_of(entry), limit=160)
+
+
+def _site(site: Any) -> str:
+    return f"{words(site.area)} ({site.laterality})"
 
 
 def _event(records: ClinicalRecords, record_id: str, version: int) -> Any:

@@ -26,7 +26,7 @@ def signatures_on(server, course_id: str) -> list[tuple[int, str, str]]:
 
 
 def sign_form(page, version: int):
-    return page.get_by_role("form", name=re.compile(f"^Sign entry {version} of"))
+    return page.get_by_role("form", name=re.compile(f"^Sign entry {version}:"))
 
 
 def test_clinician_voids_and_signs_then_the_nurse_injects_and_her_supervisor_cosigns(
@@ -80,6 +80,16 @@ def test_clinician_voids_and_signs_then_the_nurse_injects_and_her_supervisor_cos
     expect(injection).to_contain_text("Dr Maria Rossi, co-signature")
     voided = page.get_by_role("row", name=re.compile(r"^4 "))
     expect(voided).to_contain_text("voided: charted on the wrong side")
+    page.get_by_label("Signature", exact=True).select_option(
+        label="Dr Maria Rossi, co-signature of entry 7"
+    )
+    page.get_by_label("Reason for revoking").fill("signed before reading the dose")
+    page.get_by_role("button", name="Revoke signature").click()
+    expect(page.get_by_role("row", name=re.compile(r"^7 "))).to_contain_text(
+        "revoked: signed before reading the dose"
+    )
+    course = server.services.records.course(UUID(course_id))
+    assert [s.revoked for s in course.signature_list()] == [False, False, True]
 
     page.goto(f"{server.url}/patients/{patient_id}")  # the chart keeps it, struck through
     struck = page.get_by_role("region", name="Courses").locator("del")
