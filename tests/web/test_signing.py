@@ -140,3 +140,23 @@ def test_a_voided_allergy_stays_on_the_chart_struck_through_with_its_reason(page
     expect(allergies.locator("del")).to_have_text(re.compile("hyaluronidase"))
     expect(allergies).to_contain_text("voided: recorded on the wrong patient")
     expect(allergies.get_by_role("listitem").filter(has_text="lidocaine")).to_have_count(1)
+
+
+def test_a_signature_on_the_patient_record_is_revoked_with_its_reason(page, server, axe_script):
+    clinician = staff_actor(server, "clinician")
+    records = server.services.records
+    patient = records.register_patient("clinic-a", "SG-0004", PERSON, RECEPTIONIST).id
+    made = records.record_allergy(patient, "procaine", "rash", clinician)
+    signed = records.sign_entry(patient, made.version, "authorship", clinician)
+    server.sign_in(page, "clinician")
+    page.goto(f"{server.url}/patients/{patient}/entries?at={signed.position}")
+    allergy = page.get_by_role("row", name=re.compile("allergy recorded"))
+    expect(allergy).to_contain_text("Dr Maria Rossi, author")
+    page.get_by_label("Signature", exact=True).select_option(
+        label=f"Dr Maria Rossi, author of entry {made.version}"
+    )
+    page.get_by_label("Reason for revoking").fill("signed the wrong allergy")
+    page.get_by_role("button", name="Revoke signature").click()
+    expect(allergy).to_contain_text("revoked: signed the wrong allergy")
+    assert [s.revoked for s in records.patient(patient).signature_list()] == [True]
+    assert_accessible(page, axe_script)

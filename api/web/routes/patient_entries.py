@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from api.http.auth import ClinicalReader, Corrector
+from api.http.auth import ClinicalReader, Corrector, Signer
 from api.http.schemas.corrections import PatientVoidIn
 from api.http.scope import PatientInScope
 from api.http.services import Records, ServicesDep
+from api.web.course_forms import SignatureRevocation
 from api.web.forms import Form, Refused, checked, recorded, text
 from api.web.pages import FreshViews, WebRoute, entry_name, render, see_other
+from api.web.to_sign import standing_signatures
 from projections.history import patient_history
 
 router = APIRouter(prefix="/patients/{patient_id}", route_class=WebRoute)
@@ -60,7 +62,45 @@ def void_entry(
     return see_other(f"/patients/{patient.id}/entries", done)
 
 
-def _page(request, records, services, patient_id, values=None, errors=None, rule=None, status=200):
+@router.post("/revocations")
+def revoke_signature(
+    request: Request,
+    patient: PatientInScope,
+    caller: Signer,
+    records: Records,
+    services: ServicesDep,
+    form: Form,
+):
+    """Revoke a signature with a reason: it stays, struck through, with the revocation."""
+    values = {"signature": text(form, "signature"), "reason": text(form, "reason") or ""}
+    try:
+        body = checked(SignatureRevocation, **values)
+        done = recorded(
+            lambda: records.revoke_signature(patient.id, body.signature, body.reason, caller.actor)
+        )
+    except Refused as refused:
+        return _page(
+            request,
+            records,
+            services,
+            patient.id,
+            status=422 if refused.fields else 409,
+            revoking=(values, refused.fields, refused.rule),
+        )
+    return see_other(f"/patients/{patient.id}/entries", done)
+
+
+def _page(
+    request,
+    records,
+    services,
+    patient_id,
+    values=None,
+    errors=None,
+    rule=None,
+    status=200,
+    revoking=({}, {}, None),
+):
     found = records.patient(patient_id)
     with services.views.transaction(write=False) as tx:
         history = patient_history(tx, services.records, str(patient_id))
@@ -81,6 +121,8 @@ def _page(request, records, services, patient_id, values=None, errors=None, rule
         mrn=found.mrn,
         entries=entries,
         voidable=voidable,
+        standing=standing_signatures(entries),
+        revoking=revoking,
         values=values or {},
         errors=errors or {},
         rule=rule,
