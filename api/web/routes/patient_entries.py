@@ -43,23 +43,16 @@ def void_entry(
 ):
     """Void an entry made in error: it stays, struck through, and no rule reads it again."""
     values = {"version": text(form, "version"), "reason": text(form, "reason") or ""}
-    try:
-        body = checked(PatientVoidIn, **values)
-        done = recorded(
-            lambda: records.void_patient_entry(patient.id, body.version, body.reason, caller.actor)
-        )
-    except Refused as refused:
-        return _page(
-            request,
-            records,
-            services,
-            patient.id,
-            values,
-            refused.fields,
-            refused.rule,
-            422 if refused.fields else 409,
-        )
-    return see_other(f"/patients/{patient.id}/entries", done)
+    return _corrected(
+        request,
+        records,
+        services,
+        patient.id,
+        ("voiding", values, PatientVoidIn),
+        lambda body: records.void_patient_entry(
+            patient.id, body.version, body.reason, caller.actor
+        ),
+    )
 
 
 @router.post("/revocations")
@@ -73,21 +66,33 @@ def revoke_signature(
 ):
     """Revoke a signature with a reason: it stays, struck through, with the revocation."""
     values = {"signature": text(form, "signature"), "reason": text(form, "reason") or ""}
+    return _corrected(
+        request,
+        records,
+        services,
+        patient.id,
+        ("revoking", values, SignatureRevocation),
+        lambda body: records.revoke_signature(
+            patient.id, body.signature, body.reason, caller.actor
+        ),
+    )
+
+
+def _corrected(request, records, services, patient_id, sent: tuple, command):
+    """Record the correction a form sent (its name, values and request model), or show
+    the page again with the refusal beside that form."""
+    name, values, model = sent
     try:
-        body = checked(SignatureRevocation, **values)
-        done = recorded(
-            lambda: records.revoke_signature(patient.id, body.signature, body.reason, caller.actor)
-        )
+        body = checked(model, **values)
+        done = recorded(lambda: command(body))
     except Refused as refused:
-        return _page(
-            request,
-            records,
-            services,
-            patient.id,
-            status=422 if refused.fields else 409,
-            revoking=(values, refused.fields, refused.rule),
-        )
-    return see_other(f"/patients/{patient.id}/entries", done)
+        status = 422 if refused.fields else 409
+        shown = {name: (values, refused.fields, refused.rule)}
+        return _page(request, records, services, patient_id, status=status, **shown)
+    return see_other(f"/patients/{patient_id}/entries", done)
+
+
+NOTHING_SENT = ({}, {}, None)
 
 
 def _page(
@@ -95,11 +100,9 @@ def _page(
     records,
     services,
     patient_id,
-    values=None,
-    errors=None,
-    rule=None,
     status=200,
-    revoking=({}, {}, None),
+    voiding=NOTHING_SENT,
+    revoking=NOTHING_SENT,
 ):
     found = records.patient(patient_id)
     with services.views.transaction(write=False) as tx:
@@ -112,6 +115,7 @@ def _page(
         for e in entries
         if found.live_kind(e["version"]) and not e["voided_by"]
     ]
+    values, errors, rule = voiding
     return render(
         request,
         "patient_entries.html",
@@ -123,7 +127,7 @@ def _page(
         voidable=voidable,
         standing=standing_signatures(entries),
         revoking=revoking,
-        values=values or {},
-        errors=errors or {},
+        values=values,
+        errors=errors,
         rule=rule,
     )
