@@ -108,12 +108,14 @@ def test_a_wrong_password_signs_nothing(page, server):
     page.goto(f"{server.url}/to-sign?at={made.position}")  # once the views show it
     form = sign_form(page, made.version)
     form.get_by_label("Password").fill("not my password")
+    before = server.log_position()
     form.get_by_role("button", name="Sign").click()
     form = sign_form(page, made.version)
     expect(form.get_by_label("Password")).to_have_attribute("aria-invalid", "true")
     expect(form).to_contain_text("not the account's password")
     expect(form.get_by_label("Password")).to_have_value("")  # never sent back
     assert records.patient(patient).signature_list() == []
+    assert server.log_position() == before
 
 
 def test_a_receptionist_cannot_reach_the_to_sign_page(page, server):
@@ -125,7 +127,9 @@ def test_a_receptionist_cannot_reach_the_to_sign_page(page, server):
     expect(page.get_by_role("heading", level=1)).to_have_text("Not permitted")
 
 
-def test_a_voided_allergy_stays_on_the_chart_struck_through_with_its_reason(page, server):
+def test_a_voided_allergy_stays_on_the_chart_struck_through_with_its_reason(
+    page, server, axe_script
+):
     clinician = staff_actor(server, "clinician")
     records = server.services.records
     patient = records.register_patient("clinic-a", "SG-0003", PERSON, RECEPTIONIST).id
@@ -140,6 +144,7 @@ def test_a_voided_allergy_stays_on_the_chart_struck_through_with_its_reason(page
     expect(allergies.locator("del")).to_have_text(re.compile("hyaluronidase"))
     expect(allergies).to_contain_text("voided: recorded on the wrong patient")
     expect(allergies.get_by_role("listitem").filter(has_text="lidocaine")).to_have_count(1)
+    assert_accessible(page, axe_script)
 
 
 def test_a_signature_on_the_patient_record_is_revoked_with_its_reason(page, server, axe_script):
