@@ -6,6 +6,7 @@ through with their reason."""
 import re
 from uuid import UUID
 
+import pyotp
 from playwright.sync_api import expect
 
 from domain.values import Actor
@@ -165,3 +166,31 @@ def test_a_signature_on_the_patient_record_is_revoked_with_its_reason(page, serv
     expect(allergy).to_contain_text("revoked: signed the wrong allergy")
     assert [s.revoked for s in records.patient(patient).signature_list()] == [True]
     assert_accessible(page, axe_script)
+
+
+def test_a_signer_with_a_second_factor_signs_only_with_its_code(page, server):
+    nurse = server.account("nurse", "clinic-b")
+    staff_id = UUID(nurse["staff_id"])
+    nurse["totp_secret"] = server.services.staff.accounts.enrol_second_factor(
+        staff_id, Actor("setup", "Setup", "admin")
+    )[1]
+    records = server.services.records
+    patient = records.register_patient("clinic-b", "SG-0005", PERSON, RECEPTIONIST).id
+    made = records.record_allergy(patient, "procaine", "rash", Actor(str(staff_id), "N", "nurse"))
+    server.sign_in(page, "nurse", "clinic-b")
+    page.goto(f"{server.url}/to-sign?at={made.position}")
+    form = sign_form(page, made.version)
+    form.get_by_label("Password").fill(PASSWORD)
+    form.get_by_label("Authenticator code").fill("000000")
+    form.get_by_role("button", name="Sign").click()
+    form = sign_form(page, made.version)
+    expect(form.get_by_label("Authenticator code")).to_have_attribute("aria-invalid", "true")
+    assert records.patient(patient).signature_list() == []
+    server.clock.advance(seconds=30)  # a code is taken once
+    form.get_by_label("Password").fill(PASSWORD)
+    form.get_by_label("Authenticator code").fill(
+        pyotp.TOTP(nurse["totp_secret"]).at(server.clock())
+    )
+    form.get_by_role("button", name="Sign").click()
+    expect(page.get_by_role("status")).to_contain_text("Signed")
+    assert [s.meaning for s in records.patient(patient).signature_list()] == ["authorship"]
