@@ -10,6 +10,7 @@ import pyotp
 from playwright.sync_api import expect
 
 from domain.values import Actor
+from projections.access_log import AccessFilter, AccessLog
 from tests.browser import assert_accessible
 from tests.clinic import PERSON, RECEPTIONIST
 from tests.web import steps
@@ -117,6 +118,11 @@ def test_a_wrong_password_signs_nothing(page, server):
     expect(form.get_by_label("Password")).to_have_value("")  # never sent back
     assert records.patient(patient).signature_list() == []
     assert server.log_position() == before
+    with server.services.views.transaction(write=False) as tx:  # who saw the entry
+        reads = AccessLog.page(tx, AccessFilter(patient_id=str(patient)))
+    assert ("/to-sign", staff_actor(server, "clinician").id) in {
+        (r["resource"].split("?")[0], r["actor_id"]) for r in reads
+    }
 
 
 def test_a_receptionist_cannot_reach_the_to_sign_page(page, server):

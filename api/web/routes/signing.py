@@ -10,6 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 
 from api.http.auth import Signer
+from api.http.respond import note_patients_read
 from api.http.routes.signatures import confirmed_signer
 from api.http.schemas.signatures import SignatureIn
 from api.http.scope import CourseInScope, PatientInScope
@@ -95,6 +96,9 @@ def _confirmed(request, services, caller, body: SignatureIn):
 def _page(request, caller, records, services, *, signed=False, refused=None, status=200):
     with services.views.transaction(write=False) as tx:
         items = awaiting(tx, records, caller)
+    note_patients_read(
+        request, [{"patient_id": i["patient_id"], "clinic": caller.clinic} for i in items]
+    )
     return render(
         request,
         "to_sign.html",
