@@ -234,6 +234,14 @@ class AuditTrail:
         return [RecordEntry._make(row) for row in rows]
 
     @staticmethod
+    def voids_of_patient(tx: ViewTransaction, patient_id: str) -> list[RecordEntry]:
+        """The voids on the patient's records (their own and their courses'), oldest first."""
+        rows = tx.rows("SELECT position, recorded_at, aggregate_type, aggregate_id, version,"
+                       " event_type FROM audit_trail WHERE patient_id = ?"
+                       " AND event_type = 'EntryVoided' ORDER BY position", (patient_id,))
+        return [RecordEntry._make(row) for row in rows]
+
+    @staticmethod
     def last_entry_at(tx: ViewTransaction, patient_id: str) -> datetime | None:
         """When the patient's record last changed (requests to erase it do not count)."""
         row = tx.one("SELECT MAX(recorded_at) FROM audit_trail WHERE patient_id = ?"

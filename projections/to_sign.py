@@ -113,6 +113,7 @@ class ToSign:
                    " voided INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (record_id, version))")
         tx.execute("CREATE INDEX IF NOT EXISTS to_sign_by_supervisor"
                    " ON to_sign_entries (supervisor)")
+        tx.execute("CREATE INDEX IF NOT EXISTS to_sign_by_author ON to_sign_entries (author)")
         tx.execute("CREATE TABLE IF NOT EXISTS to_sign_signatures (record_id TEXT NOT NULL,"
                    " signature_version INTEGER NOT NULL, entry_version INTEGER NOT NULL,"
                    " meaning TEXT NOT NULL, signer TEXT NOT NULL, revoked INTEGER NOT NULL,"
@@ -150,6 +151,25 @@ class ToSign:
         """The entries naming this clinician as supervisor that lack their co-signature."""
         return _listed(tx, f"e.supervisor = ? AND r.clinic = ? AND {LACKS_COSIGNATURE}",
                        (clinician, clinic), lacks="cosignature")
+
+    @staticmethod
+    def awaiting(tx: ViewTransaction, person: str, clinic: str) -> list[dict]:
+        """What awaits this person's signature, oldest first: their own entries lacking
+        their authorship, and the nurses' entries naming them that lack their co-signature."""
+        own = _listed(tx, f"e.author = ? AND r.clinic = ? AND {LACKS_AUTHORSHIP}",
+                      (person, clinic), lacks="authorship")
+        return sorted(own + ToSign.queue(tx, person, clinic),
+                      key=lambda row: (row["occurred_at"], row["record_id"], row["version"]))
+
+    @staticmethod
+    def count_awaiting(tx: ViewTransaction, person: str, clinic: str) -> int:
+        """How many entries await this person's signature (as `awaiting` lists them)."""
+        row = tx.one("SELECT COUNT(*) FROM to_sign_entries e JOIN to_sign_records r"
+                     " ON r.record_id = e.record_id WHERE e.voided = 0 AND r.clinic = ? AND"
+                     f" ((e.author = ? AND {LACKS_AUTHORSHIP})"
+                     f" OR (e.supervisor = ? AND {LACKS_COSIGNATURE}))",
+                     (clinic, person, person))
+        return row[0] if row else 0
 
     @staticmethod
     def unsigned(tx: ViewTransaction, clinic: str | None, before: str) -> list[dict]:

@@ -3,10 +3,14 @@ they offer (the plan's areas, the live mixes and their lots, the next session)."
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from pydantic import Field
 from starlette.datastructures import FormData
 
 from api.http.auth import Caller
 from api.http.schemas.records import CourseOut
+from api.http.schemas.signatures import RevocationIn
 from domain.vocabulary import (
     ADVERSE_EVENT_KINDS,
     AMOUNT_UNITS,
@@ -112,6 +116,16 @@ def outcome_body(form: FormData) -> dict:
 
 def void_body(form: FormData) -> dict:
     return {"version": _number(_get(form, "version")), "reason": _get(form, "reason")}
+
+
+class SignatureRevocation(RevocationIn):
+    """A revocation as the course page sends it: which signature (its version), and why."""
+
+    signature: Annotated[int, Field(ge=1, le=10**9)]
+
+
+def revocation_body(form: FormData) -> dict:
+    return {"signature": _number(_get(form, "signature")), "reason": _get(form, "reason")}
 
 
 def status_body(form: FormData) -> dict:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -24,6 +25,7 @@ from api.http.errors import Problem, problem_of
 from api.http.write_turns import in_turn
 from api.web import session
 from infra.tokens import InvalidTokenError
+from projections.to_sign import ToSign
 
 LOG = logging.getLogger("mesoledger.web")
 Handler = Callable[[Request], Awaitable[Response]]
@@ -51,9 +53,15 @@ OVERSIGHT_PAGES = [
     ("/sign-in-log", "Sign-in log"),
     ("/integrity", "Integrity"),
 ]
+TO_SIGN = "/to-sign"
 NAV = {  # role → the pages of its daily work
-    "clinician": [("/patients", "Patients"), ("/lots", "Lot recall"), *SAFETY_PAGES],
-    "nurse": [("/patients", "Patients"), ("/outcomes", "Outcomes")],
+    "clinician": [
+        ("/patients", "Patients"),
+        (TO_SIGN, "To sign"),
+        ("/lots", "Lot recall"),
+        *SAFETY_PAGES,
+    ],
+    "nurse": [("/patients", "Patients"), (TO_SIGN, "To sign"), ("/outcomes", "Outcomes")],
     "receptionist": [("/patients", "Patients")],
     "auditor": [("/patients", "Patients"), *OVERSIGHT_PAGES],
     "regulator": [("/patients", "Patients"), *OVERSIGHT_PAGES],
@@ -80,6 +88,20 @@ def words(code: str) -> str:
     return str(code).replace(".", ", ").replace("_", " ")
 
 
+def entry_name(event_type: str) -> str:
+    """An entry's type in the clinic's words: AllergyRecorded → allergy recorded."""
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", event_type).lower()
+
+
+SIGNED_AS = {
+    "authorship": "author",
+    "review": "reviewer",
+    "approval": "approver",
+    "cosignature": "co-signature",
+}
+"""What a signature means, in a word, as a signed entry shows it."""
+
+
 NOT_SHOWN = frozenset({"originator_topic", "patient_id", "clinic", "course_id"})
 
 
@@ -103,6 +125,8 @@ TEMPLATES.globals.update(nav=lambda caller: NAV.get(caller.role, []), now=_print
 TEMPLATES.filters.update(
     options=options,
     words=words,
+    entry_name=entry_name,
+    signed_as=lambda meaning: SIGNED_AS.get(meaning, meaning),
     summary=summary,
     stringify=lambda values: {k: str(v) for k, v in values.items()},
 )
@@ -111,9 +135,22 @@ TEMPLATES.filters.update(
 def render(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
     caller: Caller | None = getattr(request.state, "caller", None)
     html = TEMPLATES.get_template(template).render(
-        caller=caller, csrf=request.state.csrf, path=request.url.path, **context
+        caller=caller,
+        csrf=request.state.csrf,
+        path=request.url.path,
+        to_sign=_count_to_sign(request, caller),
+        **context,
     )
     return HTMLResponse(html, status_code=status)
+
+
+def _count_to_sign(request: Request, caller: Caller | None) -> int | None:
+    """How many entries await the signed-in person's signature (None: they do not sign)."""
+    if caller is None or not any(href == TO_SIGN for href, _ in NAV.get(caller.role, [])):
+        return None
+    views = request.app.state.services.views
+    with views.transaction(write=False) as tx:
+        return ToSign.count_awaiting(tx, caller.id, caller.clinic)
 
 
 def see_other(url: str, recorded=None) -> RedirectResponse:

@@ -15,6 +15,7 @@ from api.web.routes import (
     safety,
     screening,
     setup,
+    signing,
     signing_in,
     staff_admin,
 )
@@ -36,4 +37,5 @@ ROUTERS = (
     findings,
     safety,
     patient_entries,
+    signing,
 )

@@ -13,6 +13,7 @@ from api.http.schemas.records import PatientOut
 from api.http.scope import PatientInScope
 from api.http.services import Records, ServicesDep
 from api.web.pages import FreshViews, WebRoute, render
+from api.web.voided import voided_on_chart
 from projections.area_progress import AreaProgress
 
 router = APIRouter(route_class=WebRoute)
@@ -51,6 +52,7 @@ def _chart(
     record = PatientOut.of(found, _personal_data(records, found, None))
     with services.views.transaction(write=False) as tx:
         areas = AreaProgress.for_patient(tx, str(patient_id))
+        struck = voided_on_chart(tx, records, str(patient_id))
     courses = [list(rows) for _, rows in groupby(areas, key=lambda row: row["course_id"])]
     return render(
         request,
@@ -59,6 +61,7 @@ def _chart(
         title=_title(record),
         record=record,
         courses=courses,
+        struck=struck,
         values=values or {},
         errors=errors or {},
         rules=rules or {},

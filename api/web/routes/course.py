@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from starlette.datastructures import FormData
 
-from api.http.auth import Caller, ClinicalReader, Prescriber, Treater
+from api.http.auth import Caller, ClinicalReader, Prescriber, Signer, Treater
 from api.http.schemas.courses import (
     AdverseEventIn,
     FormulationIn,
@@ -24,6 +24,7 @@ from api.http.services import Records, ServicesDep
 from api.web import course_forms
 from api.web.forms import Form, Refused, checked, recorded
 from api.web.pages import FreshViews, WebRoute, render, see_other
+from api.web.to_sign import standing_signatures
 from projections.history import patient_history
 from projections.staff_list import StaffList
 
@@ -131,6 +132,13 @@ _entry_route(
     Prescriber,
 )
 _entry_route(
+    "revocations",
+    course_forms.SignatureRevocation,
+    course_forms.revocation_body,
+    lambda r, c, body, who: r.revoke_signature(c, body.signature, body.reason, who.actor),
+    Signer,
+)
+_entry_route(
     "status",
     StatusIn,
     course_forms.status_body,
@@ -202,6 +210,7 @@ def _page(
         course=shown,
         patient=records.patient(course.patient_id),
         history=history,
+        standing=standing_signatures(history),
         choices=course_forms.choices(shown, caller, session, clinicians),
         values=values or {},
         errors=errors or {},
