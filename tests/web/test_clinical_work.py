@@ -181,6 +181,29 @@ def test_care_charted_late_needs_its_reason_and_is_marked_late(page, server):
     expect(page.get_by_role("row", name=re.compile("Injected .*late entry"))).to_be_visible()
 
 
+def test_status_change_dated_days_back_without_a_reason_is_refused_beside_it(page, server):
+    _, course_id = a_formulated_course(server, "CW-0008")
+    suspended_at = server.clock() + timedelta(hours=1)
+    server.clock.advance(days=2)
+    server.sign_in(page, "clinician")
+    page.goto(f"{server.url}/courses/{course_id}")
+    status = page.get_by_role("form", name="Change status")
+    status.get_by_text("Charting care that happened earlier?").click()
+    status.get_by_label("When it happened (UTC)").fill(suspended_at.strftime("%Y-%m-%dT%H:%M"))
+    status.get_by_label("Action").select_option("suspend")
+    status.get_by_label("Reason for the change").fill("patient travelling")
+    before = server.log_position()
+    status.get_by_role("button", name="Change status").click()
+    expect(page.get_by_role("alert")).to_contain_text("Not recorded")
+    expect(status.get_by_label("Why it is charted late")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#e-status-late_entry_reason")).to_contain_text("late")
+    assert server.log_position() == before
+    assert server.services.records.course(UUID(course_id)).status == "active"
+    status.get_by_label("Why it is charted late").fill("told by phone, charted on return")
+    status.get_by_role("button", name="Change status").click()
+    expect(page.get_by_role("row", name=re.compile("Suspended .*late entry"))).to_be_visible()
+
+
 def test_clinician_records_an_allergy_and_a_condition_on_the_chart(page, server, axe_script):
     server.sign_in(page, "clinician")
     steps.register(page, server, "CW-0007", "Beatriz Lima")
