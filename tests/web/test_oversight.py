@@ -9,6 +9,7 @@ from uuid import UUID
 from playwright.sync_api import expect
 
 from tests.browser import assert_accessible
+from tests.integrity.test_verify import tamper
 from tests.web import steps
 
 
@@ -57,7 +58,15 @@ def test_regulator_verifies_the_store_and_downloads_an_export_the_verifier_accep
     page.goto(server.url + "/integrity")
     assert_accessible(page, axe_script)
     page.get_by_role("button", name="Run verify").click()
+    expect(page.get_by_role("heading", name="Verification of the whole store")).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text("Verified:")
+    progress = page.get_by_role("progressbar", name="Entries checked")
+    checked, total = progress.get_attribute("value"), progress.get_attribute("max")
+    assert checked == total and 0 < int(total) <= server.log_position()
+    expect(page.get_by_text(f"{checked} of {total} entries checked")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text(f"Verified: {checked} entries")
+    assert_accessible(page, axe_script)
+    page.goto(server.url + "/integrity")
     log_key = page.locator("dd code").nth(1).inner_text()
 
     page.goto(f"{server.url}/patients/{patient_id}")
@@ -141,3 +150,25 @@ def test_regulator_names_the_clinic_to_export_and_another_name_is_not_found(page
     assert downloading.value.url.endswith("/v1/clinics/clinic-a/export")
     server.sign_in(page, "auditor")  # an auditor of clinic-a asks for another clinic
     assert page.request.get(server.url + "/clinic-export?clinic=clinic-b").status == 404
+
+
+def test_an_insider_changing_a_stored_event_is_named_by_verify_in_the_browser(page, server):
+    a_patient_read_by_the_clinician(page, server, "AUD-4")
+    server.sign_in(page, "auditor")
+    page.goto(server.url + "/integrity")  # a checkpoint is signed over everything so far
+    position = server.log_position()
+    stored = next(iter(server.services.records.recorder.select_notifications(position, 1)))
+    changed = stored.state[:-1] + bytes([stored.state[-1] ^ 1])
+    settings = server.services.settings
+    tamper(settings, "UPDATE {table} SET state = ? WHERE {id} = ?", (changed, position))
+    try:
+        page.get_by_role("button", name="Run verify").click()
+        expect(page.get_by_role("status")).to_contain_text(
+            f"Verification FAILED at position {position}: the event at position {position}"
+            " was changed"
+        )
+        expect(
+            page.get_by_role("heading", name="Newest checkpoint held outside the database")
+        ).to_be_visible()
+    finally:  # the module's other tests verify this store too
+        tamper(settings, "UPDATE {table} SET state = ? WHERE {id} = ?", (stored.state, position))

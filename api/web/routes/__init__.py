@@ -6,6 +6,7 @@ from api.web.routes import (
     course,
     findings,
     front_desk,
+    integrity,
     lots,
     oversight,
     patient_entries,
@@ -36,4 +37,5 @@ ROUTERS = (
     findings,
     safety,
     patient_entries,
+    integrity,
 )

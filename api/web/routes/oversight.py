@@ -1,6 +1,6 @@
-"""For auditors and regulators: the audit trail, the access log ("who saw this record"),
-the sign-in log and integrity, with filters and paging. The same views and checks as the
-API's /v1/audit, /v1/access-log, /v1/sign-in-log and /v1/integrity."""
+"""For auditors and regulators: the audit trail, the access log ("who saw this record") and
+the sign-in log, with filters and paging, and the whole clinic's export. The same views and
+checks as the API's /v1/audit, /v1/access-log, /v1/sign-in-log and clinic export."""
 
 from __future__ import annotations
 
@@ -11,16 +11,12 @@ from fastapi import APIRouter, Request
 from api.http.auth import (
     Caller,
     ClinicExporter,
-    IntegrityReader,
     Overseer,
     SignInReader,
-    Verifier,
 )
-from api.http.schemas.views import CheckpointOut
 from api.http.services import Records, ServicesDep
 from api.web.pages import FreshViews, WebRoute, render, see_other
 from domain.errors import NotFoundError
-from infra.verification import verify
 from projections.access_log import AccessFilter, AccessLog
 from projections.audit_trail import AuditFilter, AuditTrail
 from projections.sign_in_log import SignInFilter, SignInLog
@@ -148,30 +144,6 @@ def sign_in_log(
         names=names,
         next=_next(request, entries, "id"),
         filters={"staff_id": staff_id, "outcome": outcome},
-    )
-
-
-@router.get("/integrity")
-def integrity(request: Request, caller: IntegrityReader, services: ServicesDep):
-    """The latest signed checkpoint and its witnesses; auditors and regulators verify."""
-    services.wait_for_log()
-    held = services.integrity.sign().held
-    checkpoint = CheckpointOut.of(
-        held, services.integrity.verifier.vkey, services.integrity.witnesses
-    )
-    return render(request, "integrity.html", title="Integrity", checkpoint=checkpoint, verdict=None)
-
-
-@router.post("/integrity/verify")
-def verify_now(request: Request, caller: Verifier, services: ServicesDep):
-    """Recompute everything from the stored events; name the first bad position."""
-    verdict = verify(services.integrity, services.settings.witnesses_needed)
-    held = services.integrity.sign().held
-    checkpoint = CheckpointOut.of(
-        held, services.integrity.verifier.vkey, services.integrity.witnesses
-    )
-    return render(
-        request, "integrity.html", title="Integrity", checkpoint=checkpoint, verdict=verdict
     )
 
 

@@ -1,0 +1,78 @@
+"""verify in the background, as the web app runs it: how far it has got, told as it goes,
+and one run at a time per server however often the button is pressed."""
+
+import threading
+
+import pytest
+
+from infra import verification
+from infra.integrity import open_integrity
+from infra.verification import verify
+from infra.verification_runs import Verifications
+from tests.clinic import CLINICIAN, dose
+
+
+@pytest.fixture
+def integrity(runner, settings):
+    return open_integrity(runner, settings)
+
+
+@pytest.fixture
+def signed_history(clinic, records, integrity):
+    course_id = clinic.formulated_course()
+    for _ in range(3):
+        records.inject(course_id, dose(volume="1"), CLINICIAN)
+    integrity.checkpoint()
+    return clinic.log_position()
+
+
+class HeldVerifications(Verifications):
+    """A run that waits, after its first read, until the test lets it go on."""
+
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        self.first_read, self.go_on = threading.Event(), threading.Event()
+
+    def _checked(self, checked: int) -> None:
+        super()._checked(checked)
+        self.first_read.set()
+        assert self.go_on.wait(10)
+
+
+def test_progress_is_told_after_every_read_up_to_every_event(signed_history, integrity,
+                                                             monkeypatch):
+    monkeypatch.setattr(verification, "BATCH", 4)
+    told: list[int] = []
+
+    verdict = verify(integrity, progress=told.append)
+
+    assert verdict.ok, verdict.problem
+    assert told == [*range(4, signed_history, 4), signed_history][: len(told)]
+    assert told[-1] == verdict.events_checked == signed_history
+
+
+def test_a_second_verify_while_one_runs_joins_it_and_starts_no_other(signed_history,
+                                                                    integrity, clock):
+    runs = HeldVerifications(integrity, 0, clock)
+    first = runs.start("Ines Duarte")
+    assert runs.first_read.wait(10)
+
+    again = runs.start("Inspector Lee")
+
+    assert again.started_by == "Ines Duarte" and runs.latest.running
+    assert (runs.latest.checked, runs.latest.total) == (signed_history, signed_history)
+    assert first.started_at == again.started_at
+    assert [t.name for t in threading.enumerate()].count("verify") == 1
+    runs.go_on.set()
+    assert finished(runs).verdict.ok and runs.latest.finished_at is not None
+    assert runs.start("Inspector Lee").started_by == "Inspector Lee"  # done: a new run starts
+    assert finished(runs).verdict.ok
+
+
+def finished(runs: Verifications):
+    """The latest run, once it has its verdict (waiting on it, not on a clock)."""
+    for _ in range(200):
+        if not runs.latest.running:
+            return runs.latest
+        threading.Event().wait(0.05)
+    raise AssertionError("verify did not finish in 10 s")
