@@ -92,7 +92,7 @@ def test_regulator_verifies_the_store_and_downloads_an_export_the_verifier_accep
 
 
 def test_auditor_finds_the_patients_exposed_to_a_lot(page, server, axe_script):
-    from tests.clinic import CLINICIAN, dose
+    from tests.clinic import CLINICIAN, PERSON, dose
     from tests.web.test_clinical_work import a_formulated_course
 
     patient_id, course_id = a_formulated_course(server, "LOT-1")
@@ -102,7 +102,10 @@ def test_auditor_finds_the_patients_exposed_to_a_lot(page, server, axe_script):
     page.get_by_role("link", name="Lot recall").click()
     page.get_by_label("Lot number").fill("CAF-001")
     page.get_by_role("button", name="Find patients exposed").click()
-    expect(page.get_by_role("link", name=patient_id)).to_be_visible()
+    expect(page.get_by_role("link", name=PERSON.name)).to_have_attribute(
+        "href", f"/patients/{patient_id}"
+    )
+    expect(page.get_by_role("row").filter(has_text=PERSON.name)).to_contain_text("MRN LOT-1")
     assert_accessible(page, axe_script)
 
 
