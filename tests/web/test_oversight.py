@@ -157,6 +157,8 @@ def test_regulator_names_the_clinic_to_export_and_another_name_is_not_found(page
 
 def test_an_insider_changing_a_stored_event_is_named_by_verify_in_the_browser(page, server):
     a_patient_read_by_the_clinician(page, server, "AUD-4")
+    server.sign_in(page, "clinician")  # verify is the overseers' (its progress too)
+    assert page.request.get(server.url + "/integrity/verification").status == 403
     server.sign_in(page, "auditor")
     page.goto(server.url + "/integrity")  # a checkpoint is signed over everything so far
     position = server.log_position()
