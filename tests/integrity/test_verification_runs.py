@@ -3,27 +3,9 @@ and one run at a time per server however often the button is pressed."""
 
 import threading
 
-import pytest
-
 from infra import verification
-from infra.integrity import open_integrity
 from infra.verification import verify
 from infra.verification_runs import Verifications
-from tests.clinic import CLINICIAN, dose
-
-
-@pytest.fixture
-def integrity(runner, settings):
-    return open_integrity(runner, settings)
-
-
-@pytest.fixture
-def signed_history(clinic, records, integrity):
-    course_id = clinic.formulated_course()
-    for _ in range(3):
-        records.inject(course_id, dose(volume="1"), CLINICIAN)
-    integrity.checkpoint()
-    return clinic.log_position()
 
 
 class HeldVerifications(Verifications):
