@@ -5,20 +5,7 @@ import threading
 
 from infra import verification
 from infra.verification import verify
-from infra.verification_runs import Verifications
-
-
-class HeldVerifications(Verifications):
-    """A run that waits, after its first read, until the test lets it go on."""
-
-    def __init__(self, *args) -> None:
-        super().__init__(*args)
-        self.first_read, self.go_on = threading.Event(), threading.Event()
-
-    def _checked(self, checked: int) -> None:
-        super()._checked(checked)
-        self.first_read.set()
-        assert self.go_on.wait(10)
+from tests.integrity.runs import HeldVerifications, finished
 
 
 def test_progress_is_told_after_every_read_up_to_every_event(signed_history, integrity,
@@ -50,11 +37,3 @@ def test_a_second_verify_while_one_runs_joins_it_and_starts_no_other(signed_hist
     assert runs.start("Inspector Lee").started_by == "Inspector Lee"  # done: a new run starts
     assert finished(runs).verdict.ok
 
-
-def finished(runs: Verifications):
-    """The latest run, once it has its verdict (waiting on it, not on a clock)."""
-    for _ in range(200):
-        if not runs.latest.running:
-            return runs.latest
-        threading.Event().wait(0.05)
-    raise AssertionError("verify did not finish in 10 s")

@@ -9,6 +9,7 @@ from uuid import UUID
 from playwright.sync_api import expect
 
 from tests.browser import assert_accessible
+from tests.integrity.runs import HeldVerifications
 from tests.integrity.test_verify import tamper
 from tests.web import steps
 
@@ -177,3 +178,39 @@ def test_an_insider_changing_a_stored_event_is_named_by_verify_in_the_browser(pa
         ).to_be_visible()
     finally:  # the module's other tests verify this store too
         tamper(settings, "UPDATE {table} SET state = ? WHERE {id} = ?", (stored.state, position))
+
+
+def test_auditor_watches_verify_run_and_may_stop_the_page_refreshing(page, server, axe_script):
+    services = server.services
+    kept = services.verifications
+    held = services.verifications = HeldVerifications(services.integrity, 0, server.clock)
+    try:
+        server.sign_in(page, "auditor")
+        page.goto(server.url + "/integrity")
+        with page.expect_response(server.url + "/integrity/verification") as shown:
+            page.get_by_role("button", name="Run verify").click()
+        assert shown.value.headers["refresh"] == "2"  # the page reloads itself, no script
+        expect(page.get_by_role("status")).to_contain_text("Verifying")
+        assert held.first_read.wait(10)
+        with page.expect_response(lambda answer: "refresh=off" in answer.url) as stopped:
+            page.get_by_role("link", name="Stop refreshing").click()
+        assert "refresh" not in stopped.value.headers  # a slow reader turns it off
+        total = str(held.latest.total)
+        progress = page.get_by_role("progressbar", name="Entries checked")
+        expect(progress).to_have_attribute("max", total)
+        expect(progress).to_have_attribute("value", total)  # one read holds this small store
+        assert_accessible(page, axe_script)
+        page.goto(server.url + "/integrity")
+        expect(
+            page.get_by_role("link", name=f"Verification under way: {total} of {total}")
+        ).to_be_visible()
+        page.go_back()  # the progress page, not refreshing
+        check_again = page.get_by_role("link", name="Check again")
+        expect(check_again).to_be_visible()
+        held.go_on.set()
+        check_again.click()
+        expect(page.get_by_role("status")).to_contain_text(f"Verified: {total} entries")
+        expect(page.get_by_role("button", name="Run verify again")).to_be_visible()
+    finally:
+        held.go_on.set()
+        services.verifications = kept
