@@ -4,8 +4,10 @@ and one run at a time per server however often the button is pressed."""
 import threading
 
 from infra import verification
+from infra.log_rows import log_length
 from infra.verification import verify
 from tests.integrity.runs import HeldVerifications, finished
+from tests.integrity.test_verify import tamper
 
 
 def test_progress_is_told_after_every_read_up_to_every_event(signed_history, integrity,
@@ -37,3 +39,11 @@ def test_a_second_verify_while_one_runs_joins_it_and_starts_no_other(signed_hist
     assert runs.start("Inspector Lee").started_by == "Inspector Lee"  # done: a new run starts
     assert finished(runs).verdict.ok
 
+
+
+def test_the_total_shown_counts_the_stored_events_where_positions_skip(signed_history, records,
+                                                                        settings):
+    assert log_length(records.recorder) == signed_history
+    tamper(settings, "DELETE FROM {table} WHERE {id} = 3")
+
+    assert log_length(records.recorder) == signed_history - 1  # not the last position
