@@ -33,6 +33,12 @@ HYPHENATED = ("CASE WHEN length(originator_id) = 32 AND originator_id NOT GLOB '
 def log_rows(recorder: Any, batch: int = 5000) -> Iterator[Row]:
     """Every stored event in log order, `batch` rows a read (the first read has no lower
     bound: a row slipped in below the first position is read too)."""
+    for rows in log_batches(recorder, batch):
+        yield from rows
+
+
+def log_batches(recorder: Any, batch: int = 5000) -> Iterator[list[Row]]:
+    """The same rows, a read at a time (so a reader can tell how far it has got)."""
     if isinstance(recorder, SQLiteApplicationRecorder):
         read = _sqlite(recorder)
     elif isinstance(recorder, PostgresApplicationRecorder):
@@ -41,8 +47,25 @@ def log_rows(recorder: Any, batch: int = 5000) -> Iterator[Row]:
         read = _library(recorder)
     after = None
     while rows := read(after, batch):
-        yield from rows
+        yield rows
         after = rows[-1][0]
+
+
+def log_length(recorder: Any) -> int:
+    """How many events are stored now (counted, not the last position: positions may skip)."""
+    if isinstance(recorder, SQLiteApplicationRecorder):
+        with recorder.datastore.transaction(commit=False) as cursor:
+            cursor.execute(f"SELECT count(*) FROM {recorder.events_table_name}")
+            return cursor.fetchone()[0]
+    if isinstance(recorder, PostgresApplicationRecorder):
+        count = SQL("SELECT count(*) FROM {schema}.{table}").format(
+            schema=Identifier(recorder.datastore.schema),
+            table=Identifier(recorder.events_table_name))
+        with (recorder.datastore.get_connection() as conn,
+              conn.cursor(row_factory=tuple_row) as cursor):
+            cursor.execute(count)
+            return cursor.fetchone()[0]
+    return recorder.max_notification_id() or 0
 
 
 def _sqlite(recorder: SQLiteApplicationRecorder):

@@ -22,6 +22,7 @@ from infra.settings import Settings
 from infra.staff_desk import StaffDesk, open_staff_desk
 from infra.table_setup import creating_tables
 from infra.tokens import TokenKeys
+from infra.verification_runs import Verifications
 from projections.access_log import AccessEntry, AccessLog
 from projections.audit_trail import AuditTrail
 from projections.patient_directory import PatientDirectory
@@ -44,6 +45,11 @@ class Services:
     staff: StaffDesk | None = None  # staff accounts and sign-in (infra/staff_desk.py)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
+    verifications: Verifications = field(init=False)  # verify in the background, one at a time
+
+    def __post_init__(self) -> None:
+        self.verifications = Verifications(self.integrity, self.settings.witnesses_needed,
+                                           self.clock)
 
     @property
     def views(self):

@@ -11,6 +11,7 @@ merkle_log view is consulted only to name the first bad position when it still c
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -22,7 +23,7 @@ from domain.ledger.entries import event_leaf_data
 from domain.ledger.signed_note import NoteError
 from infra.checkpoint_file import HeldCheckpoint
 from infra.integrity import Integrity
-from infra.log_rows import log_rows
+from infra.log_rows import log_batches
 from projections.merkle_log import MerkleLog
 
 BATCH = 5000
@@ -47,10 +48,16 @@ class Tampered(Exception):
         self.problem, self.position = problem, position
 
 
-def verify(integrity: Integrity, witnesses_needed: int = 0) -> Verdict:
+def _unwatched(checked: int) -> None:
+    pass
+
+
+def verify(integrity: Integrity, witnesses_needed: int = 0,
+           progress: Callable[[int], None] = _unwatched) -> Verdict:
     """Check the stored events against every checkpoint held outside the database (its
-    log signature, its witnesses' cosignatures, its root and its patients' root)."""
-    walk = _Walk(integrity)
+    log signature, its witnesses' cosignatures, its root and its patients' root).
+    `progress` is told how many events are checked after each read of BATCH events."""
+    walk = _Walk(integrity, progress)
     try:
         held = _signed(integrity, witnesses_needed)
         walk.through(held)
@@ -89,8 +96,8 @@ def _signed(integrity: Integrity, witnesses_needed: int) -> list[HeldCheckpoint]
 class _Walk:
     """One pass over the stored events, holding each checkpoint to what it recomputes."""
 
-    def __init__(self, integrity: Integrity) -> None:
-        self.integrity = integrity
+    def __init__(self, integrity: Integrity, progress: Callable[[int], None]) -> None:
+        self.integrity, self.progress = integrity, progress
         self.frontier = Frontier()
         # patients and records by their ids as text: as the log's rows give them, and hashed
         # and compared far faster than UUIDs, once per event
@@ -107,21 +114,22 @@ class _Walk:
             self._hold_to(due[0])
         frontier, since_checked, chains, moved, owners, kinds = (
             self.frontier, self.since_checked, self.chains, self.moved, self.owners, {})
-        for position, record, version, topic, state in log_rows(
-                self.integrity.runner.records.recorder, BATCH):
-            leaf = leaf_hash(event_leaf_data(position, record, version, topic, state))
-            frontier.append(leaf)
-            since_checked.append((position, leaf))
-            kind = kinds.get(topic) or kinds.setdefault(topic, _kind(topic))
-            if kind is not NO_ONES:
-                patient = (record if kind is PATIENTS else owners.get(record)
-                           if kind is COURSES else self._planned(position, record, version,
-                                                                 topic, state))
-                if patient is not None:
-                    chains[patient] = chains.get(patient, NO_ENTRIES).then(leaf)
-                    moved.add(patient)
-            if frontier.size in due:
-                self._hold_to(due[frontier.size])
+        for rows in log_batches(self.integrity.runner.records.recorder, BATCH):
+            for position, record, version, topic, state in rows:
+                leaf = leaf_hash(event_leaf_data(position, record, version, topic, state))
+                frontier.append(leaf)
+                since_checked.append((position, leaf))
+                kind = kinds.get(topic) or kinds.setdefault(topic, _kind(topic))
+                if kind is not NO_ONES:
+                    patient = (record if kind is PATIENTS else owners.get(record)
+                               if kind is COURSES else self._planned(position, record, version,
+                                                                     topic, state))
+                    if patient is not None:
+                        chains[patient] = chains.get(patient, NO_ENTRIES).then(leaf)
+                        moved.add(patient)
+                if frontier.size in due:
+                    self._hold_to(due[frontier.size])
+            self.progress(frontier.size)
         newest = held[-1].checkpoint.size if held else 0
         if newest > self.frontier.size:
             raise Tampered(*self._named_difference(newest) or (

@@ -9,24 +9,8 @@ import psycopg
 import pytest
 
 from infra.database import Database
-from infra.integrity import ViewsDisagreeError, open_integrity
+from infra.integrity import ViewsDisagreeError
 from infra.verification import verify
-from tests.clinic import CLINICIAN, dose
-
-
-@pytest.fixture
-def integrity(runner, settings):
-    return open_integrity(runner, settings)
-
-
-@pytest.fixture
-def signed_history(clinic, records, integrity):
-    """A course with a few injections, all under a checkpoint held outside the database."""
-    course_id = clinic.formulated_course()
-    for _ in range(3):
-        records.inject(course_id, dose(volume="1"), CLINICIAN)
-    integrity.checkpoint()
-    return clinic.log_position()
 
 
 def tamper(settings, sql: str, params=()) -> None:

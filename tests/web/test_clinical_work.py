@@ -162,15 +162,22 @@ def test_nurse_without_a_supervisor_is_refused_and_nothing_is_recorded(page, ser
     assert server.log_position() == before
 
 
-def test_care_charted_late_needs_its_reason_and_is_marked_late(page, server):
-    _, course_id = a_formulated_course(server, "CW-0006")
+def the_course_two_days_after_care(page, server, mrn: str) -> str:
+    """The clinician opens a course two days after care given an hour after it was planned;
+    returns when the care was given, as the form's date-time field takes it."""
+    _, course_id = a_formulated_course(server, mrn)
     given_at = server.clock() + timedelta(hours=1)
     server.clock.advance(days=2)
     server.sign_in(page, "clinician")
     page.goto(f"{server.url}/courses/{course_id}")
+    return given_at.strftime("%Y-%m-%dT%H:%M")
+
+
+def test_care_charted_late_needs_its_reason_and_is_marked_late(page, server):
+    given_at = the_course_two_days_after_care(page, server, "CW-0006")
     page.get_by_role("group", name="Lots used")  # the injection form is there
     page.locator("#h-inject ~ form details.late summary").first.click()
-    page.get_by_label("When it happened (UTC)").first.fill(given_at.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("When it happened (UTC)").first.fill(given_at)
     before = server.log_position()
     steps.inject(page, "thighs.lateral:left")
     expect(page.get_by_role("alert")).to_contain_text("Not recorded")
@@ -179,6 +186,25 @@ def test_care_charted_late_needs_its_reason_and_is_marked_late(page, server):
     page.get_by_label("Why it is charted late").first.fill("paper chart transcribed")
     steps.inject(page, "thighs.lateral:left")
     expect(page.get_by_role("row", name=re.compile("Injected .*late entry"))).to_be_visible()
+
+
+def test_status_change_dated_days_back_without_a_reason_is_refused_beside_it(page, server):
+    suspended_at = the_course_two_days_after_care(page, server, "CW-0008")
+    status = page.get_by_role("form", name="Change status")
+    status.get_by_text("Charting care that happened earlier?").click()
+    status.get_by_label("When it happened (UTC)").fill(suspended_at)
+    status.get_by_label("Action").select_option("suspend")
+    status.get_by_label("Reason for the change").fill("patient travelling")
+    before = server.log_position()
+    status.get_by_role("button", name="Change status").click()
+    expect(page.get_by_role("alert")).to_contain_text("Not recorded")
+    expect(status.get_by_label("Why it is charted late")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#e-status-late_entry_reason")).to_contain_text("late")
+    assert server.log_position() == before
+    expect(page.get_by_text("active", exact=True)).to_be_visible()  # the status shown
+    status.get_by_label("Why it is charted late").fill("told by phone, charted on return")
+    status.get_by_role("button", name="Change status").click()
+    expect(page.get_by_role("row", name=re.compile("Suspended .*late entry"))).to_be_visible()
 
 
 def test_clinician_records_an_allergy_and_a_condition_on_the_chart(page, server, axe_script):

@@ -9,6 +9,8 @@ from uuid import UUID
 from playwright.sync_api import expect
 
 from tests.browser import assert_accessible
+from tests.integrity.runs import HeldVerifications
+from tests.integrity.test_verify import tamper
 from tests.web import steps
 
 
@@ -57,7 +59,15 @@ def test_regulator_verifies_the_store_and_downloads_an_export_the_verifier_accep
     page.goto(server.url + "/integrity")
     assert_accessible(page, axe_script)
     page.get_by_role("button", name="Run verify").click()
+    expect(page.get_by_role("heading", name="Verification of the whole store")).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text("Verified:")
+    progress = page.get_by_role("progressbar", name="Entries checked")
+    checked, total = progress.get_attribute("value"), progress.get_attribute("max")
+    assert checked == total and 0 < int(total) <= server.log_position()
+    expect(page.get_by_text(f"{checked} of {total} entries checked")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text(f"Verified: {checked} entries")
+    assert_accessible(page, axe_script)
+    page.goto(server.url + "/integrity")
     log_key = page.locator("dd code").nth(1).inner_text()
 
     page.goto(f"{server.url}/patients/{patient_id}")
@@ -83,7 +93,7 @@ def test_regulator_verifies_the_store_and_downloads_an_export_the_verifier_accep
 
 
 def test_auditor_finds_the_patients_exposed_to_a_lot(page, server, axe_script):
-    from tests.clinic import CLINICIAN, dose
+    from tests.clinic import CLINICIAN, PERSON, dose
     from tests.web.test_clinical_work import a_formulated_course
 
     patient_id, course_id = a_formulated_course(server, "LOT-1")
@@ -93,7 +103,10 @@ def test_auditor_finds_the_patients_exposed_to_a_lot(page, server, axe_script):
     page.get_by_role("link", name="Lot recall").click()
     page.get_by_label("Lot number").fill("CAF-001")
     page.get_by_role("button", name="Find patients exposed").click()
-    expect(page.get_by_role("link", name=patient_id)).to_be_visible()
+    expect(page.get_by_role("link", name=PERSON.name)).to_have_attribute(
+        "href", f"/patients/{patient_id}"
+    )
+    expect(page.get_by_role("row").filter(has_text=PERSON.name)).to_contain_text("MRN LOT-1")
     assert_accessible(page, axe_script)
 
 
@@ -141,3 +154,63 @@ def test_regulator_names_the_clinic_to_export_and_another_name_is_not_found(page
     assert downloading.value.url.endswith("/v1/clinics/clinic-a/export")
     server.sign_in(page, "auditor")  # an auditor of clinic-a asks for another clinic
     assert page.request.get(server.url + "/clinic-export?clinic=clinic-b").status == 404
+
+
+def test_an_insider_changing_a_stored_event_is_named_by_verify_in_the_browser(page, server):
+    a_patient_read_by_the_clinician(page, server, "AUD-4")
+    server.sign_in(page, "clinician")  # verify is the overseers' (its progress too)
+    assert page.request.get(server.url + "/integrity/verification").status == 403
+    server.sign_in(page, "auditor")
+    page.goto(server.url + "/integrity")  # a checkpoint is signed over everything so far
+    position = server.log_position()
+    stored = next(iter(server.services.records.recorder.select_notifications(position, 1)))
+    changed = stored.state[:-1] + bytes([stored.state[-1] ^ 1])
+    settings = server.services.settings
+    tamper(settings, "UPDATE {table} SET state = ? WHERE {id} = ?", (changed, position))
+    try:
+        page.get_by_role("button", name="Run verify").click()
+        expect(page.get_by_role("status")).to_contain_text(
+            f"Verification FAILED at position {position}: the event at position {position}"
+            " was changed"
+        )
+        expect(
+            page.get_by_role("heading", name="Newest checkpoint held outside the database")
+        ).to_be_visible()
+    finally:  # the module's other tests verify this store too
+        tamper(settings, "UPDATE {table} SET state = ? WHERE {id} = ?", (stored.state, position))
+
+
+def test_auditor_watches_verify_run_and_may_stop_the_page_refreshing(page, server, axe_script):
+    services = server.services
+    kept = services.verifications
+    held = services.verifications = HeldVerifications(services.integrity, 0, server.clock)
+    try:
+        server.sign_in(page, "auditor")
+        page.goto(server.url + "/integrity")
+        with page.expect_response(server.url + "/integrity/verification") as shown:
+            page.get_by_role("button", name="Run verify").click()
+        assert shown.value.headers["refresh"] == "2"  # the page reloads itself, no script
+        expect(page.get_by_role("status")).to_contain_text("Verifying")
+        assert held.first_read.wait(10)
+        with page.expect_response(lambda answer: "refresh=off" in answer.url) as stopped:
+            page.get_by_role("link", name="Stop refreshing").click()
+        assert "refresh" not in stopped.value.headers  # a slow reader turns it off
+        total = str(held.latest.total)
+        progress = page.get_by_role("progressbar", name="Entries checked")
+        expect(progress).to_have_attribute("max", total)
+        expect(progress).to_have_attribute("value", total)  # one read holds this small store
+        assert_accessible(page, axe_script)
+        page.goto(server.url + "/integrity")
+        expect(
+            page.get_by_role("link", name=f"Verification under way: {total} of {total}")
+        ).to_be_visible()
+        page.go_back()  # the progress page, not refreshing
+        check_again = page.get_by_role("link", name="Check again")
+        expect(check_again).to_be_visible()
+        held.go_on.set()
+        check_again.click()
+        expect(page.get_by_role("status")).to_contain_text(f"Verified: {total} entries")
+        expect(page.get_by_role("button", name="Run verify again")).to_be_visible()
+    finally:
+        held.go_on.set()
+        services.verifications = kept

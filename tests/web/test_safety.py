@@ -7,6 +7,7 @@ from uuid import UUID
 from playwright.sync_api import expect
 
 from tests.browser import assert_accessible
+from tests.clinic import PERSON
 from tests.web.test_clinical_work import a_formulated_course
 
 
@@ -58,7 +59,10 @@ def test_clinician_follows_a_signal_recalls_the_lot_and_records_a_contact(
     expect(page.get_by_role("heading", level=1)).to_have_text("Exposed to caffeine 2% lot CAF-777")
     assert_accessible(page, axe_script)
 
-    row = page.get_by_role("row").filter(has_text=patient_id).filter(has_not_text="voided")
+    row = page.get_by_role("row").filter(has_text="MRN SAF-1").filter(has_not_text="voided")
+    expect(row.get_by_role("link", name=PERSON.name)).to_have_attribute(
+        "href", f"/patients/{patient_id}"
+    )  # the clinic's own patient, by name (opened from the sealed data) and MRN
     row.get_by_label("How").select_option("phone")
     row.get_by_label("Reached").check()
     row.get_by_role("button", name="Record contact").click()
@@ -73,6 +77,14 @@ def test_clinician_follows_a_signal_recalls_the_lot_and_records_a_contact(
 
     page.goto(server.url + "/recalls")
     expect(page.get_by_role("cell", name="sterility failure at the maker")).to_be_visible()
+
+    server.sign_in(page, "regulator")  # of every clinic: clinic and an opaque id, no name
+    page.goto(server.url + "/recalls/exposures?product=caffeine+2%25&lot=CAF-777")
+    exposed = page.get_by_role("row").filter(has_text=patient_id)
+    expect(exposed).to_have_count(2)
+    expect(exposed.first).to_contain_text("clinic-a")
+    expect(page.get_by_role("main")).not_to_contain_text(PERSON.name)
+    expect(page.get_by_role("main")).not_to_contain_text("SAF-1")
 
 
 def test_outcomes_registry_shows_sessions_table_chart_and_the_observational_note(

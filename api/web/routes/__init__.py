@@ -6,6 +6,7 @@ from api.web.routes import (
     course,
     findings,
     front_desk,
+    integrity,
     lots,
     oversight,
     patient_entries,
@@ -38,4 +39,5 @@ ROUTERS = (
     safety,
     patient_entries,
     signing,
+    integrity,
 )

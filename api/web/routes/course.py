@@ -142,7 +142,9 @@ _entry_route(
     "status",
     StatusIn,
     course_forms.status_body,
-    lambda r, c, body, who: r.change_course_status(c, body.action, body.reason, who.actor),
+    lambda r, c, body, who: r.change_course_status(
+        c, body.action, body.reason, who.actor, **_when(body)
+    ),
     Prescriber,
 )
 

@@ -1,9 +1,11 @@
-"""For auditors and regulators: the audit trail, the access log ("who saw this record"),
-the sign-in log and integrity, with filters and paging. The same views and checks as the
-API's /v1/audit, /v1/access-log, /v1/sign-in-log and /v1/integrity."""
+"""For auditors and regulators: the audit trail, the access log ("who saw this record") and
+the sign-in log, with filters and paging, and the whole clinic's export. The same views and
+checks as the API's /v1/audit, /v1/access-log, /v1/sign-in-log and clinic export."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
@@ -11,16 +13,12 @@ from fastapi import APIRouter, Request
 from api.http.auth import (
     Caller,
     ClinicExporter,
-    IntegrityReader,
     Overseer,
     SignInReader,
-    Verifier,
 )
-from api.http.schemas.views import CheckpointOut
 from api.http.services import Records, ServicesDep
 from api.web.pages import FreshViews, WebRoute, render, see_other
 from domain.errors import NotFoundError
-from infra.verification import verify
 from projections.access_log import AccessFilter, AccessLog
 from projections.audit_trail import AuditFilter, AuditTrail
 from projections.sign_in_log import SignInFilter, SignInLog
@@ -58,6 +56,47 @@ def _next(request: Request, entries: list[dict], key: str) -> str | None:
     return f"{request.url.path}?{urlencode(query)}"
 
 
+@dataclass(frozen=True)
+class LogShown:
+    """One of the overseers' logs as pages: its title, its kind (the template's columns),
+    its view's query for a page, and the key its pages follow on from."""
+
+    title: str
+    kind: str
+    page: Callable[..., list[dict]]
+    cursor: str
+
+
+AUDIT = LogShown("Audit trail", "audit", AuditTrail.page, "position")
+ACCESS = LogShown("Access log", "access", AccessLog.page, "id")
+SIGN_INS = LogShown("Sign-in log", "sign_in", SignInLog.page, "id")
+
+
+def _log_page(
+    request: Request,
+    services: ServicesDep,
+    caller: Caller,
+    log: LogShown,
+    where,
+    after: int,
+    filters: dict,
+):
+    """A page of the log's entries after the cursor, the staff named, a link to the next."""
+    with services.views.transaction(write=False) as tx:
+        entries = log.page(tx, where, max(after, 0), PAGE)
+        names = _names(tx, caller)
+    return render(
+        request,
+        "oversight.html",
+        title=log.title,
+        kind=log.kind,
+        entries=entries,
+        names=names,
+        next=_next(request, entries, log.cursor),
+        filters=filters,
+    )
+
+
 @router.get("/audit", dependencies=[FreshViews])
 def audit_trail(
     request: Request,
@@ -80,19 +119,8 @@ def audit_trail(
         None,
         None,
     )
-    with services.views.transaction(write=False) as tx:
-        entries = AuditTrail.page(tx, where, max(after, 0), PAGE)
-        names = _names(tx, caller)
-    return render(
-        request,
-        "oversight.html",
-        title="Audit trail",
-        kind="audit",
-        entries=entries,
-        names=names,
-        next=_next(request, entries, "position"),
-        filters={"patient": patient, "mrn": mrn, "actor": actor, "event_type": event_type},
-    )
+    filters = {"patient": patient, "mrn": mrn, "actor": actor, "event_type": event_type}
+    return _log_page(request, services, caller, AUDIT, where, after, filters)
 
 
 @router.get("/access-log")
@@ -110,19 +138,8 @@ def access_log(
     where = AccessFilter(
         caller.clinic_filter, _patient(records, caller, patient, mrn), _clean(actor), None, None
     )
-    with services.views.transaction(write=False) as tx:
-        entries = AccessLog.page(tx, where, max(after, 0), PAGE)
-        names = _names(tx, caller)
-    return render(
-        request,
-        "oversight.html",
-        title="Access log",
-        kind="access",
-        entries=entries,
-        names=names,
-        next=_next(request, entries, "id"),
-        filters={"patient": patient, "mrn": mrn, "actor": actor},
-    )
+    filters = {"patient": patient, "mrn": mrn, "actor": actor}
+    return _log_page(request, services, caller, ACCESS, where, after, filters)
 
 
 @router.get("/sign-in-log")
@@ -136,43 +153,8 @@ def sign_in_log(
 ):
     """Every sign-in, failure, lockout, sign-out and idle timeout."""
     where = SignInFilter(caller.clinic_filter, _clean(staff_id), _clean(outcome), None, None)
-    with services.views.transaction(write=False) as tx:
-        entries = SignInLog.page(tx, where, max(after, 0), PAGE)
-        names = _names(tx, caller)
-    return render(
-        request,
-        "oversight.html",
-        title="Sign-in log",
-        kind="sign_in",
-        entries=entries,
-        names=names,
-        next=_next(request, entries, "id"),
-        filters={"staff_id": staff_id, "outcome": outcome},
-    )
-
-
-@router.get("/integrity")
-def integrity(request: Request, caller: IntegrityReader, services: ServicesDep):
-    """The latest signed checkpoint and its witnesses; auditors and regulators verify."""
-    services.wait_for_log()
-    held = services.integrity.sign().held
-    checkpoint = CheckpointOut.of(
-        held, services.integrity.verifier.vkey, services.integrity.witnesses
-    )
-    return render(request, "integrity.html", title="Integrity", checkpoint=checkpoint, verdict=None)
-
-
-@router.post("/integrity/verify")
-def verify_now(request: Request, caller: Verifier, services: ServicesDep):
-    """Recompute everything from the stored events; name the first bad position."""
-    verdict = verify(services.integrity, services.settings.witnesses_needed)
-    held = services.integrity.sign().held
-    checkpoint = CheckpointOut.of(
-        held, services.integrity.verifier.vkey, services.integrity.witnesses
-    )
-    return render(
-        request, "integrity.html", title="Integrity", checkpoint=checkpoint, verdict=verdict
-    )
+    filters = {"staff_id": staff_id, "outcome": outcome}
+    return _log_page(request, services, caller, SIGN_INS, where, after, filters)
 
 
 @router.get("/clinic-export")

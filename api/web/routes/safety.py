@@ -17,6 +17,7 @@ from api.http.schemas.safety import ContactIn, RecallIn
 from api.http.services import Records, ServicesDep
 from api.web.forms import Form, Refused, checked, recorded, text
 from api.web.outcome_chart import by_sessions
+from api.web.own_patients import named_in_own_clinic
 from api.web.pages import FreshViews, WebRoute, render, see_other
 from domain.errors import NotFoundError
 
@@ -102,6 +103,7 @@ def _exposures(request, caller, services, product, lot, errors=None, rule=None, 
         product=product,
         lot=lot,
         rows=rows,
+        named=named_in_own_clinic(services, caller, ((r.patient_id, r.clinic) for r in rows)),
         csv=csv,
         errors=errors or {},
         rule=rule,
