@@ -1,4 +1,5 @@
-"""What awaits one person's signature, as the to-sign page shows it: whose record (MRN),
+"""What awaits one person's signature, as the to-sign page shows it: whose record (name and
+MRN, opened through the patient directory as the patient list does),
 which entry and what it says, who made it and when, the meaning the signature would carry,
 and the form's address. The list is the to_sign view's; what each entry says is read from
 the store (the record, not the view, decides whether it may be signed)."""
@@ -13,11 +14,14 @@ from domain.application import ClinicalRecords
 from infra.services import Services
 from projections.base import ViewTransaction
 from projections.history import details_of
+from projections.patient_directory import PatientDirectory
 from projections.staff_list import StaffList
 from projections.to_sign import ToSign
 
 SHOWN = 50
 """The oldest entries shown at once (the rest come as these are signed)."""
+WHOLE = 100_000
+"""A signature binds the whole entry, so the page shows all it says, never cut short."""
 MEANING_WORDS = {
     "authorship": "author (I made this entry)",
     "review": "reviewer",
@@ -27,14 +31,16 @@ MEANING_WORDS = {
 """The meanings of a signature (domain.signatures.MEANINGS) in the clinic's words."""
 
 
-def awaiting(tx: ViewTransaction, records: ClinicalRecords, caller: Caller) -> list[dict]:
+def awaiting(
+    tx: ViewTransaction, records: ClinicalRecords, directory: PatientDirectory, caller: Caller
+) -> list[dict]:
     """The caller's entries to sign, oldest first, each ready for its form."""
     rows = ToSign.awaiting(tx, caller.id, caller.clinic)[:SHOWN]
-    mrns = {pid: records.patient(UUID(pid)).mrn for pid in {row["patient_id"] for row in rows}}
+    patients = directory.entries(tx, (row["patient_id"] for row in rows))
     names = (
         {m["staff_id"]: m["name"] for m in StaffList.of_clinic(tx, caller.clinic)} if rows else {}
     )
-    return [_item(records, row, mrns[row["patient_id"]], names) for row in rows]
+    return [_item(records, row, patients[row["patient_id"]], names) for row in rows]
 
 
 def asks_code(services: Services, caller: Caller) -> bool:
@@ -46,7 +52,7 @@ def asks_code(services: Services, caller: Caller) -> bool:
     return services.staff is not None and services.staff.sign_in.credentials.has_totp(staff_id)
 
 
-def _item(records: ClinicalRecords, row: dict, mrn: str, names: dict[str, str]) -> dict:
+def _item(records: ClinicalRecords, row: dict, patient: dict, names: dict[str, str]) -> dict:
     record_id, version = row["record_id"], row["version"]
     event = next(iter(records.events.get(UUID(record_id), gt=version - 1, lte=version)))
     details = details_of(event)
@@ -54,9 +60,10 @@ def _item(records: ClinicalRecords, row: dict, mrn: str, names: dict[str, str]) 
         details["dose"]["supervisor"] = names.get(row["supervisor"], row["supervisor"])
     on_course = row["record_type"] == "TreatmentCourse"
     return row | {
-        "mrn": mrn,
+        "mrn": patient["mrn"],
+        "patient": patient["name"],
         "entry": entry_name(row["event_type"]),
-        "says": summary(details, limit=240),
+        "says": summary(details, limit=WHOLE),
         "when": row["occurred_at"][:16].replace("T", " "),
         "action": f"/{'courses' if on_course else 'patients'}/{record_id}/signatures",
         "link": f"/{'courses' if on_course else 'patients'}/{record_id}",

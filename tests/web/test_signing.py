@@ -46,6 +46,8 @@ def test_clinician_voids_and_signs_then_the_nurse_injects_and_her_supervisor_cos
 
     page.get_by_role("link", name="To sign (1)").click()  # the voided one needs no signature
     expect(page.get_by_role("heading", level=1)).to_have_text("To sign")
+    expect(page.get_by_role("heading", level=2)).to_have_text(  # whose record, by name and MRN
+        f"{PERSON.name}, MRN SG-0001 — injected (entry 3)")
     assert_accessible(page, axe_script)
     form = sign_form(page, 3)
     expect(form.get_by_label("Meaning")).to_have_value("authorship")

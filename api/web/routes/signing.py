@@ -95,7 +95,7 @@ def _confirmed(request, services, caller, body: SignatureIn):
 
 def _page(request, caller, records, services, *, signed=False, refused=None, status=200):
     with services.views.transaction(write=False) as tx:
-        items = awaiting(tx, records, caller)
+        items = awaiting(tx, records, services.directory, caller)
     note_patients_read(
         request, [{"patient_id": i["patient_id"], "clinic": caller.clinic} for i in items]
     )
