@@ -7,10 +7,10 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain import corrections, signatures
+from domain import corrections, course_rules, signatures
 from domain.copying import CopiedPerCommand
 from domain.corrections import Voidable, require_supersedes
-from domain.course_rules import STATUS_AFTER, STATUS_CHANGES, CourseRules
+from domain.course_rules import STATUS_CHANGES, CourseRules
 from domain.course_state import (
     CourseSnapshot,
     DatedEntry,
@@ -90,15 +90,8 @@ class TreatmentCourse(CourseRules, CourseTiming, LiveEntries, Voidable, Signable
         occurred_at: datetime
         late_entry_reason: str | None = None
 
-    class StatusChanged(Aggregate.Event):
+    class StatusChanged(course_rules.StatusChanged):
         TOPIC = "mesoledger.TreatmentCourse.StatusChanged"  # base of the four, never recorded
-        reason: str
-        actor: Actor
-        occurred_at: datetime
-        late_entry_reason: str | None = None
-
-        def apply(self, course: TreatmentCourse) -> None:  # evolve: the status it names
-            course.status = STATUS_AFTER[type(self).__name__]
 
     class Suspended(StatusChanged):
         TOPIC = "mesoledger.TreatmentCourse.Suspended"
@@ -136,13 +129,7 @@ class TreatmentCourse(CourseRules, CourseTiming, LiveEntries, Voidable, Signable
         self.clinician = actor
         self.planned_at = occurred_at
         self.status = CourseStatus.ACTIVE
-        self.formulation_count = 0
-        self.formulations: list[LiveFormulation] = []
-        self.given: list[GivenDose] = []
-        self.given_at: list[DatedEntry] = []  # the clinical times of the live injections
-        self.assessed: list[int] = []  # the versions of live outcome entries
-        self.reported: list[int] = []  # the versions of live adverse-event entries
-        self.voided: list[int] = []
+        self._note_no_entries_yet()
         self.plan_entry = 1  # the version of the entry that set the plan in force
 
     @classmethod

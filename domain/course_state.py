@@ -70,15 +70,27 @@ class GivenDose:
 
 
 class LiveEntries:
-    """Reads over a course's live entries (mixed into TreatmentCourse, which records them)."""
+    """Reads over a course's live entries, and the changes a plan and a void make to them
+    (mixed into TreatmentCourse, which records the entries)."""
 
+    formulation_count: int
     formulations: list[LiveFormulation]
     given: list[GivenDose]
-    given_at: list[DatedEntry]
+    given_at: list[DatedEntry]  # the clinical times of the live injections
     assessed: list[int]  # the versions of live outcome entries
     reported: list[int]  # the versions of live adverse-event entries
     voided: list[int]
     version: int
+
+    def _note_no_entries_yet(self) -> None:
+        """Evolve, from the course's plan: nothing mixed, given, assessed or voided yet."""
+        self.formulation_count = 0
+        self.formulations = []
+        self.given = []
+        self.given_at = []
+        self.assessed = []
+        self.reported = []
+        self.voided = []
 
     @property
     def live_entries(self) -> list[LiveEntry]:
