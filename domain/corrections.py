@@ -5,12 +5,17 @@ within a day of recording them (server time); no one else. An amendment names th
 supersedes.
 
 Both aggregates mix in `Voidable` and keep their own kinds of entry; what a void is, who may
-make one and the refusals it gives live here once."""
+make one and the refusals it gives live here once. Each declares its `EntryVoided` as a
+subclass of the one here, with its own topic and its own fields after `entry_version` (the
+order its stored entries have)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
+
+from eventsourcing.domain import Aggregate
 
 from domain.errors import RuleViolation
 from domain.values import Actor, require_text
@@ -81,12 +86,35 @@ def require_may_void(voider: Actor, made: EntryMade | None, now: datetime | None
             " may void it")
 
 
+class EntryVoided(Aggregate.Event):
+    """An entry voided by its version: it leaves the entries the rules read (the record's
+    `_note_voided`); the entry itself stays in history."""
+
+    entry_version: int
+
+    def apply(self, record: Any) -> None:
+        record._note_voided(self.entry_version)
+
+
 class Voidable:
     """Mixed into an aggregate whose entries can be voided by version: the versions voided
-    so far, and the checks every void makes. The aggregate says which of its versions are
-    live entries of which kind (`live_kind`)."""
+    so far, the checks every void makes, and the void itself. The aggregate says which of
+    its versions are live entries of which kind (`live_kind`), what else a void of it must
+    respect (`_require_void_fits`) and what a voided entry takes along (`_note_voided`)."""
 
     voided: list[int]
+
+    def void(self, entry_version: int, reason: str, actor: Actor, at: datetime, *,
+             kind: str | None = None, made: EntryMade | None = None,
+             now: datetime | None = None) -> str:
+        """Void a live entry made in error (`made`: its author and recorded time, which a
+        nurse's void needs; `now`: server time); returns the kind of entry voided."""
+        found = self._require_voidable(entry_version, reason, kind)
+        self._require_void_fits(entry_version, found, at)
+        require_may_void(actor, made, now)
+        self.trigger_event(type(self).EntryVoided, entry_version=entry_version,
+                           entry_kind=found, reason=reason, actor=actor, occurred_at=at)
+        return found
 
     def live_kind(self, version: int) -> str | None:
         """The kind of the live (recorded, not voided) entry of that version, if voidable."""
@@ -104,3 +132,11 @@ class Voidable:
         if kind is not None and kind != found:
             raise VoidKindMismatchError(f"entry {version} is {found}, not {kind}")
         return found
+
+    def _require_void_fits(self, version: int, kind: str, at: datetime) -> None:
+        """The record's own conditions on a void of that entry, at that clinical time."""
+        raise NotImplementedError
+
+    def _note_voided(self, version: int) -> None:
+        """Evolve: the entry of that version leaves the live ones."""
+        raise NotImplementedError

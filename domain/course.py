@@ -7,10 +7,10 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain import signatures
+from domain import corrections, course_rules, signatures
 from domain.copying import CopiedPerCommand
-from domain.corrections import EntryMade, Voidable, require_may_void, require_supersedes
-from domain.course_rules import STATUS_AFTER, STATUS_CHANGES, CourseRules
+from domain.corrections import Voidable, require_supersedes
+from domain.course_rules import STATUS_CHANGES, CourseRules
 from domain.course_state import (
     CourseSnapshot,
     DatedEntry,
@@ -22,7 +22,6 @@ from domain.course_state import (
 from domain.course_timing import CourseTiming
 from domain.entries import AdverseEventReport, CoursePlan, Dose, Outcome
 from domain.formulation import Formula
-from domain.lots import ProductLot
 from domain.patient_history import refuse_outdated_snapshot
 from domain.recall import RecallsInForce
 from domain.signatures import Signable
@@ -91,15 +90,8 @@ class TreatmentCourse(CourseRules, CourseTiming, LiveEntries, Voidable, Signable
         occurred_at: datetime
         late_entry_reason: str | None = None
 
-    class StatusChanged(Aggregate.Event):
+    class StatusChanged(course_rules.StatusChanged):
         TOPIC = "mesoledger.TreatmentCourse.StatusChanged"  # base of the four, never recorded
-        reason: str
-        actor: Actor
-        occurred_at: datetime
-        late_entry_reason: str | None = None
-
-        def apply(self, course: TreatmentCourse) -> None:  # evolve: the status it names
-            course.status = STATUS_AFTER[type(self).__name__]
 
     class Suspended(StatusChanged):
         TOPIC = "mesoledger.TreatmentCourse.Suspended"
@@ -113,9 +105,8 @@ class TreatmentCourse(CourseRules, CourseTiming, LiveEntries, Voidable, Signable
     class Discontinued(StatusChanged):
         TOPIC = "mesoledger.TreatmentCourse.Discontinued"
 
-    class EntryVoided(Aggregate.Event):
+    class EntryVoided(corrections.EntryVoided):
         TOPIC = "mesoledger.TreatmentCourse.EntryVoided"
-        entry_version: int
         reason: str
         actor: Actor
         occurred_at: datetime
@@ -138,13 +129,7 @@ class TreatmentCourse(CourseRules, CourseTiming, LiveEntries, Voidable, Signable
         self.clinician = actor
         self.planned_at = occurred_at
         self.status = CourseStatus.ACTIVE
-        self.formulation_count = 0
-        self.formulations: list[LiveFormulation] = []
-        self.given: list[GivenDose] = []
-        self.given_at: list[DatedEntry] = []  # the clinical times of the live injections
-        self.assessed: list[int] = []  # the versions of live outcome entries
-        self.reported: list[int] = []  # the versions of live adverse-event entries
-        self.voided: list[int] = []
+        self._note_no_entries_yet()
         self.plan_entry = 1  # the version of the entry that set the plan in force
 
     @classmethod
@@ -216,12 +201,6 @@ class TreatmentCourse(CourseRules, CourseTiming, LiveEntries, Voidable, Signable
             self.trigger_event(self.Suspended, actor=actor, occurred_at=at,
                                reason=f"serious adverse event ({report.kind}) reported")
 
-    def lots_of(self, dose: Dose) -> set[ProductLot]:
-        """The product lots an injection would give: all its mix's (empty if the mix is not
-        on record)."""
-        mixes = [f.formula for f in self.formulations if f.version == dose.formulation_version]
-        return mixes[0].product_lots if mixes else set()
-
     def change_status(self, action: str, reason: str, actor: Actor, at: datetime) -> None:
         """Suspend, resume, complete or discontinue: each from the statuses it may."""
         require_text("reason", reason, max_length=2000)
@@ -230,17 +209,9 @@ class TreatmentCourse(CourseRules, CourseTiming, LiveEntries, Voidable, Signable
         change = getattr(self, self._require_status_change(action))
         self.trigger_event(change, reason=reason, actor=actor, occurred_at=at)
 
-    def void(self, entry_version: int, reason: str, actor: Actor, at: datetime, *,
-             kind: str | None = None, made: EntryMade | None = None,
-             now: datetime | None = None) -> str:
-        """Void a live entry made in error (`made`: its author and recorded time, which a
-        nurse's void needs; `now`: server time); returns the kind of entry voided."""
-        found = self._require_voidable(entry_version, reason, kind)
+    def _require_void_fits(self, version: int, kind: str, at: datetime) -> None:
         self._require_after_plan(at)
-        self._require_not_in_use(entry_version)
-        require_may_void(actor, made, now)
-        self._entry_voided(entry_version, reason, actor, at, found)
-        return found
+        self._require_not_in_use(version)  # a mix an injection used stays
 
     # --- evolve -------------------------------------------------------------------------
 
@@ -271,13 +242,3 @@ class TreatmentCourse(CourseRules, CourseTiming, LiveEntries, Voidable, Signable
     def _adverse_event_reported(self, report: AdverseEventReport, actor: Actor,
                                 occurred_at: datetime) -> None:
         self.reported.append(self._entry_being_applied)
-
-    @event(EntryVoided)
-    def _entry_voided(self, entry_version: int, reason: str, actor: Actor,
-                      occurred_at: datetime, entry_kind: str | None = None) -> None:
-        self._drop_live_entry(entry_version)
-        self.voided.append(entry_version)
-
-    @property
-    def _entry_being_applied(self) -> int:  # inside an @event body
-        return self.version + 1

@@ -1,11 +1,14 @@
-"""The rules a treatment course enforces, each a named check raising a named refusal."""
+"""The rules a treatment course enforces, each a named check raising a named refusal, and
+the status changes they allow."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from eventsourcing.domain import Aggregate
 
 from domain.clinical_time import CLOCK_SKEW
 from domain.course_refusals import (
@@ -49,6 +52,19 @@ statuses."""
 STATUS_AFTER = {"Completed": CourseStatus.COMPLETED, "Discontinued": CourseStatus.DISCONTINUED,
                 "Resumed": CourseStatus.ACTIVE, "Suspended": CourseStatus.SUSPENDED}
 """The status each status entry leaves the course in."""
+
+
+class StatusChanged(Aggregate.Event):
+    """A course suspended, resumed, completed or discontinued, with a reason; the course
+    declares the four as subclasses (of its own subclass of this), with their topics."""
+
+    reason: str
+    actor: Actor
+    occurred_at: datetime
+    late_entry_reason: str | None = None
+
+    def apply(self, course: Any) -> None:  # evolve: the status it names
+        course.status = STATUS_AFTER[type(self).__name__]
 
 
 class CourseRules:

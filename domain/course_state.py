@@ -14,7 +14,9 @@ from typing import Any
 
 from eventsourcing.domain import Snapshot
 
+from domain.entries import Dose
 from domain.formulation import Formula
+from domain.lots import ProductLot
 from domain.values import Site
 from domain.vocabulary import CourseStatus
 
@@ -68,13 +70,27 @@ class GivenDose:
 
 
 class LiveEntries:
-    """Reads over a course's live entries (mixed into TreatmentCourse, which records them)."""
+    """Reads over a course's live entries, and the changes a plan and a void make to them
+    (mixed into TreatmentCourse, which records the entries)."""
 
+    formulation_count: int
     formulations: list[LiveFormulation]
     given: list[GivenDose]
-    given_at: list[DatedEntry]
+    given_at: list[DatedEntry]  # the clinical times of the live injections
     assessed: list[int]  # the versions of live outcome entries
     reported: list[int]  # the versions of live adverse-event entries
+    voided: list[int]
+    version: int
+
+    def _note_no_entries_yet(self) -> None:
+        """Evolve, from the course's plan: nothing mixed, given, assessed or voided yet."""
+        self.formulation_count = 0
+        self.formulations = []
+        self.given = []
+        self.given_at = []
+        self.assessed = []
+        self.reported = []
+        self.voided = []
 
     @property
     def live_entries(self) -> list[LiveEntry]:
@@ -102,13 +118,24 @@ class LiveEntries:
     def live_formulation(self, version: int) -> LiveFormulation | None:
         return next((f for f in self.formulations if f.version == version), None)
 
-    def _drop_live_entry(self, version: int) -> None:
-        """Assigned from the course's void: the entry leaves the live ones."""
+    def lots_of(self, dose: Dose) -> set[ProductLot]:
+        """The product lots an injection would give: all its mix's (empty if the mix is not
+        on record)."""
+        mixes = [f.formula for f in self.formulations if f.version == dose.formulation_version]
+        return mixes[0].product_lots if mixes else set()
+
+    def _note_voided(self, version: int) -> None:
+        """Evolve, from the course's void: the entry leaves the live ones."""
         self.formulations = [f for f in self.formulations if f.entry_version != version]
         self.given = [dose for dose in self.given if dose.entry_version != version]
         self.given_at = [dated for dated in self.given_at if dated.entry_version != version]
         self.assessed = [v for v in self.assessed if v != version]
         self.reported = [v for v in self.reported if v != version]
+        self.voided.append(version)
+
+    @property
+    def _entry_being_applied(self) -> int:  # inside an @event body
+        return self.version + 1
 
     @property
     def sessions_done(self) -> int:

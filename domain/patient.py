@@ -7,12 +7,12 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain import signatures
+from domain import corrections, erasure, signatures
 from domain.clinical_time import BeforeRegistrationError, require_not_before
 from domain.consent import Consent, ConsentNotActiveError
 from domain.copying import CopiedPerCommand
-from domain.corrections import EntryMade, Voidable, require_may_void, require_supersedes
-from domain.erasure import Retention
+from domain.corrections import Voidable, require_supersedes
+from domain.erasure import Erasable
 from domain.errors import InvalidEntry, RuleViolation
 from domain.patient_history import PatientEntryKind, PatientHistory, refuse_outdated_snapshot
 from domain.personal_data import PersonalDataErasedError
@@ -28,7 +28,7 @@ class ConditionNotRecordedError(RuleViolation):
     rule = "condition_not_recorded"
 
 
-class Patient(PatientHistory, Voidable, Signable, CopiedPerCommand, Aggregate):
+class Patient(PatientHistory, Voidable, Signable, Erasable, CopiedPerCommand, Aggregate):
     TOPIC = "mesoledger.Patient"
     class_version = 3  # 1 kept no clinical times, 2 no entry versions: rebuilt instead
     upcast_v1_v2 = staticmethod(refuse_outdated_snapshot)
@@ -101,26 +101,14 @@ class Patient(PatientHistory, Voidable, Signable, CopiedPerCommand, Aggregate):
         occurred_at: datetime
         late_entry_reason: str | None = None
 
-    class ErasureRefused(Aggregate.Event):
+    class ErasureRefused(erasure.ErasureRefused):
         TOPIC = "mesoledger.Patient.ErasureRefused"
-        reason: str
-        legal_basis: str
-        retained_until: datetime
-        actor: Actor
-        occurred_at: datetime
-        late_entry_reason: str | None = None
 
-    class PersonalDataErased(Aggregate.Event):
+    class PersonalDataErased(erasure.PersonalDataErased):
         TOPIC = "mesoledger.Patient.PersonalDataErased"
-        reason: str
-        legal_basis: str
-        actor: Actor
-        occurred_at: datetime
-        late_entry_reason: str | None = None
 
-    class EntryVoided(Aggregate.Event):
+    class EntryVoided(corrections.EntryVoided):
         TOPIC = "mesoledger.Patient.EntryVoided"
-        entry_version: int
         entry_kind: str
         reason: str
         actor: Actor
@@ -204,31 +192,10 @@ class Patient(PatientHistory, Voidable, Signable, CopiedPerCommand, Aggregate):
         self._require_registered_by(at)
         self._condition_resolved(condition, reason, actor, at)
 
-    def request_erasure(self, reason: str, last_entry_at: datetime | None,
-                        retention: Retention, actor: Actor, at: datetime) -> datetime | None:
-        """Erase, or record the refusal while retention runs (return when it ends)."""
-        require_text("reason", reason, max_length=2000)
-        if self.erased:
-            raise PersonalDataErasedError("the patient's personal data is already erased")
-        until = retention.ends(last_entry_at, at)
-        if at < until:
-            self._erasure_refused(reason, retention.legal_basis(until), until, actor, at)
-            return until
-        self._personal_data_erased(reason, retention.legal_basis(until), actor, at)
-        return None
-
-    def void(self, entry_version: int, reason: str, actor: Actor, at: datetime, *,
-             kind: str | None = None, made: EntryMade | None = None,
-             now: datetime | None = None) -> str:
-        """Void a live entry made in error (`made`: its author and recorded time, which a
-        nurse's void needs; `now`: server time); returns the kind of entry voided."""
-        found = self._require_voidable(entry_version, reason, kind)
+    def _require_void_fits(self, version: int, kind: str, at: datetime) -> None:
         self._require_registered_by(at)
-        if found == PatientEntryKind.PERSONAL_DATA and self.erased:
+        if kind == PatientEntryKind.PERSONAL_DATA and self.erased:
             raise PersonalDataErasedError("the patient's personal data is erased")
-        require_may_void(actor, made, now)
-        self._entry_voided(entry_version, found, reason, actor, at)
-        return found
 
     def _require_registered_by(self, at: datetime) -> None:
         require_not_before(at, self.registered_at, BeforeRegistrationError,
@@ -268,18 +235,3 @@ class Patient(PatientHistory, Voidable, Signable, CopiedPerCommand, Aggregate):
     def _condition_resolved(self, condition: str, reason: str, actor: Actor,
                             occurred_at: datetime) -> None:
         self._note_condition(condition, occurred_at, present=False)
-
-    @event(EntryVoided)
-    def _entry_voided(self, entry_version: int, entry_kind: str, reason: str, actor: Actor,
-                      occurred_at: datetime) -> None:
-        self._note_voided(entry_version)
-
-    @event(ErasureRefused)
-    def _erasure_refused(self, reason: str, legal_basis: str, retained_until: datetime,
-                         actor: Actor, occurred_at: datetime) -> None:
-        pass  # the refusal changes nothing; it is on record
-
-    @event(PersonalDataErased)
-    def _personal_data_erased(self, reason: str, legal_basis: str, actor: Actor,
-                              occurred_at: datetime) -> None:
-        self.erased = True
