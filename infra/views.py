@@ -93,7 +93,8 @@ class ViewDatabase:
     PostgreSQL: a bounded pool. A transaction borrows a connection for its duration only and
     waits at most `wait_seconds` for one (then psycopg_pool.PoolTimeout: "the database is
     away", a 503); a connection the server cut off (a restart) is replaced before it is
-    lent, so the next transaction reconnects. SQLite: one connection per thread, as a file needs.
+    lent, so the next transaction reconnects. SQLite: one connection per thread, as a file needs;
+    closing closes every thread's (the server's worker threads end with the app, not before).
     """
 
     def __init__(self, url: str, pool_size: int = 10, wait_seconds: float = 10.0,
@@ -101,6 +102,8 @@ class ViewDatabase:
         self.database = Database(url)
         self.is_postgres = self.database.is_postgres
         self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []  # every thread's SQLite connection
+        self._opening = threading.Lock()
         self._pool = (_pool(self.database, pool_size, wait_seconds, application_name)
                       if self.is_postgres else None)
 
@@ -144,10 +147,11 @@ class ViewDatabase:
         if self._pool is not None:
             self._pool.close()
             return
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
+        with self._opening:
+            opened, self._opened = self._opened, []
+        for conn in opened:
             conn.close()
-            self._local.conn = None
+        self._local.conn = None
 
     @contextmanager
     def _borrowed(self) -> Iterator[psycopg.Connection]:
@@ -172,6 +176,8 @@ class ViewDatabase:
                                    check_same_thread=False)
             conn.execute("PRAGMA journal_mode=WAL")
             self._local.conn = conn
+            with self._opening:
+                self._opened.append(conn)
         return conn
 
 

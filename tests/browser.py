@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.one_at_a_time import one_at_a_time
+
 CHROMIUM = Path(os.environ.get("MESOLEDGER_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless",
@@ -79,17 +81,20 @@ def page(browser) -> Iterator:
 
 
 def _install_axe() -> Path:
-    if not AXE_SCRIPT.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            _unavailable("npm is missing (apt-get install -y npm)")
-        subprocess.run(
-            [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund"],
-            cwd=WEB_TOOLS,
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
+    if AXE_SCRIPT.exists():
+        return AXE_SCRIPT
+    npm = shutil.which("npm")
+    if npm is None:
+        _unavailable("npm is missing (apt-get install -y npm)")
+    with one_at_a_time(WEB_TOOLS):  # another test process may be installing it right now
+        if not AXE_SCRIPT.exists():
+            subprocess.run(
+                [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund"],
+                cwd=WEB_TOOLS,
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
     return AXE_SCRIPT
 
 

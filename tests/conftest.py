@@ -43,11 +43,20 @@ def postgres_or_refuse() -> None:
             exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
                                   (TEST_DATABASE,)).fetchone()
             if not exists:
-                conn.execute(f"CREATE DATABASE {TEST_DATABASE}")
+                _create_test_database(conn)
     except psycopg.OperationalError as error:
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL at 127.0.0.1:5432 is required in CI: {error}")
         pytest.skip(f"PostgreSQL not reachable: {error}")
+
+
+def _create_test_database(conn: psycopg.Connection) -> None:
+    """Another test process (a pytest-xdist worker) may be creating it at the same moment:
+    then theirs is the one."""
+    try:
+        conn.execute(f"CREATE DATABASE {TEST_DATABASE}")
+    except (psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation):
+        pass
 
 
 @contextmanager

@@ -79,11 +79,14 @@ class WitnessProcess:
 
     def kill(self) -> None:
         """SIGKILL: no chance to write anything on the way out."""
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(timeout=10)
+        self._end(signal.SIGKILL)
 
     def stop(self) -> None:
+        self._end(signal.SIGTERM)
+
+    def _end(self, how: signal.Signals) -> None:
         if self.process and self.process.poll() is None:
-            self.process.terminate()
+            self.process.send_signal(how)
             self.process.wait(timeout=10)
+        if self.process:
+            self.process.stdout.close()  # its pipe, not left open for the rest of the run

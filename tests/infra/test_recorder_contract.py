@@ -4,6 +4,7 @@ records are wired with (a fresh SQLite file, a fresh PostgreSQL schema, per test
 
 from __future__ import annotations
 
+import threading
 from tempfile import TemporaryDirectory
 from urllib.parse import urlsplit
 
@@ -15,6 +16,16 @@ from infra.database import Database
 from infra.postgres_recorder import PostgresRecorder
 from infra.sqlite_recorder import SQLiteRecorder
 from tests.conftest import postgres_schema
+
+
+def readers_stopped(before: set[threading.Thread]) -> None:
+    """Wait for the threads a test started (not daemons, such as a pool's workers) to end.
+    The library's concurrency test tells its reader threads to stop but does not wait for
+    them, so the store was closed under a reader still in a query: with SQLite that crashed
+    the whole test run (a segfault in sqlite3, on a loaded machine)."""
+    for thread in set(threading.enumerate()) - before:
+        if not thread.daemon:
+            thread.join(timeout=30)
 
 
 class TestSQLiteRecorderKeepsTheLibrarysContract(
@@ -29,6 +40,7 @@ class TestSQLiteRecorderKeepsTheLibrarysContract(
         self.datastore = SQLiteDatastore(f"{directory}/events.db", lock_timeout=30,
                                          pool_size=100)
         self.addCleanup(self.datastore.close)
+        self.addCleanup(readers_stopped, set(threading.enumerate()))  # runs first
 
     def create_recorder(self) -> SQLiteRecorder:
         recorder = SQLiteRecorder(self.datastore)
@@ -46,6 +58,7 @@ class TestPostgresRecorderKeepsTheLibrarysContract(
             parts.path.lstrip("/"), parts.hostname, parts.port, parts.username, "",
             schema=database.schema, pool_size=2, max_overflow=12)
         self.addCleanup(self.datastore.close)  # before the schema is dropped
+        self.addCleanup(readers_stopped, set(threading.enumerate()))  # runs first
 
     def create_recorder(self) -> PostgresRecorder:
         recorder = PostgresRecorder(self.datastore, events_table_name="stored_events")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import uuid
@@ -143,3 +144,22 @@ def test_closing_the_views_closes_every_pooled_connection(open_views, pool_name)
     while connections(pool_name) and time.monotonic() < deadline:
         time.sleep(0.01)  # a closed connection's server process exits just after
     assert connections(pool_name) == 0
+
+
+def open_files(path) -> int:
+    """How many of this process's file descriptors are open on `path`."""
+    return sum(os.path.realpath(f"/proc/self/fd/{fd}") == str(path)
+               for fd in os.listdir("/proc/self/fd"))
+
+
+def test_closing_sqlite_views_closes_the_connection_of_every_thread_that_read(tmp_path):
+    """The server reads views on its worker threads: closing the app must not leave their
+    connections (and the database file) open behind it."""
+    views = ViewDatabase(f"sqlite:///{tmp_path}/views.db")
+    with views.transaction() as tx:
+        tx.execute("CREATE TABLE visits (visitor INTEGER PRIMARY KEY)")
+    with ThreadPoolExecutor(4) as threads:
+        list(threads.map(lambda _: views.rows("SELECT count(*) FROM visits"), range(4)))
+    assert open_files(tmp_path / "views.db") >= 2
+    views.close()
+    assert open_files(tmp_path / "views.db") == 0

@@ -16,6 +16,8 @@ import httpx
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
+from tests.one_at_a_time import one_at_a_time
+
 HERE = Path(__file__).parent
 API = "https://api.mesoledger.test"  # the audience of access tokens for this API
 API_ES256 = "https://es256.mesoledger.test"  # the same API, its tokens signed with ES256
@@ -62,10 +64,15 @@ def installed() -> None:
         if os.environ.get("CI"):
             pytest.fail("Node and npm are required in CI for the OpenID provider tests")
         pytest.skip("Node is not installed")
+    with one_at_a_time(HERE):  # another test process may be installing it right now
+        if not _installed_from_lock():
+            subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=HERE,
+                           check=True, timeout=300)
+
+
+def _installed_from_lock() -> bool:
     lock, stamp = HERE / "package-lock.json", HERE / "node_modules" / ".package-lock.json"
-    if not stamp.exists() or stamp.stat().st_mtime < lock.stat().st_mtime:
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=HERE,
-                       check=True, timeout=300)
+    return stamp.exists() and stamp.stat().st_mtime >= lock.stat().st_mtime
 
 
 @dataclass

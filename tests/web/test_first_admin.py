@@ -55,6 +55,7 @@ def test_serve_on_a_new_store_links_to_setting_up_the_first_admin_once(page, tmp
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=20)
+        process.stdout.close()
 
 
 def test_a_store_with_staff_gets_no_set_up_link(server):
