@@ -13,7 +13,8 @@ from decimal import Decimal
 import pytest
 
 from domain.protocol import Component
-from projections.outcomes import tables
+from infra.projecting import open_runner
+from projections.outcomes import tables, tally
 from projections.outcomes.registry import AGE_BANDS, bootstrap_interval, points_of, registry
 from projections.outcomes.spread import Spread, median, quartiles
 from projections.outcomes.tables import TABLES as OUTCOME_TABLES
@@ -200,3 +201,22 @@ def test_a_spread_reads_like_the_sorted_list_it_stands_for(seed):
     assert quartiles(spread) == (tuple(statistics.quantiles(points, n=4, method="inclusive")[::2])
                                  if len(points) > 1 else (points[0], points[0]))
     assert bootstrap_interval(spread) == bootstrap_interval(points)
+
+
+def test_an_outcomes_view_kept_without_a_tally_is_replayed_on_start(
+        clinic, records, clock, runner, settings):
+    treated_population(clinic, records, clock, "clinic-a", 2)
+    before = registry_now(runner) if runner.catch_up() else None
+    with runner.views.transaction() as tx:  # as the version before the tally left it
+        for table in ("outcome_points", *tally.TABLES, "outcome_shape"):
+            tx.execute(f"DROP TABLE {table}")
+        tx.execute("CREATE TABLE outcome_points (course_id TEXT NOT NULL, improvement REAL)")
+    runner.views.close()
+
+    again = open_runner(records, settings)
+    try:
+        assert again.position("outcomes") == 0
+        again.catch_up()
+        assert registry_now(again) == before and before
+    finally:
+        again.views.close()
