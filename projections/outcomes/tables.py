@@ -9,6 +9,7 @@ TABLES = ("outcome_patients", "outcome_courses", "outcome_mixes", "outcome_score
           "outcome_protocols", "outcome_points", *tally.TABLES, "outcome_shape")
 POINT_COLUMNS = ("course_id", "patient_id", "clinic", "indication", "area", "laterality",
                  "scale", "session", "improvement", "last", "mix", "age_band", "skin_type")
+POINT_KEY = ("course_id", "area", "laterality", "scale", "session")
 SHAPE = 2
 """Kept in outcome_shape: a view an earlier version kept (none there) is replayed anew."""
 
@@ -60,10 +61,16 @@ def void(tx: ViewTransaction, entries: list[tuple[str, int]]) -> set[str]:
         tx, f"UPDATE {table} SET voided = 1 WHERE", keys, entries, returning="course_id")}
 
 
-def forget_points(tx: ViewTransaction, course_ids: list[str]) -> list[tuple]:
-    """Delete these courses' points; the points they were (POINT_COLUMNS)."""
-    return execute_in(tx, "DELETE FROM outcome_points WHERE", ("course_id",),
-                      [(c,) for c in course_ids], returning=", ".join(POINT_COLUMNS))
+def points(tx: ViewTransaction, course_ids: list[str]) -> list[tuple]:
+    """These courses' points (POINT_COLUMNS)."""
+    return rows_in(tx, f"SELECT {', '.join(POINT_COLUMNS)} FROM outcome_points WHERE",
+                   "course_id", course_ids)
+
+
+def forget_points(tx: ViewTransaction, points: list[tuple]) -> None:
+    """Delete these points (rows as `points` gives them)."""
+    execute_in(tx, "DELETE FROM outcome_points WHERE", POINT_KEY,
+               [(p[0], *p[4:8]) for p in points])
 
 
 def kept_by_an_earlier_version(tx: ViewTransaction) -> bool:

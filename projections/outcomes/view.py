@@ -1,9 +1,9 @@
 """The outcomes view: what the registry needs, a batch at a time. It keeps entries as they
 came (voided ones marked), and for each course a batch changed (a score, a mix, a void of
 either, a new screening of its patient), each course area's improvement by session anew
-(registry.points_of), with the groups it counts in; the tally (tally.py) moves by the
-difference, so the registry reads groups, not points. A batch whose voids hit no score or
-mix (injections) recomputes nothing."""
+(registry.points_of), with the groups it counts in; only the points that differ are
+written, and the tally (tally.py) moves by them, so the registry reads groups, not points.
+A batch whose voids hit no score or mix (injections) recomputes nothing."""
 
 from __future__ import annotations
 
@@ -65,8 +65,10 @@ class Outcomes:
             changed |= tables.courses_of(tx, list(latest))
         if changed:
             courses = sorted(changed)
-            before = tables.forget_points(tx, courses)
-            after = points_of(tables.course_scores(tx, courses),
-                              tables.course_groups(tx, courses, AGE_BANDS))
-            write_all(tx, {tables.POINT: after})
-            tally.move(tx, before, after)
+            before = set(tables.points(tx, courses))
+            after = set(points_of(tables.course_scores(tx, courses),
+                                  tables.course_groups(tx, courses, AGE_BANDS)))
+            gone, new = sorted(before - after), sorted(after - before)  # the rest stays
+            tables.forget_points(tx, gone)
+            write_all(tx, {tables.POINT: new})
+            tally.move(tx, gone, new)
