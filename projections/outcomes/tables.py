@@ -1,4 +1,4 @@
-"""The outcomes registry's tables, and every query of them."""
+"""The outcomes registry's tables, and every query of them (the tally's: tally.py)."""
 
 from __future__ import annotations
 
