@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import functools
 import math
-import statistics
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from domain.vocabulary import SCALES
 from projections.base import ViewTransaction
-from projections.outcomes import tables
+from projections.outcomes import tally
+from projections.outcomes.spread import Spread, median, quartiles
 
 DIMENSIONS = ("sessions", "mix", "age_band", "skin_type")
 AGE_BANDS = ((18, "18–29"), (30, "30–39"), (40, "40–49"), (50, "50–59"), (60, "60+"))
@@ -52,40 +52,33 @@ def registry(tx: ViewTransaction, clinic: str | None, indication: str | None = N
              area: str | None = None, scale: str | None = None,
              suppress: bool = False) -> list[Cell]:
     """Every group of the registry (in the clinic, if named); with `suppress`, groups of
-    fewer than SMALLEST_CELL patients show no figures."""
+    fewer than SMALLEST_CELL patients show no figures. Read from the view's tally: a few
+    rows per group, however many patients it holds."""
     asked = (clinic, indication, area, scale)
-    cells = []
-    patients = {tuple(row[:4]): row[4] for row in tables.patients_by_session(tx, *asked)}
-    spread: dict[tuple, list[float]] = defaultdict(list)
-    for indication_, area_, scale_, session, improvement, n in tables.by_session(tx, *asked):
-        spread[(indication_, area_, scale_, session)] += [float(improvement)] * n
-    for (indication_, area_, scale_, session), points in spread.items():
-        cells.append(_cell((indication_, area_, scale_, "sessions", session),
-                           patients[(indication_, area_, scale_, session)], points, suppress))
-    groups: dict[tuple, list[float]] = defaultdict(list)
-    patients_in: dict[tuple, set[str]] = defaultdict(set)
-    for patient_id, indication_, area_, scale_, improvement, *by_group in (
-            tables.latest_points(tx, *asked, AGE_BANDS)):
-        for by, group in zip(DIMENSIONS[1:], by_group, strict=True):
-            key = (indication_, area_, scale_, by, group)
-            groups[key].append(float(improvement))
-            patients_in[key].add(patient_id)
-    cells += [_cell(key, len(patients_in[key]), points, suppress)
-              for key, points in groups.items()]
+    spreads: dict[tuple, Counter] = defaultdict(Counter)
+    for *group, improvement, course_areas in tally.improvements(tx, *asked):
+        spreads[tuple(group)][improvement] += course_areas
+    patients: Counter = Counter()
+    for *group, count in tally.patients(tx, *asked):
+        patients[tuple(group)] += count
+    cells = [_cell(group, patients[group], Spread(counts), suppress)
+             for group, counts in spreads.items()]
     return sorted(cells, key=lambda c: (c.indication, c.area, c.scale,
                                         DIMENSIONS.index(c.by), _order(c.group)))
 
 
-def points_of(rows: list[tuple]) -> list[tuple]:
+def points_of(rows: list[tuple], groups: dict[str, tuple[str, str, str]]) -> list[tuple]:
     """What outcome_points holds for these courses' live scores (rows as
-    tables.course_scores gives them): per course area and session, the improvement, and
-    whether it is the course area's latest."""
+    tables.course_scores gives them; `groups` as tables.course_groups): per course area and
+    session, the improvement, whether it is the course area's latest, and the groups a
+    latest point counts in."""
     found = []
     for key, (patient_id, clinic), points in _course_areas(rows):
         course_id, indication, area, laterality, scale = key
         last = max(session for session, _ in points)
         found += [(course_id, patient_id, clinic, indication, area, laterality, scale, session,
-                   float(improvement), int(session == last)) for session, improvement in points]
+                   float(improvement), int(session == last), *groups[course_id])
+                  for session, improvement in points]
     return found
 
 
@@ -113,19 +106,17 @@ def _order(group: str) -> tuple:
     return (0, int(group), "") if group.isdigit() else (1, 0, group)
 
 
-def _cell(key: tuple, patients: int, points: list[float], suppress: bool) -> Cell:
+def _cell(key: tuple, patients: int, points: Spread, suppress: bool) -> Cell:
     head = (*key[:4], str(key[4]))
     if suppress and patients < SMALLEST_CELL:
         return Cell(*head, None, None, suppressed=True)
-    points = sorted(points)
-    q1, q3 = (statistics.quantiles(points, n=4, method="inclusive")[::2]
-              if len(points) > 1 else (points[0], points[0]))
+    q1, q3 = quartiles(points)
     low, high = bootstrap_interval(points)
-    return Cell(*head, patients, len(points), _round(statistics.median(points)), _round(q1),
+    return Cell(*head, patients, len(points), _round(median(points)), _round(q1),
                 _round(q3), _round(low), _round(high))
 
 
-def bootstrap_interval(points: list[float]) -> tuple[float, float]:
+def bootstrap_interval(points: Sequence[float]) -> tuple[float, float]:
     """The 95% percentile interval of the median under the ideal bootstrap (every possible
     resample, weighted by its probability), computed exactly rather than by drawing
     resamples, so it is the same every time and costs no more for a large group.

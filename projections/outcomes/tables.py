@@ -1,11 +1,17 @@
-"""The outcomes registry's tables, and every query of them."""
+"""The outcomes registry's tables, and every query of them (the tally's: tally.py)."""
 
 from __future__ import annotations
 
 from projections.base import Insert, ViewTransaction, execute_in, rows_in
+from projections.outcomes import tally
 
 TABLES = ("outcome_patients", "outcome_courses", "outcome_mixes", "outcome_scores",
-          "outcome_protocols", "outcome_points")
+          "outcome_protocols", "outcome_points", *tally.TABLES, "outcome_shape")
+POINT_COLUMNS = ("course_id", "patient_id", "clinic", "indication", "area", "laterality",
+                 "scale", "session", "improvement", "last", "mix", "age_band", "skin_type")
+POINT_KEY = ("course_id", "area", "laterality", "scale", "session")
+SHAPE = 2
+"""Kept in outcome_shape: a view an earlier version kept (none there) is replayed anew."""
 
 DDL = (
     "CREATE TABLE IF NOT EXISTS outcome_patients (patient_id TEXT PRIMARY KEY,"
@@ -20,15 +26,19 @@ DDL = (
     " scale TEXT NOT NULL, kind TEXT NOT NULL, session INTEGER NOT NULL,"
     " score TEXT NOT NULL, voided INTEGER NOT NULL, PRIMARY KEY (course_id, version))",
     "CREATE INDEX IF NOT EXISTS outcome_scores_by_scale ON outcome_scores (scale, area)",
+    "CREATE INDEX IF NOT EXISTS outcome_courses_by_patient ON outcome_courses (patient_id)",
     "CREATE TABLE IF NOT EXISTS outcome_protocols (protocol_id TEXT PRIMARY KEY,"
     " clinic TEXT NOT NULL, name TEXT NOT NULL)",
-    # Each course area's improvement by session, worked out when the course changes.
+    # Each course area's improvement by session, with the groups it counted in (the
+    # course's mix, the patient's age band and skin type), worked out when the course changes.
     "CREATE TABLE IF NOT EXISTS outcome_points (course_id TEXT NOT NULL,"
     " patient_id TEXT NOT NULL, clinic TEXT NOT NULL, indication TEXT NOT NULL,"
     " area TEXT NOT NULL, laterality TEXT NOT NULL, scale TEXT NOT NULL,"
-    " session INTEGER NOT NULL, improvement REAL NOT NULL, last INTEGER NOT NULL,"
-    " PRIMARY KEY (course_id, area, laterality, scale, session))",
-    "CREATE INDEX IF NOT EXISTS outcome_points_by_scale ON outcome_points (scale, area)",
+    " session INTEGER NOT NULL, improvement DOUBLE PRECISION NOT NULL,"
+    " last INTEGER NOT NULL, mix TEXT NOT NULL, age_band TEXT NOT NULL,"
+    " skin_type TEXT NOT NULL, PRIMARY KEY (course_id, area, laterality, scale, session))",
+    *tally.DDL,
+    "CREATE TABLE IF NOT EXISTS outcome_shape (shape INTEGER NOT NULL)",
 )
 
 PATIENT = ("INSERT INTO outcome_patients (patient_id, age_years, skin_type) VALUES (?, ?, ?)"
@@ -40,22 +50,39 @@ MIX = Insert("outcome_mixes", ("course_id", "version", "formulation_version", "p
 SCORE = Insert("outcome_scores", ("course_id", "version", "area", "laterality", "scale",
                                   "kind", "session", "score", "voided"))
 PROTOCOL = Insert("outcome_protocols", ("protocol_id", "clinic", "name"))
-POINT = Insert("outcome_points", ("course_id", "patient_id", "clinic", "indication", "area",
-                                  "laterality", "scale", "session", "improvement", "last"))
+POINT = Insert("outcome_points", POINT_COLUMNS)
 
 
 def void(tx: ViewTransaction, entries: list[tuple[str, int]]) -> set[str]:
-    """Mark these entries voided (a mix or a score); the courses whose scores changed."""
-    execute_in(tx, "UPDATE outcome_mixes SET voided = 1 WHERE", ("course_id", "version"),
-               entries)
-    return {row[0] for row in execute_in(
-        tx, "UPDATE outcome_scores SET voided = 1 WHERE", ("course_id", "version"), entries,
-        returning="course_id")}
+    """Mark these entries voided (a mix or a score); the courses whose scores or mixes
+    changed."""
+    keys = ("course_id", "version")
+    return {row[0] for table in ("outcome_mixes", "outcome_scores") for row in execute_in(
+        tx, f"UPDATE {table} SET voided = 1 WHERE", keys, entries, returning="course_id")}
 
 
-def forget_points(tx: ViewTransaction, course_ids: list[str]) -> None:
-    execute_in(tx, "DELETE FROM outcome_points WHERE", ("course_id",),
-               [(c,) for c in course_ids])
+def points(tx: ViewTransaction, course_ids: list[str]) -> list[tuple]:
+    """These courses' points (POINT_COLUMNS)."""
+    return rows_in(tx, f"SELECT {', '.join(POINT_COLUMNS)} FROM outcome_points WHERE",
+                   "course_id", course_ids)
+
+
+def forget_points(tx: ViewTransaction, points: list[tuple]) -> None:
+    """Delete these points (rows as `points` gives them)."""
+    execute_in(tx, "DELETE FROM outcome_points WHERE", POINT_KEY,
+               [(p[0], *p[4:8]) for p in points])
+
+
+def kept_by_an_earlier_version(tx: ViewTransaction) -> bool:
+    """Whether these tables hold courses but no shape: an earlier version kept them, without
+    the tally (they are to be replayed)."""
+    return (tx.one("SELECT shape FROM outcome_shape") is None
+            and tx.one("SELECT 1 FROM outcome_courses LIMIT 1") is not None)
+
+
+def mark_shape(tx: ViewTransaction) -> None:
+    if tx.one("SELECT shape FROM outcome_shape") is None:
+        tx.execute("INSERT INTO outcome_shape (shape) VALUES (?)", (SHAPE,))
 
 
 # --- queries ----------------------------------------------------------------------------
@@ -69,31 +96,10 @@ def course_scores(tx: ViewTransaction, course_ids: list[str]) -> list[tuple]:
                    " WHERE s.voided = 0 AND", "s.course_id", course_ids)
 
 
-def _where(clinic, indication, area, scale, *more: str) -> tuple[str, list]:
-    clauses, params = list(more), []
-    for column, value in (("clinic", clinic), ("indication", indication), ("area", area),
-                          ("scale", scale)):
-        if value is not None:
-            clauses.append(f"{column} = ?")
-            params.append(value)
-    return (f" WHERE {' AND '.join(clauses)}" if clauses else ""), params
-
-
-def by_session(tx: ViewTransaction, clinic, indication, area, scale) -> list[tuple]:
-    """How many course areas improved by how much, per indication, area, scale and session:
-    indication, area, scale, session, improvement, course areas."""
-    where, params = _where(clinic, indication, area, scale)
-    return tx.rows("SELECT indication, area, scale, session, improvement, COUNT(*)"
-                   f" FROM outcome_points{where} GROUP BY indication, area, scale, session,"
-                   " improvement", params)
-
-
-def patients_by_session(tx: ViewTransaction, clinic, indication, area, scale) -> list[tuple]:
-    """indication, area, scale, session, patients."""
-    where, params = _where(clinic, indication, area, scale)
-    return tx.rows("SELECT indication, area, scale, session, COUNT(DISTINCT patient_id)"
-                   f" FROM outcome_points{where} GROUP BY indication, area, scale, session",
-                   params)
+def courses_of(tx: ViewTransaction, patient_ids: list[str]) -> set[str]:
+    """These patients' courses."""
+    return {row[0] for row in rows_in(tx, "SELECT course_id FROM outcome_courses WHERE",
+                                      "patient_id", patient_ids)}
 
 
 def _age_band_sql(bands: tuple[tuple[int, str], ...]) -> str:
@@ -102,34 +108,27 @@ def _age_band_sql(bands: tuple[tuple[int, str], ...]) -> str:
     return f"CASE WHEN pt.age_years IS NULL THEN 'unknown' {steps} END"
 
 
-def latest_points(tx: ViewTransaction, clinic, indication, area, scale,
-                  age_bands: tuple[tuple[int, str], ...]) -> list[tuple]:
-    """Each course area at its latest session, with what the registry groups it by, joined
-    in one statement: patient, indication, area, scale, improvement, the course's latest
-    live mix (its protocol, by the clinic's name for it, or its ratio band), the patient's
-    age band and skin type."""
-    join, join_params = ("", []) if clinic is None else (" AND pr.clinic = ?", [clinic])
-    clauses, params = ["p.last = 1"], []
-    for column, value in (("clinic", clinic), ("indication", indication), ("area", area),
-                          ("scale", scale)):
-        if value is not None:
-            clauses.append(f"p.{column} = ?")
-            params.append(value)
-    return tx.rows(
-        "SELECT p.patient_id, p.indication, p.area, p.scale, p.improvement,"
+def course_groups(tx: ViewTransaction, course_ids: list[str],
+                  age_bands: tuple[tuple[int, str], ...]) -> dict[str, tuple[str, str, str]]:
+    """Per course, the groups its course areas' latest points count in: its latest live mix
+    (its protocol, by the clinic's name for it, or its ratio band), its patient's age band
+    and skin type."""
+    return {row[0]: tuple(row[1:]) for row in rows_in(
+        tx, "SELECT c.course_id,"
         " CASE WHEN m.course_id IS NULL THEN 'no mix on record'"
         " WHEN m.protocol_id IS NOT NULL THEN 'protocol ' || COALESCE(pr.name, m.protocol_id)"
         " ELSE 'ratio ' || m.ratio_band END,"
         f" {_age_band_sql(age_bands)},"
         " CASE WHEN pt.skin_type IS NULL OR pt.skin_type = '' THEN 'unknown'"
         " ELSE pt.skin_type END"
-        " FROM outcome_points p"
-        " LEFT JOIN outcome_mixes m ON m.course_id = p.course_id AND m.voided = 0"
+        " FROM outcome_courses c"
+        " LEFT JOIN outcome_mixes m ON m.course_id = c.course_id AND m.voided = 0"
         " AND m.formulation_version = (SELECT MAX(l.formulation_version)"
-        " FROM outcome_mixes l WHERE l.course_id = p.course_id AND l.voided = 0)"
-        f" LEFT JOIN outcome_protocols pr ON pr.protocol_id = m.protocol_id{join}"
-        " LEFT JOIN outcome_patients pt ON pt.patient_id = p.patient_id"
-        f" WHERE {' AND '.join(clauses)}", [*join_params, *params])
+        " FROM outcome_mixes l WHERE l.course_id = c.course_id AND l.voided = 0)"
+        " LEFT JOIN outcome_protocols pr ON pr.protocol_id = m.protocol_id"
+        " AND pr.clinic = c.clinic"
+        " LEFT JOIN outcome_patients pt ON pt.patient_id = c.patient_id WHERE",
+        "c.course_id", course_ids)}
 
 
 def protocols(tx: ViewTransaction, clinic: str | None) -> list[dict]:

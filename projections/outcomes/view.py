@@ -1,12 +1,14 @@
 """The outcomes view: what the registry needs, a batch at a time. It keeps entries as they
-came (voided ones marked), and for each course a batch changed, each course area's
-improvement by session anew (registry.points_of), which the registry then groups: a batch
-whose voids hit no score (injections, mixes) recomputes nothing."""
+came (voided ones marked), and for each course a batch changed (a score, a mix, a void of
+either, a new screening of its patient), each course area's improvement by session anew
+(registry.points_of), with the groups it counts in; only the points that differ are
+written, and the tally (tally.py) moves by them, so the registry reads groups, not points.
+A batch whose voids hit no score or mix (injections) recomputes nothing."""
 
 from __future__ import annotations
 
 from projections.base import Change, ViewTransaction, write_all
-from projections.outcomes import tables
+from projections.outcomes import tables, tally
 from projections.outcomes.facts import (
     FACTS,
     Course,
@@ -17,7 +19,7 @@ from projections.outcomes.facts import (
     Screened,
     Void,
 )
-from projections.outcomes.registry import points_of
+from projections.outcomes.registry import AGE_BANDS, points_of
 
 
 class Outcomes:
@@ -30,6 +32,13 @@ class Outcomes:
     def create(self, tx: ViewTransaction) -> None:
         for statement in tables.DDL:
             tx.execute(statement)
+        if tables.kept_by_an_earlier_version(tx):  # no tally: replay the view from the start
+            for table in self.tables:
+                tx.execute(f"DROP TABLE {table}")
+            tx.execute("DELETE FROM projection_positions WHERE name = ?", (self.name,))
+            for statement in tables.DDL:
+                tx.execute(statement)
+        tables.mark_shape(tx)
 
     @staticmethod
     def facts(change: Change) -> Fact | None:
@@ -50,8 +59,16 @@ class Outcomes:
             tables.SCORE: [(*s, 0) for s in of_kind[Score]],
             tables.PROTOCOL: of_kind[Defined],
         })
-        rescored = tables.void(tx, [tuple(v) for v in of_kind[Void]])
-        changed = sorted({s.course_id for s in of_kind[Score]} | rescored)
+        changed = tables.void(tx, [tuple(v) for v in of_kind[Void]])
+        changed |= {s.course_id for s in of_kind[Score]} | {m.course_id for m in of_kind[Mix]}
+        if latest:
+            changed |= tables.courses_of(tx, list(latest))
         if changed:
-            tables.forget_points(tx, changed)
-            write_all(tx, {tables.POINT: points_of(tables.course_scores(tx, changed))})
+            courses = sorted(changed)
+            before = set(tables.points(tx, courses))
+            after = set(points_of(tables.course_scores(tx, courses),
+                                  tables.course_groups(tx, courses, AGE_BANDS)))
+            gone, new = sorted(before - after), sorted(after - before)  # the rest stays
+            tables.forget_points(tx, gone)
+            write_all(tx, {tables.POINT: new})
+            tally.move(tx, gone, new)

@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import random
 import statistics
+from collections import Counter
 from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 
 from domain.protocol import Component
-from projections.outcomes.registry import bootstrap_interval, registry
+from infra.projecting import open_runner
+from projections.outcomes import tables, tally
+from projections.outcomes.registry import AGE_BANDS, bootstrap_interval, points_of, registry
+from projections.outcomes.spread import Spread, median, quartiles
 from projections.outcomes.tables import TABLES as OUTCOME_TABLES
 from tests.clinic import (
     CLINICIAN,
@@ -129,3 +133,90 @@ def test_rebuilt_outcomes_view_equals_the_live_one(clinic, records, clock, runne
     rebuilt = rebuilt_rows(runner)
     assert all(live[table] for table in ("outcome_scores", "outcome_patients"))
     assert {t: live[t] for t in OUTCOME_TABLES} == {t: rebuilt[t] for t in OUTCOME_TABLES}
+
+
+def recounted(tx) -> tuple[Counter, Counter, Counter]:
+    """The tally worked out anew from every course's live scores: course areas by group and
+    improvement, by group and patient, and patients by group."""
+    courses = [row[0] for row in tx.rows("SELECT course_id FROM outcome_courses")]
+    points = points_of(tables.course_scores(tx, courses),
+                       tables.course_groups(tx, courses, AGE_BANDS))
+    improvements, by_patient = Counter(), Counter()
+    for (_, patient_id, clinic, indication, area, _, scale, session, improvement, last, mix,
+         age_band, skin_type) in points:
+        for group in [("sessions", str(session))] + last * [
+                ("mix", mix), ("age_band", age_band), ("skin_type", skin_type)]:
+            improvements[(clinic, indication, area, scale, *group, improvement)] += 1
+            by_patient[(clinic, indication, area, scale, *group, patient_id)] += 1
+    return improvements, by_patient, Counter(key[:-1] for key in by_patient)
+
+
+def tallied(tx) -> tuple[Counter, Counter, Counter]:
+    return tuple(Counter({tuple(row[:-1]): row[-1] for row in tx.rows(f"SELECT * FROM {t}")})
+                 for t in ("outcome_tally", "outcome_group_patients", "outcome_groups"))
+
+
+def test_the_tally_equals_a_recount_of_live_scores_after_voids_mixes_and_screenings(
+        clinic, records, clock, runner):
+    protocol = records.define_protocol("clinic-a", "lipolytic 1:2.5", LIPOLYTIC, CLINICIAN)
+    (first, _), (second, _), _ = treated_population(clinic, records, clock, "clinic-a", 3,
+                                                    protocol.id)
+    treated_population(clinic, records, clock, "clinic-b", 2, first_mrn=10)
+    runner.catch_up()
+    remix = records.formulate(first, formula(), CLINICIAN)  # by ratio now, not the protocol
+    wrong = records.assess_outcome(second, outcome("0", "follow_up", 3, LEFT_THIGH), CLINICIAN)
+    runner.catch_up()
+    assert set(by(registry_now(runner), "mix")) == {"protocol lipolytic 1:2.5",
+                                                    "ratio caffeine 1 : l-carnitine 2–5"}
+
+    records.void_entry(first, remix.version, "mixed for another patient", CLINICIAN)
+    records.void_entry(second, wrong.version, "scored the wrong patient", CLINICIAN)
+    records.void_entry(second, 5, "entered in error", CLINICIAN)  # its session 1 follow-up
+    records.screen(records.course(first).patient_id, answers(), CLINICIAN)
+    runner.catch_up()
+
+    with runner.views.transaction(write=False) as tx:
+        found, expected = tallied(tx), recounted(tx)
+    assert found == expected
+    assert expected[2][("clinic-a", "cellulite", "thighs.lateral", "hexsel_csss", "sessions",
+                        "1")] == 2  # the voided follow-up's course area counts nowhere
+    mixes = by(registry_now(runner), "mix")  # the voided mix counts nowhere
+    assert [(group, c.course_areas) for group, c in mixes.items()] == [
+        ("protocol lipolytic 1:2.5", 3)]
+
+
+def registry_now(runner, clinic: str = "clinic-a"):
+    with runner.views.transaction(write=False) as tx:
+        return registry(tx, clinic)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_spread_reads_like_the_sorted_list_it_stands_for(seed):
+    rng = random.Random(seed)
+    points = sorted(rng.choice((-1.5, 0.0, 0.25, 1.0, 2.0, 7.0)) for _ in range(
+        rng.randint(1, 60)))
+    spread = Spread(Counter(points))
+    assert list(spread) == points
+    assert median(spread) == statistics.median(points)
+    assert quartiles(spread) == (tuple(statistics.quantiles(points, n=4, method="inclusive")[::2])
+                                 if len(points) > 1 else (points[0], points[0]))
+    assert bootstrap_interval(spread) == bootstrap_interval(points)
+
+
+def test_an_outcomes_view_kept_without_a_tally_is_replayed_on_start(
+        clinic, records, clock, runner, settings):
+    treated_population(clinic, records, clock, "clinic-a", 2)
+    before = registry_now(runner) if runner.catch_up() else None
+    with runner.views.transaction() as tx:  # as the version before the tally left it
+        for table in ("outcome_points", *tally.TABLES, "outcome_shape"):
+            tx.execute(f"DROP TABLE {table}")
+        tx.execute("CREATE TABLE outcome_points (course_id TEXT NOT NULL, improvement REAL)")
+    runner.views.close()
+
+    again = open_runner(records, settings)
+    try:
+        assert again.position("outcomes") == 0
+        again.catch_up()
+        assert registry_now(again) == before and before
+    finally:
+        again.views.close()
