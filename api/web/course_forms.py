@@ -11,6 +11,7 @@ from starlette.datastructures import FormData
 from api.http.auth import Caller
 from api.http.schemas.records import CourseOut
 from api.http.schemas.signatures import RevocationIn
+from api.web.forms import Refused
 from domain.vocabulary import (
     ADVERSE_EVENT_KINDS,
     AMOUNT_UNITS,
@@ -111,6 +112,20 @@ def outcome_body(form: FormData) -> dict:
         "score": _get(form, "score"),
         "kind": _get(form, "kind"),
         "session": _number(_get(form, "session")),
+    }
+
+
+def plan_amendment_body(form: FormData) -> dict:
+    """The plan as amended: the indication kept, the areas still ticked (each
+    `area:laterality`), the session count and interval, and why."""
+    if not form.getlist("site"):
+        raise Refused({"areas": "keep at least one area (to stop the course, change its status)"})
+    return {
+        "indication": _get(form, "indication"),
+        "areas": [_site(site) for site in form.getlist("site")],
+        "sessions": _number(_get(form, "sessions")),
+        "interval_days": _number(_get(form, "interval_days")),
+        "reason": _get(form, "reason"),
     }
 
 

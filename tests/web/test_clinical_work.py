@@ -207,6 +207,32 @@ def test_status_change_dated_days_back_without_a_reason_is_refused_beside_it(pag
     expect(page.get_by_role("row", name=re.compile("Suspended .*late entry"))).to_be_visible()
 
 
+def test_plan_amended_with_every_area_unticked_is_refused_and_records_nothing(
+    page, server, axe_script
+):
+    _, course_id = a_formulated_course(server, "CW-0009")
+    server.sign_in(page, "clinician")
+    page.goto(f"{server.url}/courses/{course_id}")
+    amend = page.get_by_role("form", name="Amend the plan")
+    amend.get_by_label("thighs, lateral (bilateral)").uncheck()
+    amend.get_by_label("Reason for the amendment").fill("patient asked to stop")
+    before = server.log_position()
+    amend.get_by_role("button", name="Amend plan").click()
+    expect(page.get_by_role("alert")).to_contain_text("Not recorded")
+    expect(page.locator("#e-plan-areas")).to_contain_text("keep at least one area")
+    assert server.log_position() == before
+    expect(amend.get_by_label("thighs, lateral (bilateral)")).not_to_be_checked()  # as sent
+    amend.get_by_label("thighs, lateral (bilateral)").check()
+    amend.get_by_label("Sessions planned").fill("8")
+    amend.get_by_label("Days between sessions").fill("21")
+    amend.get_by_label("Reason for the amendment").fill("slower response than expected")
+    amend.get_by_role("button", name="Amend plan").click()
+    expect(page.get_by_text("8 sessions, every 21 days")).to_be_visible()
+    amended = page.get_by_role("row", name=re.compile("Plan amended .*slower response"))
+    expect(amended).to_be_visible()
+    assert_accessible(page, axe_script)
+
+
 def test_clinician_records_an_allergy_and_a_condition_on_the_chart(page, server, axe_script):
     server.sign_in(page, "clinician")
     steps.register(page, server, "CW-0007", "Beatriz Lima")

@@ -1,5 +1,5 @@
-"""A course: its plan, the mix and its ratio, injections by area and session, outcomes,
-adverse events, voids and status — each form calling the API's own use case."""
+"""A course: its plan and its amendments, the mix and its ratio, injections by area and
+session, outcomes, adverse events, voids and status — each form calling the API's own use case."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from api.http.schemas.courses import (
     FormulationIn,
     InjectionIn,
     OutcomeIn,
+    PlanAmendmentIn,
     StatusIn,
     VoidIn,
 )
@@ -83,7 +84,7 @@ def _entry_route(
     """A POST that checks the form with the API's model and records it with the use case."""
 
     def post(request, course, caller, records, services, form):
-        values = dict(form)
+        values = {key: _one_or_all(form.getlist(key)) for key in form.keys()}
         try:
             body = checked(model, **build(form) | course_forms.clinical_time(form))
             done = recorded(lambda: command(records, course.id, body, caller))
@@ -139,6 +140,13 @@ _entry_route(
     Signer,
 )
 _entry_route(
+    "plan",
+    PlanAmendmentIn,
+    course_forms.plan_amendment_body,
+    lambda r, c, body, who: r.amend_plan(c, body.to_plan(), body.reason, who.actor, **_when(body)),
+    Prescriber,
+)
+_entry_route(
     "status",
     StatusIn,
     course_forms.status_body,
@@ -147,6 +155,11 @@ _entry_route(
     ),
     Prescriber,
 )
+
+
+def _one_or_all(values: list[str]) -> str | list[str]:
+    """A field as the form sent it back: its value, or all of them if ticked more than once."""
+    return values[0] if len(values) == 1 else values
 
 
 def _when(body) -> dict:
