@@ -38,7 +38,7 @@ class SqlTransaction:
         self._postgres = postgres
 
     def _sql(self, sql: str) -> str:
-        return sql.replace("?", "%s") if self._postgres else sql
+        return _numbered(sql) if self._postgres else sql
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         self._cursor.execute(self._sql(sql), params)
@@ -65,9 +65,9 @@ class SqlTransaction:
             return
         if isinstance(rows, Sequence) and len(rows) * len(columns) <= POSTGRES_VALUES:
             # A few rows: one INSERT is one round trip, where COPY takes several.
-            marks = f"({', '.join(['%s'] * len(columns))})"
+            marks = f"({', '.join('?' * len(columns))})"
             self._cursor.execute(
-                f"INSERT INTO {table} ({names}) VALUES {', '.join([marks] * len(rows))}",
+                _numbered(f"INSERT INTO {table} ({names}) VALUES {', '.join([marks] * len(rows))}"),
                 [value for row in rows for value in row])
             return
         with self._cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
@@ -85,6 +85,14 @@ class SqlTransaction:
     @property
     def rowcount(self) -> int:
         return self._cursor.rowcount
+
+
+def _numbered(sql: str) -> str:
+    """`?` as PostgreSQL's own `$1, $2, …`, for a raw cursor: psycopg's `%s` is parsed anew on
+    every execution of a long statement (its cache keeps short ones only), and the views'
+    statements of a few hundred keys or rows made that parse most of a batch's client time."""
+    first, *rest = sql.split("?")
+    return first + "".join(f"${number}{part}" for number, part in enumerate(rest, 1))
 
 
 class ViewDatabase:
@@ -116,7 +124,7 @@ class ViewDatabase:
         `snapshot`: every read sees the views as of the first (SQLite's read transactions
         always do; PostgreSQL's only at REPEATABLE READ)."""
         if self.is_postgres:
-            with self._borrowed() as conn, conn.transaction(), conn.cursor() as cursor:
+            with self._borrowed() as conn, conn.transaction(), psycopg.RawCursor(conn) as cursor:
                 if snapshot:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                 if not durable:
@@ -140,7 +148,7 @@ class ViewDatabase:
         if not self.is_postgres:
             with self.transaction(write=False) as tx:
                 return tx.rows(sql, params)
-        with self._borrowed() as conn, conn.cursor() as cursor:
+        with self._borrowed() as conn, psycopg.RawCursor(conn) as cursor:
             return SqlTransaction(cursor, postgres=True).rows(sql, params)
 
     def close(self) -> None:

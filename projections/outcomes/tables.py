@@ -25,7 +25,8 @@ DDL = (
     " version INTEGER NOT NULL, area TEXT NOT NULL, laterality TEXT NOT NULL,"
     " scale TEXT NOT NULL, kind TEXT NOT NULL, session INTEGER NOT NULL,"
     " score TEXT NOT NULL, voided INTEGER NOT NULL, PRIMARY KEY (course_id, version))",
-    "CREATE INDEX IF NOT EXISTS outcome_scores_by_scale ON outcome_scores (scale, area)",
+    # The registry reads the tally, not the scores by scale: an index kept up for no reader.
+    "DROP INDEX IF EXISTS outcome_scores_by_scale",
     "CREATE INDEX IF NOT EXISTS outcome_courses_by_patient ON outcome_courses (patient_id)",
     "CREATE TABLE IF NOT EXISTS outcome_protocols (protocol_id TEXT PRIMARY KEY,"
     " clinic TEXT NOT NULL, name TEXT NOT NULL)",
