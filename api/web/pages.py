@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hmac
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -24,6 +23,7 @@ from api.http.auth import SESSION_COOKIE, Caller, caller_in
 from api.http.errors import Problem, problem_of
 from api.http.write_turns import in_turn
 from api.web import session
+from api.web.wording import SIGNED_AS, entry_name, options, summary, words
 from infra.tokens import InvalidTokenError
 from projections.to_sign import ToSign
 
@@ -76,49 +76,6 @@ def home_of(role: str) -> str:
 
 def _printed_at() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def options(codes) -> list[tuple[str, str]]:
-    """A vocabulary's codes as (value, words) for a select."""
-    return [(code, words(code)) for code in sorted(codes)]
-
-
-def words(code: str) -> str:
-    """A code in the clinic's words: thighs.lateral → thighs, lateral."""
-    return str(code).replace(".", ", ").replace("_", " ")
-
-
-def entry_name(event_type: str) -> str:
-    """An entry's type in the clinic's words: AllergyRecorded → allergy recorded."""
-    return re.sub(r"(?<!^)(?=[A-Z])", " ", event_type).lower()
-
-
-SIGNED_AS = {
-    "authorship": "author",
-    "review": "reviewer",
-    "approval": "approver",
-    "cosignature": "co-signature",
-}
-"""What a signature means, in a word, as a signed entry shows it."""
-
-
-NOT_SHOWN = frozenset({"originator_topic", "patient_id", "clinic", "course_id"})
-
-
-def summary(details: dict, limit: int = 400) -> str:
-    """An entry's details in one line (nested values flattened, empty ones left out)."""
-    parts = []
-    for key, value in details.items():
-        if key in NOT_SHOWN:
-            continue
-        if isinstance(value, dict):
-            value = summary(value, limit)
-        elif isinstance(value, list):
-            value = ", ".join(summary(v, limit) if isinstance(v, dict) else str(v) for v in value)
-        if value not in (None, "", "[]"):
-            parts.append(f"{words(key)}: {value}")
-    text = "; ".join(parts)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 TEMPLATES.globals.update(nav=lambda caller: NAV.get(caller.role, []), now=_printed_at)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from api.http.auth import Caller
-from api.web.pages import SIGNED_AS, entry_name, summary
+from api.web.wording import SIGNED_AS, entry_name, summary
 from domain.application import ClinicalRecords
 from infra.services import Services
 from projections.base import ViewTransaction

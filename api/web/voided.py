@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from api.web.pages import entry_name, summary, words
+from api.web.wording import entry_name, summary, words
 from domain.application import ClinicalRecords
 from projections.audit_trail import AuditTrail
 from projections.base import ViewTransaction

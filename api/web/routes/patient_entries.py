@@ -13,8 +13,9 @@ from api.http.scope import PatientInScope
 from api.http.services import Records, ServicesDep
 from api.web.course_forms import SignatureRevocation
 from api.web.forms import Form, Refused, checked, recorded, text
-from api.web.pages import FreshViews, WebRoute, entry_name, render, see_other
+from api.web.pages import FreshViews, WebRoute, render, see_other
 from api.web.to_sign import standing_signatures
+from api.web.wording import entry_name
 from projections.history import patient_history
 
 router = APIRouter(prefix="/patients/{patient_id}", route_class=WebRoute)
