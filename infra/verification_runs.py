@@ -59,8 +59,8 @@ class Verifications:
         return self._latest
 
     def _run(self) -> None:
-        self._update(total=log_length(self.integrity.runner.records.recorder))
         try:
+            self._update(total=log_length(self.integrity.runner.records.recorder))
             verdict = verify(self.integrity, self.witnesses_needed, self._checked)
         except Exception as error:  # the run must end with a verdict, or none could start
             log.exception("verify stopped")

@@ -6,6 +6,7 @@ import threading
 from infra import verification
 from infra.log_rows import log_length
 from infra.verification import verify
+from infra.verification_runs import Verifications
 from tests.integrity.runs import HeldVerifications, finished
 from tests.integrity.test_verify import tamper
 
@@ -39,6 +40,20 @@ def test_a_second_verify_while_one_runs_joins_it_and_starts_no_other(signed_hist
     assert runs.start("Inspector Lee").started_by == "Inspector Lee"  # done: a new run starts
     assert finished(runs).verdict.ok
 
+
+def test_a_log_table_dropped_by_an_insider_ends_the_run_failed_and_a_new_one_can_start(
+    signed_history, integrity, settings, clock
+):
+    tamper(settings, "DROP TABLE {table}")
+    runs = Verifications(integrity, 0, clock)
+
+    run = runs.start("Ines Duarte")
+
+    assert run.running
+    ended = finished(runs)
+    assert not ended.verdict.ok and "could not finish" in ended.verdict.problem
+    assert runs.start("Inspector Lee").started_by == "Inspector Lee"  # not stuck running
+    finished(runs)
 
 
 def test_the_total_shown_counts_the_stored_events_where_positions_skip(signed_history, records,
