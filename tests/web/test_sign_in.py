@@ -75,7 +75,7 @@ def test_an_admin_adds_a_nurse_then_deactivates_her_and_her_session_ends(
     page.goto(server.url + "/staff")
     page.get_by_label("Printed name").fill("Nurse Joana Reis")
     page.get_by_label("E-mail").fill("joana@clinic-a.example.org")
-    page.get_by_label("Role").select_option("nurse")
+    page.get_by_label("Role", exact=True).select_option("nurse")
     page.get_by_label("First password (12 characters or more)").fill(PASSWORD)
     page.get_by_role("button", name="Add staff member").click()
     expect(page.get_by_role("cell", name="joana@clinic-a.example.org")).to_be_visible()
@@ -97,6 +97,38 @@ def test_an_admin_adds_a_nurse_then_deactivates_her_and_her_session_ends(
     nurse.goto(server.url + "/patients")
     expect(nurse.get_by_role("heading", name="Sign in")).to_be_visible()
     nurse.context.close()
+
+
+def test_an_admin_changes_roles_and_an_admin_role_without_a_second_factor_is_refused(
+    page, server, axe_script
+):
+    server.sign_in(page, "admin")
+    page.goto(server.url + "/staff")
+    page.get_by_label("Printed name").fill("Nurse Rui Matos")
+    page.get_by_label("E-mail").fill("rui@clinic-a.example.org")
+    page.get_by_label("Role", exact=True).select_option("nurse")
+    page.get_by_label("First password (12 characters or more)").fill(PASSWORD)
+    page.get_by_role("button", name="Add staff member").click()
+    row = page.get_by_role("row", name="Nurse Rui Matos")
+
+    row.get_by_text("Manage").click()
+    row.get_by_label("Role to grant Nurse Rui Matos").select_option("admin")
+    before = server.log_position()
+    row.get_by_role("button", name="Grant role").click()
+    expect(page.get_by_role("alert")).to_contain_text("second factor")
+    assert server.log_position() == before  # nothing recorded
+    expect(row.get_by_role("cell").nth(2)).to_have_text("nurse")
+
+    row.get_by_text("Manage").click()
+    row.get_by_label("Role to grant Nurse Rui Matos").select_option("clinician")
+    row.get_by_role("button", name="Grant role").click()
+    expect(row.get_by_role("cell").nth(2)).to_have_text("nurse, clinician")
+    row.get_by_text("Manage").click()
+    row.get_by_label("Role to take from Nurse Rui Matos").select_option("nurse")
+    row.get_by_label("Why Nurse Rui Matos loses it").fill("qualified as a physician")
+    row.get_by_role("button", name="Take role away").click()
+    expect(row.get_by_role("cell").nth(2)).to_have_text("clinician")
+    assert_accessible(page, axe_script)
 
 
 def test_an_admin_opens_no_patient_page(page, server):

@@ -1,4 +1,5 @@
-"""The clinic's staff accounts, for its admin: add, deactivate, reset a password. The same
+"""The clinic's staff accounts, for its admin: add, grant or take away a role, deactivate,
+reset a password. The same
 account use cases as /v1/staff; an admin sees no patient data."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from fastapi import APIRouter, Request
 
 from api.http.auth import StaffAdmin
 from api.http.routes.staff import _of_clinic
-from api.http.schemas.staff import PasswordIn, ReasonIn, StaffIn
+from api.http.schemas.staff import PasswordIn, ReasonIn, RoleIn, RoleRevocationIn, StaffIn
 from api.http.services import ServicesDep
 from api.web.forms import Form, Refused, checked, recorded, text
 from api.web.pages import FreshViews, WebRoute, render, see_other
@@ -64,19 +65,12 @@ def deactivate(
     request: Request, staff_id: UUID, caller: StaffAdmin, services: ServicesDep, form: Form
 ):
     """Close the account: its sessions end at once."""
-    _of_clinic(services, staff_id, caller)
-    try:
-        body = checked(ReasonIn, reason=text(form, "reason"))
-        done = recorded(
-            lambda: services.staff.accounts.deactivate(
-                staff_id, body.reason, caller.actor, services.clock()
-            )
-        )
-    except Refused as refused:
-        return _page(
-            request, services, caller, errors=refused.fields, rule=refused.rule, status=422
-        )
-    return see_other("/staff", done)
+    return _changed(
+        request, services, caller, staff_id, ReasonIn, {"reason": text(form, "reason")},
+        lambda body: services.staff.accounts.deactivate(
+            staff_id, body.reason, caller.actor, services.clock()
+        ),
+    )
 
 
 @router.post("/{staff_id}/password")
@@ -84,15 +78,46 @@ def reset_password(
     request: Request, staff_id: UUID, caller: StaffAdmin, services: ServicesDep, form: Form
 ):
     """Set a new password for the account (its owner changes it after signing in)."""
+    return _changed(
+        request, services, caller, staff_id, PasswordIn, {"password": form.get("password") or ""},
+        lambda body: services.staff.accounts.set_password(staff_id, body.password, caller.actor),
+    )
+
+
+@router.post("/{staff_id}/roles")
+def grant_role(
+    request: Request, staff_id: UUID, caller: StaffAdmin, services: ServicesDep, form: Form
+):
+    """Let the account act in one more role (an admin's only with a second factor)."""
+    return _changed(
+        request, services, caller, staff_id, RoleIn, {"role": text(form, "role")},
+        lambda body: services.records.grant_role(staff_id, body.role, caller.actor),
+    )
+
+
+@router.post("/{staff_id}/role-revocations")
+def revoke_role(
+    request: Request, staff_id: UUID, caller: StaffAdmin, services: ServicesDep, form: Form
+):
+    """Take a role away, with a reason; its sessions in that role end at once."""
+    return _changed(
+        request, services, caller, staff_id, RoleRevocationIn,
+        {"role": text(form, "role"), "reason": text(form, "reason")},
+        lambda body: services.records.revoke_role(staff_id, body.role, body.reason, caller.actor),
+    )
+
+
+def _changed(request, services, caller, staff_id: UUID, model, values: dict, command):
+    """Change one account of the admin's clinic by the API's own use case; a refusal is
+    shown on the page and nothing is recorded."""
     _of_clinic(services, staff_id, caller)
     try:
-        body = checked(PasswordIn, password=form.get("password") or "")
-        done = recorded(
-            lambda: services.staff.accounts.set_password(staff_id, body.password, caller.actor)
-        )
+        body = checked(model, **values)
+        done = recorded(lambda: command(body))
     except Refused as refused:
         return _page(
-            request, services, caller, errors=refused.fields, rule=refused.rule, status=422
+            request, services, caller, errors=refused.fields, rule=refused.rule,
+            status=422 if refused.fields else 409,
         )
     return see_other("/staff", done)
 
