@@ -91,3 +91,14 @@ def outcome(page, score: str, kind: str, session: str) -> None:
     page.get_by_label("Kind", exact=True).select_option(kind)
     page.get_by_label("After session (0 for baseline)").fill(session)
     page.get_by_role("button", name="Record outcome").click()
+
+
+def add_staff(page, server, name: str, email: str, role: str, password: str) -> None:
+    """The admin opens an account on the Staff page; it shows in the accounts table."""
+    page.goto(server.url + "/staff")
+    page.get_by_label("Printed name").fill(name)
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Role", exact=True).select_option(role)
+    page.get_by_label("First password (12 characters or more)").fill(password)
+    page.get_by_role("button", name="Add staff member").click()
+    expect(page.get_by_role("cell", name=email)).to_be_visible()

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from projections.sign_in_log import SignInFilter, SignInLog
 from tests.browser import assert_accessible
+from tests.web import steps
 from tests.web.server import PASSWORD
 
 
@@ -72,13 +73,9 @@ def test_an_admin_adds_a_nurse_then_deactivates_her_and_her_session_ends(
     page, server, browser, axe_script
 ):
     server.sign_in(page, "admin")
-    page.goto(server.url + "/staff")
-    page.get_by_label("Printed name").fill("Nurse Joana Reis")
-    page.get_by_label("E-mail").fill("joana@clinic-a.example.org")
-    page.get_by_label("Role", exact=True).select_option("nurse")
-    page.get_by_label("First password (12 characters or more)").fill(PASSWORD)
-    page.get_by_role("button", name="Add staff member").click()
-    expect(page.get_by_role("cell", name="joana@clinic-a.example.org")).to_be_visible()
+    steps.add_staff(
+        page, server, "Nurse Joana Reis", "joana@clinic-a.example.org", "nurse", PASSWORD
+    )
     assert_accessible(page, axe_script)
 
     nurse = browser.new_context().new_page()
@@ -103,12 +100,7 @@ def test_an_admin_changes_roles_and_an_admin_role_without_a_second_factor_is_ref
     page, server, axe_script
 ):
     server.sign_in(page, "admin")
-    page.goto(server.url + "/staff")
-    page.get_by_label("Printed name").fill("Nurse Rui Matos")
-    page.get_by_label("E-mail").fill("rui@clinic-a.example.org")
-    page.get_by_label("Role", exact=True).select_option("nurse")
-    page.get_by_label("First password (12 characters or more)").fill(PASSWORD)
-    page.get_by_role("button", name="Add staff member").click()
+    steps.add_staff(page, server, "Nurse Rui Matos", "rui@clinic-a.example.org", "nurse", PASSWORD)
     row = page.get_by_role("row", name="Nurse Rui Matos")
 
     row.get_by_text("Manage").click()
