@@ -19,8 +19,6 @@ from projections.to_sign import ToSign
 
 
 def all_projections(records: ClinicalRecords, settings: Settings, views: ViewDatabase) -> list:
-    # ToSign first: its statement-per-entry applied at about half the speed after LotSafety's
-    # and Outcomes' batches in the same transaction (PostgreSQL, bench/REPORT.md "signals").
     return [ToSign(), AuditTrail(), MerkleLog(), patient_directory(records, settings, views),
             LotSafety(), AreaProgress(), PatientChains(), StaffList(), Outcomes()]
 

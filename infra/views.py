@@ -23,9 +23,10 @@ from infra.outages import check_if_cut_off
 SQLITE_VALUES = 999
 """Values in one SQLite statement (the oldest versions' limit). New rows go in as many to a
 statement as fit: one step for many rows, not one each (about 5% of a SQLite catch-up)."""
-POSTGRES_VALUES = 2000
+POSTGRES_VALUES = 200
 """Up to this many values, new PostgreSQL rows go in one INSERT (one round trip); more go by
-COPY, which streams them while the view computes but costs a few round trips to start."""
+COPY, which costs a round trip more to start but half as much a row: 20 rows of 9 columns
+take as long either way, 100 rows half as long by COPY (bench/REPORT.md, "views")."""
 APPLICATION_NAME = "mesoledger-views"
 """How the pool's connections are named in pg_stat_activity."""
 

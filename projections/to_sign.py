@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from domain.course import TreatmentCourse
 from domain.patient import Patient
-from projections.base import Change, ViewTransaction
+from projections.base import Change, Insert, ViewTransaction, execute_in, write_all
 
 SIGNING_ROLES = ("clinician", "nurse")
 
@@ -91,6 +91,10 @@ needs no signature)."""
 
 ENTRY_COLUMNS = ("record_id", "version", "event_type", "author", "author_name", "supervisor",
                  "occurred_at")
+RECORD_ROWS = Insert("to_sign_records", ("record_id", "record_type", "clinic", "patient_id"))
+ENTRY_ROWS = Insert("to_sign_entries", ENTRY_COLUMNS)
+SIGNATURE_ROWS = Insert("to_sign_signatures", ("record_id", "signature_version", "entry_version",
+                                           "meaning", "signer", "revoked"))
 LISTED = ("e.record_id", "r.record_type", "r.patient_id", "e.version", "e.event_type",
           "e.author", "e.author_name", "e.occurred_at", "e.supervisor")
 STANDING = ("NOT EXISTS (SELECT 1 FROM to_sign_signatures s WHERE s.record_id = e.record_id"
@@ -127,24 +131,24 @@ class ToSign:
         return None if take is None else take(change) or None
 
     def apply(self, tx: ViewTransaction, facts: list[tuple]) -> None:
+        """A batch's new rows in one statement a table, then its voids and revocations (each
+        names an entry or signature made before it, in this batch or an earlier one)."""
+        of_kind: dict[type, list] = {kind: [] for kind in (
+            RecordOpened, EntryMade, Signed, EntryVoided, Revoked)}
         for fact in (one for taken in facts for one in taken):
-            match fact:
-                case RecordOpened(record_id, clinic, patient_id):
-                    kind = "Patient" if record_id == patient_id else "TreatmentCourse"
-                    tx.execute("INSERT INTO to_sign_records VALUES (?, ?, ?, ?)",
-                               (record_id, kind, clinic, patient_id))
-                case EntryMade():
-                    tx.execute(f"INSERT INTO to_sign_entries ({', '.join(ENTRY_COLUMNS)})"
-                               " VALUES (?, ?, ?, ?, ?, ?, ?)", fact)
-                case EntryVoided(record_id, version):
-                    tx.execute("UPDATE to_sign_entries SET voided = 1"
-                               " WHERE record_id = ? AND version = ?", (record_id, version))
-                case Signed():
-                    tx.execute("INSERT INTO to_sign_signatures VALUES (?, ?, ?, ?, ?, 0)", fact)
-                case Revoked(record_id, version):
-                    tx.execute("UPDATE to_sign_signatures SET revoked = 1"
-                               " WHERE record_id = ? AND signature_version = ?",
-                               (record_id, version))
+            of_kind[type(fact)].append(fact)
+        write_all(tx, {
+            RECORD_ROWS: [(record_id, "Patient" if record_id == patient_id else "TreatmentCourse",
+                       clinic, patient_id)
+                      for record_id, clinic, patient_id in of_kind[RecordOpened]],
+            ENTRY_ROWS: of_kind[EntryMade],
+            SIGNATURE_ROWS: [(*signed, 0) for signed in of_kind[Signed]],
+        })
+        execute_in(tx, "UPDATE to_sign_entries SET voided = 1 WHERE", ("record_id", "version"),
+                   [tuple(voided) for voided in of_kind[EntryVoided]])
+        execute_in(tx, "UPDATE to_sign_signatures SET revoked = 1 WHERE",
+                   ("record_id", "signature_version"),
+                   [tuple(revoked) for revoked in of_kind[Revoked]])
 
     @staticmethod
     def queue(tx: ViewTransaction, clinician: str, clinic: str) -> list[dict]:

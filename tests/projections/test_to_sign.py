@@ -6,6 +6,7 @@ clinic's shows."""
 from domain.values import Actor
 from projections.to_sign import ToSign
 from tests.clinic import CLINICIAN, NURSE, dose, supervising_clinician
+from tests.projections.test_exactly_once import view_rows
 
 
 def awaiting(views, person) -> list[tuple[str, int, str]]:
@@ -50,3 +51,37 @@ def test_another_clinics_person_is_shown_nothing_of_this_clinic(clinic, records,
     records.inject(course_id, dose(), CLINICIAN)
     assert views(ToSign.awaiting, CLINICIAN.id, "clinic-b") == []
     assert views(ToSign.count_awaiting, CLINICIAN.id, "clinic-b") == 0
+
+
+
+def test_a_batch_holding_entries_their_signatures_revocations_and_voids_ends_as_step_by_step(
+    clinic, records, runner, views
+):
+    """A catch-up far behind (a rebuild, a worker back after an outage) applies a whole
+    history in one batch: entries, their signatures, a signature's revocation and an entry's
+    void end where taking them one at a time does."""
+    course_id = clinic.formulated_course()
+    supervisor = Actor(supervising_clinician(records), CLINICIAN.name, "clinician")
+    steps = [lambda: records.inject(course_id, dose(), CLINICIAN),  # version 3: signed
+             lambda: records.inject(course_id, dose(supervisor=supervisor.id), NURSE),
+             lambda: records.inject(course_id, dose(), CLINICIAN),  # voided below
+             lambda: records.sign_entry(course_id, first, "authorship", CLINICIAN),
+             lambda: records.sign_entry(course_id, first + 1, "cosignature", supervisor),
+             lambda: records.revoke_signature(course_id, first + 4, "signed before reading"
+                                              " the dose", supervisor),
+             lambda: records.void_entry(course_id, first + 2, "charted on the wrong patient",
+                                        CLINICIAN)]
+    first = records.course(course_id).version + 1
+    for step in steps:
+        step()
+        runner.catch_up()  # the live view takes them one at a time
+    live = view_rows(runner)
+
+    runner.rebuild("to_sign")
+    assert {t: view_rows(runner)[t] for t in ToSign.tables} == {t: live[t] for t in ToSign.tables}
+    left = {(r["version"], r["lacks"]) for r in views(ToSign.awaiting, supervisor.id, "clinic-a")
+            if r["record_id"] == str(course_id)}
+    assert left == {(first + 1, "cosignature")}  # its co-signature was revoked
+    mine = {r["version"] for r in views(ToSign.awaiting, CLINICIAN.id, "clinic-a")
+            if r["record_id"] == str(course_id)}
+    assert first not in mine and first + 2 not in mine  # signed; voided
