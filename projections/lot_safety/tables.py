@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from projections.base import Insert, ViewTransaction, execute_in, rows_in
+from projections.base import Counts, Insert, ViewTransaction, execute_in, rows_in
 
 TABLES = ("safety_courses", "safety_mixes", "safety_exposures", "safety_events",
           "safety_recalls", "safety_contacts", "safety_lot_patients",
@@ -62,12 +62,8 @@ RECALL = Insert("safety_recalls", ("product", "lot", "clinic", "reason", "recall
                                    "actor_id"))
 CONTACT = Insert("safety_contacts", ("product", "lot", "clinic", "patient_id", "method",
                                      "reached", "contacted_at", "actor_id"))
-COUNT_PATIENT = ("INSERT INTO safety_lot_patients (product, lot, clinic, patient_id,"
-                 " injections) VALUES (?, ?, ?, ?, ?) ON CONFLICT (product, lot, clinic,"
-                 " patient_id) DO UPDATE SET injections = safety_lot_patients.injections"
-                 " + excluded.injections")
-FORGET_UNCOUNTED = ("DELETE FROM safety_lot_patients WHERE product = ? AND lot = ?"
-                    " AND clinic = ? AND patient_id = ? AND injections = 0")
+LOT_PATIENTS = Counts("safety_lot_patients", ("product", "lot", "clinic", "patient_id"),
+                      "injections")
 ATTRIBUTE = Insert("safety_attributions", ("course_id", "event_version", "product", "lot",
                                            "named", "days_after"))
 PRODUCT = Insert("safety_products", ("clinic", "name", "manufacturer", "gtin"))

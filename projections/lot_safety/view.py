@@ -86,9 +86,9 @@ class LotSafety:
         recorded = tables.course_events(tx, sorted(changed | {e.course_id for e in reported}))
         voided = {(v.course_id, v.version) for v in voids} & {tuple(e[:2]) for e in recorded}
         tables.void_events(tx, sorted(voided))
+        tables.LOT_PATIENTS.add(tx, counts)
+        tables.LOT_PATIENTS.forget_emptied(tx, counts)
         write_all(tx, {
-            tables.COUNT_PATIENT: [(*key, n) for key, n in counts.items() if n],
-            tables.FORGET_UNCOUNTED: [key for key, n in counts.items() if n < 0],
             tables.RECALL: of_kind[Recalled],
             tables.CONTACT: [(*c[:5], int(c.reached), *c[6:]) for c in of_kind[Contacted]],
             tables.PRODUCT: of_kind[Product],

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from projections.base import ViewTransaction, execute_in
+from projections.base import Counts, ViewTransaction
 
 GROUP = ("clinic", "indication", "area", "scale", "dimension", "group_name")
 _GROUP_COLUMNS = ("clinic TEXT NOT NULL, indication TEXT NOT NULL, area TEXT NOT NULL,"
@@ -31,21 +31,9 @@ DDL = (
 )
 
 
-def _adding(table: str, key: tuple[str, ...], column: str, rows: int = 1,
-            returning: bool = False) -> str:
-    """Add to `column` of the rows with these keys (new keys start from none)."""
-    names = ", ".join(key)
-    values = ", ".join([f"({', '.join('?' * (len(key) + 1))})"] * rows)
-    return (f"INSERT INTO {table} ({names}, {column}) VALUES {values} ON CONFLICT ({names})"
-            f" DO UPDATE SET {column} = {table}.{column} + excluded.{column}"
-            + (f" RETURNING {names}, {column}" if returning else ""))
-
-
-TALLY_KEY = (*GROUP, "improvement")
-PATIENT_KEY = (*GROUP, "patient_id")
-ROWS = 100
-"""Rows to one statement (8 values each): one statement, not one a row (on PostgreSQL,
-executemany's statement a row cost a third of the view's time)."""
+COURSE_AREAS = Counts("outcome_tally", (*GROUP, "improvement"), "course_areas")
+PATIENT_COURSE_AREAS = Counts("outcome_group_patients", (*GROUP, "patient_id"), "course_areas")
+PATIENTS = Counts("outcome_groups", GROUP, "patients")
 
 
 def contributions(points: Iterable[tuple]) -> tuple[Counter, Counter]:
@@ -71,22 +59,13 @@ def move(tx: ViewTransaction, before: list[tuple], after: list[tuple]) -> None:
     old_improvements, old_patients = contributions(before)
     new_improvements, new_patients = contributions(after)
     improvements = _difference(new_improvements, old_improvements)
-    _add(tx, "outcome_tally", TALLY_KEY, "course_areas", improvements)
-    _forget_emptied(tx, "outcome_tally", TALLY_KEY, "course_areas", improvements)
+    COURSE_AREAS.add(tx, improvements)
+    COURSE_AREAS.forget_emptied(tx, improvements)
     patients = _difference(new_patients, old_patients)
-    groups = _groups_moved(tx, patients)
-    _add(tx, "outcome_groups", GROUP, "patients", groups)
-    _forget_emptied(tx, "outcome_groups", GROUP, "patients", groups)
-    _forget_emptied(tx, "outcome_group_patients", PATIENT_KEY, "course_areas", patients)
-
-
-def _add(tx: ViewTransaction, table: str, key: tuple[str, ...], column: str,
-         moved: dict[tuple, int]) -> None:
-    rows = list(moved.items())
-    for start in range(0, len(rows), ROWS):
-        chunk = rows[start:start + ROWS]
-        tx.execute(_adding(table, key, column, len(chunk)),
-                   [v for row, n in chunk for v in (*row, n)])
+    groups = _groups_moved(PATIENT_COURSE_AREAS.add(tx, patients, returning=True), patients)
+    PATIENTS.add(tx, groups)
+    PATIENTS.forget_emptied(tx, groups)
+    PATIENT_COURSE_AREAS.forget_emptied(tx, patients)
 
 
 def _difference(new: Counter, old: Counter) -> dict[tuple, int]:
@@ -95,28 +74,15 @@ def _difference(new: Counter, old: Counter) -> dict[tuple, int]:
     return {key: n for key, n in moved.items() if n}
 
 
-def _groups_moved(tx: ViewTransaction, patients: dict[tuple, int]) -> dict[tuple, int]:
-    """Move each patient's course areas in each group; a group gains a patient whose count
-    rose from none, and loses one whose count fell to none."""
-    moves = list(patients.items())
+def _groups_moved(counted: list[tuple], patients: dict[tuple, int]) -> dict[tuple, int]:
+    """A group gains a patient whose course areas in it rose from none, and loses one whose
+    fell to none (`counted`: each moved patient's key and course areas now)."""
     groups: Counter = Counter()
-    for start in range(0, len(moves), ROWS):
-        chunk = moves[start:start + ROWS]
-        for *row, now in tx.rows(
-                _adding("outcome_group_patients", PATIENT_KEY, "course_areas", len(chunk),
-                        returning=True), [v for key, n in chunk for v in (*key, n)]):
-            was = now - patients[tuple(row)]
-            if (was == 0) != (now == 0):
-                groups[tuple(row[:-1])] += 1 if was == 0 else -1
+    for *row, now in counted:
+        was = now - patients[tuple(row)]
+        if (was == 0) != (now == 0):
+            groups[tuple(row[:-1])] += 1 if was == 0 else -1
     return {group: n for group, n in groups.items() if n}
-
-
-def _forget_emptied(tx: ViewTransaction, table: str, key: tuple[str, ...], column: str,
-                    moved: dict[tuple, int]) -> None:
-    """Delete the rows that fell to none (only rows that fell can have)."""
-    fell = [k for k, n in moved.items() if n < 0]
-    if fell:
-        execute_in(tx, f"DELETE FROM {table} WHERE {column} = 0 AND", key, fell)
 
 
 # --- queries ----------------------------------------------------------------------------
