@@ -25,8 +25,8 @@ SQLITE_VALUES = 999
 statement as fit: one step for many rows, not one each (about 5% of a SQLite catch-up)."""
 POSTGRES_VALUES = 200
 """Up to this many values, new PostgreSQL rows go in one INSERT (one round trip); more go by
-COPY, which costs a round trip more to start but half as much a row: 20 rows of 9 columns
-take as long either way, 100 rows half as long by COPY (bench/REPORT.md, "views")."""
+COPY, which costs a round trip more to start but less a row: 20 rows of 9 columns take as
+long either way, 100 rows two thirds as long by COPY (bench/copy_or_insert.py)."""
 APPLICATION_NAME = "mesoledger-views"
 """How the pool's connections are named in pg_stat_activity."""
 
