@@ -49,6 +49,9 @@ class ViewTransaction(Protocol):
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> tuple | None: ...
 
+    def keys_in(self, columns: tuple[str, ...], count: int) -> str:
+        """A condition matching `count` keys of these columns, their values as parameters."""
+
 
 class Projection(Protocol):
     """A read model, in two steps. `facts` takes what the view needs from one stored event,
@@ -138,16 +141,6 @@ def rows_in(tx: ViewTransaction, select_where: str, column: str, values: list) -
     return found
 
 
-def _keys_clause(columns: tuple[str, ...], count: int) -> str:
-    """Keys of several columns as `(a = ? AND b = ?) OR …`, not `(a, b) IN (VALUES …)`:
-    SQLite looks each such key up in an index, but scans the whole table for the row value
-    (the scan grew with the view: on a 100k-event store, most of lot_safety's catch-up)."""
-    if len(columns) == 1:
-        return f"{columns[0]} IN ({', '.join('?' * count)})"
-    key = " AND ".join(f"{column} = ?" for column in columns)
-    return f"(({') OR ('.join([key] * count)}))"
-
-
 def execute_in(tx: ViewTransaction, statement_where: str, columns: tuple[str, ...],
                keys: list[tuple], returning: str = "") -> list[tuple]:
     """`statement_where` + `(columns) IN (…keys)`, one statement for a few hundred keys
@@ -157,7 +150,7 @@ def execute_in(tx: ViewTransaction, statement_where: str, columns: tuple[str, ..
     per = min(300, 900 // len(columns))  # values to a statement within SQLite's oldest limit
     for start in range(0, len(keys), per):
         chunk = keys[start:start + per]
-        sql = f"{statement_where} {_keys_clause(columns, len(chunk))}"
+        sql = f"{statement_where} {tx.keys_in(columns, len(chunk))}"
         params = [value for key in chunk for value in key]
         if returning:
             found += tx.rows(f"{sql} RETURNING {returning}", params)
