@@ -26,7 +26,7 @@ statement as fit: one step for many rows, not one each (about 5% of a SQLite cat
 POSTGRES_VALUES = 200
 """Up to this many values, new PostgreSQL rows go in one INSERT (one round trip); more go by
 COPY, which costs a round trip more to start but less a row: 20 rows of 9 columns take as
-long either way, 100 rows two thirds as long by COPY (bench/copy_or_insert.py)."""
+long either way, 100 rows two thirds as long by COPY (bench/view_statements.py)."""
 APPLICATION_NAME = "mesoledger-views"
 """How the pool's connections are named in pg_stat_activity."""
 
