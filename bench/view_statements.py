@@ -32,7 +32,7 @@ TABLE = ("CREATE TABLE scores (course_id TEXT NOT NULL, version INTEGER NOT NULL
          " kind TEXT NOT NULL, session INTEGER NOT NULL, score TEXT NOT NULL,"
          " voided INTEGER NOT NULL, PRIMARY KEY (course_id, version))")
 SIZES = (1, 5, 20, 50, 100, 300)
-KEY_COUNTS = (10, 50, 300)
+KEY_COUNTS = (10, 50, 100, 150, 300)
 COURSES, VERSIONS = 2000, 40
 
 
