@@ -9,7 +9,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from api.http.auth import Caller
-from api.web.wording import SIGNED_AS, entry_name, summary
+from api.web.wording import SIGNED_AS, entry_name, fields
 from domain.application import ClinicalRecords
 from infra.services import Services
 from projections.base import ViewTransaction
@@ -20,8 +20,6 @@ from projections.to_sign import ToSign
 
 SHOWN = 50
 """The oldest entries shown at once (the rest come as these are signed)."""
-WHOLE = 100_000
-"""A signature binds the whole entry, so the page shows all it says, never cut short."""
 MEANING_WORDS = {
     "authorship": "author (I made this entry)",
     "review": "reviewer",
@@ -63,7 +61,7 @@ def _item(records: ClinicalRecords, row: dict, patient: dict, names: dict[str, s
         "mrn": patient["mrn"],
         "patient": patient["name"],
         "entry": entry_name(row["event_type"]),
-        "says": summary(details, limit=WHOLE),
+        "says": fields(details),  # all of it, field by field: a signature binds the whole
         "when": row["occurred_at"][:16].replace("T", " "),
         "action": f"/{'courses' if on_course else 'patients'}/{record_id}/signatures",
         "link": f"/{'courses' if on_course else 'patients'}/{record_id}",

@@ -1,5 +1,5 @@
 """The clinic's words for what the store keeps in codes: vocabularies, entry types, the
-meaning of a signature, and an entry's details in one line."""
+meaning of a signature, and an entry's details, field by field or in one line."""
 
 from __future__ import annotations
 
@@ -33,17 +33,28 @@ SIGNED_AS = {
 NOT_SHOWN = frozenset({"originator_topic", "patient_id", "clinic", "course_id"})
 
 
-def summary(details: dict, limit: int = 400) -> str:
-    """An entry's details in one line (nested values flattened, empty ones left out)."""
-    parts = []
+def fields(details: dict) -> list[tuple[str, str | list]]:
+    """An entry's details as (label, value) in the clinic's words, a nested record as its own
+    list, empty ones left out; values stay as recorded (a signature binds them)."""
+    shown: list[tuple[str, str | list]] = []
     for key, value in details.items():
         if key in NOT_SHOWN:
             continue
         if isinstance(value, dict):
-            value = summary(value, limit)
+            value = fields(value)
         elif isinstance(value, list):
-            value = ", ".join(summary(v, limit) if isinstance(v, dict) else str(v) for v in value)
-        if value not in (None, "", "[]"):
-            parts.append(f"{words(key)}: {value}")
-    text = "; ".join(parts)
+            value = ", ".join(summary(v) if isinstance(v, dict) else str(v) for v in value)
+        if value not in (None, "", "[]", []):
+            shown.append((words(key), value if isinstance(value, list) else str(value)))
+    return shown
+
+
+def summary(details: dict, limit: int = 400) -> str:
+    """An entry's details in one line (nested values flattened, empty ones left out)."""
+    text = _line(fields(details))
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _line(pairs: list[tuple[str, str | list]]) -> str:
+    return "; ".join(f"{label}: {_line(value) if isinstance(value, list) else value}"
+                     for label, value in pairs)

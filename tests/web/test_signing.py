@@ -68,6 +68,10 @@ def test_clinician_voids_and_signs_then_the_nurse_injects_and_her_supervisor_cos
 
     server.sign_in(page, "clinician")
     page.goto(f"{server.url}/to-sign")
+    says = page.get_by_role("article").get_by_role("listitem")  # all of it, field by field
+    expect(says.filter(has_text=re.compile(r"^laterality: right$"))).to_have_count(1)
+    expect(says.filter(has_text=re.compile(r"^supervisor: "))).to_have_text(
+        f"supervisor: {PEOPLE['clinician']}")  # by name, not the account's id
     form = sign_form(page, 7)
     expect(form.get_by_label("Meaning")).to_have_value("cosignature")
     form.get_by_label("Password").fill(PASSWORD)
