@@ -111,6 +111,7 @@ TABLE: dict[tuple[str, str], frozenset[str]] = {  # (method, path) → who may
     ("POST", "/v1/patients/{patient_id}/signatures/{version}/revocations"): TREATERS,
     ("POST", "/v1/courses/{course_id}/signatures/{version}/revocations"): TREATERS,
     ("GET", "/v1/signatures/queue"): TREATERS,
+    ("GET", "/v1/signatures/awaiting"): TREATERS,
     ("GET", "/v1/signatures/unsigned"): OVERSIGHT,
     ("POST", "/v1/patients/{patient_id}/voids"): TREATERS,  # last: it voids the consent
 }

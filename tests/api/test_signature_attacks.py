@@ -144,6 +144,34 @@ def test_cosignature_by_the_named_supervisor_only(app, client, clinic):
         "min_position": signed.json()["position"]}).json() == []
 
 
+def test_what_awaits_each_signer_is_theirs_alone_and_leaves_once_signed(app, client, clinic):
+    """The nurse's injection awaits her authorship and her supervisor's co-signature; no one
+    else is asked for either, and each leaves its list once given."""
+    course, injection = clinic.course_with_nurse_injection()
+
+    def awaiting(headers, position: int) -> list[tuple]:
+        answer = client.get("/v1/signatures/awaiting", headers=headers,
+                            params={"min_position": position})
+        assert answer.status_code == 200, answer.text
+        return [(e["record_id"], e["version"], e["lacks"], e["author_name"])
+                for e in answer.json() if e["record_id"] == course]
+
+    position = app.state.services.log_position()
+    assert awaiting(clinic.nurse, position) == [(course, injection, "authorship",
+                                                 "Nurse Tom Baker")]
+    mine = awaiting(clinic.clinician, position)  # the plan and the mix are hers to sign too
+    assert (course, injection, "cosignature", "Nurse Tom Baker") in mine
+    assert {lacks for _, _, lacks, _ in mine} == {"authorship", "cosignature"}
+    assert awaiting(as_role("clinician", clinic="clinic-b"), position) == []
+
+    signed = clinic.sign(course, injection, "cosignature")
+    assert signed.status_code == 201, signed.text
+    after = awaiting(clinic.clinician, signed.json()["position"])
+    assert (course, injection, "cosignature", "Nurse Tom Baker") not in after
+    assert awaiting(clinic.nurse, signed.json()["position"]) == [
+        (course, injection, "authorship", "Nurse Tom Baker")]  # hers still waits
+
+
 def test_authorship_by_someone_else_is_refused(app, client, clinic):
     course, injection = clinic.course_with_nurse_injection()
     with nothing_recorded(app):

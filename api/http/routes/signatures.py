@@ -1,6 +1,6 @@
 """Electronic signatures: sign an entry of a patient's or course's record (the password asked
-again every time), revoke a signature with a reason, a clinician's to-sign queue, and the
-entries left unsigned, for auditors."""
+again every time), revoke a signature with a reason, a clinician's co-signature queue,
+everything awaiting one's signature, and the entries left unsigned, for auditors."""
 
 from __future__ import annotations
 
@@ -67,6 +67,15 @@ def to_sign_queue(caller: Signer, services: ServicesDep) -> list[ToSign]:
     """The nurses' entries naming you as supervisor that still lack your co-signature."""
     with services.views.transaction(write=False) as tx:
         return [ToSign(**row) for row in ToSignView.queue(tx, caller.id, caller.clinic)]
+
+
+@router.get("/signatures/awaiting", dependencies=[FreshViews])
+def awaiting_signature(caller: Signer, services: ServicesDep) -> list[ToSign]:
+    """Everything awaiting your signature, oldest first: your own entries lacking your
+    authorship, and the nurses' entries naming you that lack your co-signature (what the
+    web app's To sign page lists)."""
+    with services.views.transaction(write=False) as tx:
+        return [ToSign(**row) for row in ToSignView.awaiting(tx, caller.id, caller.clinic)]
 
 
 @router.get("/signatures/unsigned", dependencies=[FreshViews])
