@@ -3,7 +3,7 @@ a batch of what it took changes its tables."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -100,20 +100,16 @@ class Counts:
             returning: bool = False) -> list[tuple]:
         """Add each key's number to its row; with `returning`, each moved row's key and new
         number."""
-        names, found = ", ".join(self.key), []
-        rows = [(*key, n) for key, n in moved.items() if n]
-        for start in range(0, len(rows), self.per_statement):
-            chunk = rows[start:start + self.per_statement]
-            marks = ", ".join([f"({', '.join('?' * (len(self.key) + 1))})"] * len(chunk))
-            sql = (f"INSERT INTO {self.table} ({names}, {self.column}) VALUES {marks}"
-                   f" ON CONFLICT ({names}) DO UPDATE SET {self.column} ="
-                   f" {self.table}.{self.column} + excluded.{self.column}")
-            params = [value for row in chunk for value in row]
-            if returning:
-                found += tx.rows(f"{sql} RETURNING {names}, {self.column}", params)
-            else:
-                tx.execute(sql, params)
-        return found
+        names = ", ".join(self.key)
+        marks = f"({', '.join('?' * (len(self.key) + 1))})"
+
+        def upsert(count: int) -> str:
+            return (f"INSERT INTO {self.table} ({names}, {self.column})"
+                    f" VALUES {', '.join([marks] * count)} ON CONFLICT ({names}) DO UPDATE"
+                    f" SET {self.column} = {self.table}.{self.column} + excluded.{self.column}")
+
+        return _chunked(tx, [(*key, n) for key, n in moved.items() if n], self.per_statement,
+                        upsert, f"{names}, {self.column}" if returning else "")
 
     def forget_emptied(self, tx: ViewTransaction, moved: dict[tuple, int]) -> None:
         """Delete the rows that fell to none (only rows that fell can have)."""
@@ -146,12 +142,19 @@ def execute_in(tx: ViewTransaction, statement_where: str, columns: tuple[str, ..
     """`statement_where` + `(columns) IN (…keys)`, one statement for a few hundred keys
     rather than one per key (on PostgreSQL each statement is a round trip); with
     `returning`, the rows it names of every row changed."""
-    found: list[tuple] = []
     per = min(300, 900 // len(columns))  # values to a statement within SQLite's oldest limit
-    for start in range(0, len(keys), per):
-        chunk = keys[start:start + per]
-        sql = f"{statement_where} {tx.keys_in(columns, len(chunk))}"
-        params = [value for key in chunk for value in key]
+    return _chunked(tx, keys, per, lambda count: f"{statement_where} {tx.keys_in(columns, count)}",
+                    returning)
+
+
+def _chunked(tx: ViewTransaction, rows: list[tuple], per: int, sql_for: Callable[[int], str],
+             returning: str) -> list[tuple]:
+    """A statement for each `per` rows (`sql_for(n)` for n of them, their values in order);
+    with `returning`, what each statement RETURNING those columns returns."""
+    found: list[tuple] = []
+    for start in range(0, len(rows), per):
+        chunk = rows[start:start + per]
+        sql, params = sql_for(len(chunk)), [value for row in chunk for value in row]
         if returning:
             found += tx.rows(f"{sql} RETURNING {returning}", params)
         else:
