@@ -138,9 +138,9 @@ class ToSign:
         for fact in (one for taken in facts for one in taken):
             of_kind[type(fact)].append(fact)
         write_all(tx, {
-            RECORD_ROWS: [(record_id, "Patient" if record_id == patient_id else "TreatmentCourse",
-                       clinic, patient_id)
-                      for record_id, clinic, patient_id in of_kind[RecordOpened]],
+            RECORD_ROWS: [
+                (record_id, "Patient" if record_id == patient_id else "TreatmentCourse", clinic,
+                 patient_id) for record_id, clinic, patient_id in of_kind[RecordOpened]],
             ENTRY_ROWS: of_kind[EntryMade],
             SIGNATURE_ROWS: [(*signed, 0) for signed in of_kind[Signed]],
         })
