@@ -7,7 +7,8 @@ Per backend, fills a fresh store with realistic course events (bench/filling.py)
 - at M events, the views' cost on catch-up, paired: the views main had before issue 24
   (with its lot_exposure, from commit BASELINE) and this branch's (lot_safety in its place,
   plus outcomes) rebuilt from zero in turn, R rounds; the figure is the median slowdown
-  of ours against main's by round;
+  of ours against main's by round, beside the machine's CPU seconds for each set's rebuild
+  (every process: steadier than the rates when the machine is shared);
 - then on to N events, caught up, GET /v1/signals and GET /v1/outcomes over HTTP (a
   regulator, across clinics; a clinician, own clinic; the registry filtered to one
   indication × area × scale, and whole): p50 of K requests after warm-up.
@@ -82,11 +83,20 @@ def bench_settings(url: str) -> Settings:
                     jwt_secret=SECRET)
 
 
-def rebuild_rate(runner, names: list[str], total: int) -> float:
-    started = time.perf_counter()
+def machine_cpu_seconds() -> float:
+    """CPU time every process of the machine has spent so far (Linux's /proc/stat): this
+    process, the log-reading helper and PostgreSQL's backends together."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        ticks = [int(n) for n in stat.readline().split()[1:]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")  # less idle, iowait
+
+
+def rebuild_rate(runner, names: list[str], total: int) -> tuple[float, float]:
+    """Events per second of a rebuild of these views, and the machine's CPU seconds for it."""
+    started, cpu = time.perf_counter(), machine_cpu_seconds()
     applied = runner.rebuild(*names)
     assert applied == total, (applied, total)
-    return total / (time.perf_counter() - started)
+    return total / (time.perf_counter() - started), machine_cpu_seconds() - cpu
 
 
 def catch_up_cost(backend: str, records, settings: Settings, total: int, rounds: int) -> None:
@@ -94,7 +104,7 @@ def catch_up_cost(backend: str, records, settings: Settings, total: int, rounds:
     ours = all_projections(records, settings, runner.views)
     mains = [p for p in ours if not isinstance(p, LotSafety | Outcomes)]
     mains.append(mains_lot_exposure())
-    slowdowns, rates = [], {"main": [], "ours": []}
+    slowdowns, rates, cpu = [], {"main": [], "ours": []}, {"main": [], "ours": []}
     try:
         for _ in range(rounds):
             for label, views in (("main", mains), ("ours", ours)):
@@ -105,7 +115,9 @@ def catch_up_cost(backend: str, records, settings: Settings, total: int, rounds:
                         projection.create(tx)
                 if backend == "postgres":
                     settle_postgres()
-                rates[label].append(rebuild_rate(runner, list(runner.projections), total))
+                rate, seconds = rebuild_rate(runner, list(runner.projections), total)
+                rates[label].append(rate)
+                cpu[label].append(seconds)
             slowdowns.append(rates["main"][-1] / rates["ours"][-1] - 1)
     finally:
         runner.views.close()
@@ -117,6 +129,9 @@ def catch_up_cost(backend: str, records, settings: Settings, total: int, rounds:
          shown=None)
     print(f"{backend:8} paired slowdowns by round: "
           + ", ".join(f"{s:+.1%}" for s in slowdowns), flush=True)
+    # Steadier than the rates on a shared machine: what each rebuild cost in CPU, everywhere.
+    show(Figure("signals", backend, "machine CPU, ours", statistics.median(cpu["ours"]),
+                "s", "main's views", statistics.median(cpu["main"])), "(medians)")
 
 
 def latencies(backend: str, settings: Settings, requests: int) -> None:
