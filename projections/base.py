@@ -87,11 +87,14 @@ Statement = str | Insert
 @dataclass(frozen=True)
 class Counts:
     """Numbers kept per key in one table (`column` of the row of each `key`), moved by
-    differences: a key new to the table starts from none, a row that falls to none goes."""
+    differences: a key new to the table starts from none, a row that falls to none goes. A
+    key may come with columns that describe it (`described_by`, written with a new row): the
+    keys moved then name them after the key."""
 
     table: str
     key: tuple[str, ...]
     column: str
+    described_by: tuple[str, ...] = ()
     per_statement: int = 100
     """Rows to one statement (within SQLite's oldest limit of 999 values): on PostgreSQL a
     statement a row (executemany) cost three times as much."""
@@ -101,10 +104,11 @@ class Counts:
         """Add each key's number to its row; with `returning`, each moved row's key and new
         number."""
         names = ", ".join(self.key)
-        marks = f"({', '.join('?' * (len(self.key) + 1))})"
+        columns = ", ".join((*self.key, *self.described_by, self.column))
+        marks = f"({', '.join('?' * (len(self.key) + len(self.described_by) + 1))})"
 
         def upsert(count: int) -> str:
-            return (f"INSERT INTO {self.table} ({names}, {self.column})"
+            return (f"INSERT INTO {self.table} ({columns})"
                     f" VALUES {', '.join([marks] * count)} ON CONFLICT ({names}) DO UPDATE"
                     f" SET {self.column} = {self.table}.{self.column} + excluded.{self.column}")
 
@@ -113,7 +117,7 @@ class Counts:
 
     def forget_emptied(self, tx: ViewTransaction, moved: dict[tuple, int]) -> None:
         """Delete the rows that fell to none (only rows that fell can have)."""
-        fell = [key for key, n in moved.items() if n < 0]
+        fell = [key[:len(self.key)] for key, n in moved.items() if n < 0]
         if fell:
             execute_in(tx, f"DELETE FROM {self.table} WHERE {self.column} = 0 AND", self.key,
                        fell)

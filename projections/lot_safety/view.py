@@ -62,29 +62,36 @@ class LotSafety:
         for fact in facts:
             of_kind[type(fact)].append(fact)
         injections, events = of_kind[Injection], of_kind[AdverseEvent]
+        planned = {c.course_id for c in of_kind[CourseOwner]}  # all their entries are here
         touched = {f.course_id for f in (*injections, *events)}
         owners = self._owners_of(tx, of_kind[CourseOwner], touched)
-        mixes = self._mixes_of(tx, of_kind[Mix], {i.course_id for i in injections})
+        mixes = self._mixes_of(tx, of_kind[Mix], {i.course_id for i in injections}, planned)
+        voids = {(v.course_id, v.version) for v in of_kind[Void]}
         exposures = [row for injection in injections if injection.course_id in owners
                      for row in _exposures(injection, owners[injection.course_id],
-                                           mixes.get(injection.course_id, {}))]
-        reported = [e for e in events if e.course_id in owners]
-        voids = of_kind[Void]
+                                           mixes.get(injection.course_id, {}), voids)]
+        reported = [(e.course_id, e.version, e.onset_on, json.dumps(_suspects(e)),
+                     int((e.course_id, e.version) in voids), e)
+                    for e in events if e.course_id in owners]
         write_all(tx, {
             tables.PLAN: of_kind[CourseOwner],
             tables.MIX: [(m.course_id, m.formulation_version, *lot)
                          for m in of_kind[Mix] for lot in m.lots],
             tables.INJECT: exposures,
-            tables.REPORT: [(e.course_id, e.version, *owners[e.course_id], e.kind, e.severity,
-                             int(e.serious), e.onset_on, 0, json.dumps(_suspects(e)))
-                            for e in reported],
+            tables.REPORT: [(*e[:2], *owners[e.course_id], e.kind, e.severity, int(e.serious),
+                             onset, voided, suspects)
+                            for *_, onset, suspects, voided, e in reported],
         })
-        counts = Counter((product, lot, clinic, patient)
-                         for product, lot, patient, clinic, *_ in exposures)
-        counts.subtract(tables.void_injections(tx, [tuple(v) for v in voids]))
-        changed = {i.course_id for i in injections} | {v.course_id for v in voids}
-        recorded = tables.course_events(tx, sorted(changed | {e.course_id for e in reported}))
-        voided = {(v.course_id, v.version) for v in voids} & {tuple(e[:2]) for e in recorded}
+        # Voids of entries recorded before this batch (this batch's were written voided).
+        entered = {row[4:6] for row in exposures} | {r[:2] for r in reported}
+        earlier = sorted(v for v in voids - entered if v[0] not in planned)
+        counts = Counter((product, lot, clinic, patient) for product, lot, patient, clinic,
+                         *_, voided in exposures if not voided)
+        counts.subtract(tables.void_injections(tx, earlier))
+        changed = {i.course_id for i in injections} | {v[0] for v in voids} | {
+            r[0] for r in reported}
+        recorded = tables.course_events(tx, sorted(changed - planned))
+        voided = set(earlier) & {tuple(e[:2]) for e in recorded}
         tables.void_events(tx, sorted(voided))
         tables.LOT_PATIENTS.add(tx, counts)
         tables.LOT_PATIENTS.forget_emptied(tx, counts)
@@ -93,18 +100,25 @@ class LotSafety:
             tables.CONTACT: [(*c[:5], int(c.reached), *c[6:]) for c in of_kind[Contacted]],
             tables.PRODUCT: of_kind[Product],
         })
-        self._attribute(tx, [(*e[:4], e[4] or (tuple(e[:2]) in voided)) for e in recorded])
+        self._attribute(tx, [(*e[:4], e[4] or (tuple(e[:2]) in voided)) for e in recorded]
+                        + [r[:5] for r in reported if r[0] in planned],
+                        [row for row in exposures if row[4] in planned and not row[-1]])
 
     @staticmethod
-    def _attribute(tx: ViewTransaction, events: list[tuple]) -> None:
+    def _attribute(tx: ViewTransaction, events: list[tuple],
+                   new_courses_exposures: list[tuple]) -> None:
         """Count these adverse events (every one of their courses') anew: each live one for
         the lots it names, or else for the lots injected before its onset (with how many
-        days before)."""
+        days before). The live exposures of courses planned in this batch are given (all
+        are in it); the others' are read."""
         course_ids = sorted({e[0] for e in events})
         if not course_ids:
             return
         given: dict[str, list] = {}
-        for course_id, *injection in tables.live_exposures_of(tx, course_ids):
+        for product, lot, _, _, course_id, version, *_, injected_on, _ in new_courses_exposures:
+            given.setdefault(course_id, []).append((version, product, lot, injected_on))
+        for course_id, *injection in tables.live_exposures_of(
+                tx, [c for c in course_ids if c not in given]):
             given.setdefault(course_id, []).append(injection)
         tables.forget_attributions(tx, course_ids)
         write_all(tx, {tables.ATTRIBUTE: [
@@ -129,12 +143,13 @@ class LotSafety:
             self._owners.put(course_id, owners[course_id])
         return owners
 
-    def _mixes_of(self, tx: ViewTransaction, made: list[Mix],
-                  course_ids: set[str]) -> dict[str, Mixes]:
-        """The mixes of each injected course: remembered or read, plus this batch's."""
-        found: dict[str, Mixes] = {}
+    def _mixes_of(self, tx: ViewTransaction, made: list[Mix], course_ids: set[str],
+                  planned: set[str]) -> dict[str, Mixes]:
+        """The mixes of each injected course: remembered or read (none for a course planned
+        in this batch), plus this batch's."""
+        found: dict[str, Mixes] = {course_id: {} for course_id in planned}
         unknown = []
-        for course_id in course_ids | {m.course_id for m in made}:
+        for course_id in (course_ids | {m.course_id for m in made}) - planned:
             try:
                 found[course_id] = dict(self._mixes.get(course_id))
             except KeyError:
@@ -161,14 +176,16 @@ def _by_number(lots) -> dict[str, tuple[str, ...]]:
 NOT_IN_MIX = ("",)
 
 
-def _exposures(injection: Injection, owner: tuple[str, str], mixes: Mixes) -> list[tuple]:
+def _exposures(injection: Injection, owner: tuple[str, str], mixes: Mixes,
+               voids: set[tuple[str, int]]) -> list[tuple]:
     """One row per lot the injection used, named by its product through the mix (a lot
-    number the mix does not hold keeps an empty product)."""
+    number the mix does not hold keeps an empty product), voided if `voids` names it."""
     mix = mixes.get(injection.formulation_version, {})
     patient_id, clinic = owner
     course_id, version, area, laterality, session, injected_on, _, lots = injection
+    voided = int((course_id, version) in voids)
     return [(product, number, patient_id, clinic, course_id, version, area, laterality,
-             session, injected_on, 0)
+             session, injected_on, voided)
             for number in lots for product in mix.get(number, NOT_IN_MIX)]
 
 

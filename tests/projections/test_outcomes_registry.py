@@ -14,7 +14,8 @@ import pytest
 
 from domain.protocol import Component
 from infra.projecting import open_runner
-from projections.outcomes import tables, tally
+from projections.base import ViewTransaction, rows_in
+from projections.outcomes import tally
 from projections.outcomes.registry import AGE_BANDS, bootstrap_interval, points_of, registry
 from projections.outcomes.spread import Spread, median, quartiles
 from projections.outcomes.tables import TABLES as OUTCOME_TABLES
@@ -28,7 +29,7 @@ from tests.clinic import (
     plan,
     treatment_consent,
 )
-from tests.projections.test_exactly_once import rebuilt_rows, view_rows
+from tests.projections.test_exactly_once import read_from, rebuilt_rows, view_rows
 
 LIPOLYTIC = (Component("caffeine", "other", Decimal("100"), "mg"),
              Component("l-carnitine", "amino_acid", Decimal("250"), "mg"))
@@ -129,18 +130,20 @@ def test_rebuilt_outcomes_view_equals_the_live_one(clinic, records, clock, runne
     records.void_entry(course_id, 5, "entered in error", CLINICIAN)
     records.screen(records.course(course_id).patient_id, answers(), CLINICIAN)
     runner.catch_up()
-    live = view_rows(runner)
-    rebuilt = rebuilt_rows(runner)
+    live = {t: rows for t, rows in view_rows(runner).items() if t in OUTCOME_TABLES}
     assert all(live[table] for table in ("outcome_scores", "outcome_patients"))
-    assert {t: live[t] for t in OUTCOME_TABLES} == {t: rebuilt[t] for t in OUTCOME_TABLES}
+    for batch_size in (1000, 4):  # each course's entries in one batch, and across many
+        runner.batch_size = batch_size
+        rebuilt = rebuilt_rows(runner)
+        assert {t: rebuilt[t] for t in OUTCOME_TABLES} == live, batch_size
 
 
 def recounted(tx) -> tuple[Counter, Counter, Counter]:
-    """The tally worked out anew from every course's live scores: course areas by group and
-    improvement, by group and patient, and patients by group."""
+    """The tally worked out anew, in SQL of its own, from every course's live scores and
+    mixes and its patient's latest screening: course areas by group and improvement, by group
+    and patient, and patients by group."""
     courses = [row[0] for row in tx.rows("SELECT course_id FROM outcome_courses")]
-    points = points_of(tables.course_scores(tx, courses),
-                       tables.course_groups(tx, courses, AGE_BANDS))
+    points = points_of(course_scores(tx, courses), course_groups(tx, courses, AGE_BANDS))
     improvements, by_patient = Counter(), Counter()
     for (_, patient_id, clinic, indication, area, _, scale, session, improvement, last, mix,
          age_band, skin_type) in points:
@@ -151,9 +154,54 @@ def recounted(tx) -> tuple[Counter, Counter, Counter]:
     return improvements, by_patient, Counter(key[:-1] for key in by_patient)
 
 
+def course_scores(tx: ViewTransaction, course_ids: list[str]) -> list[tuple]:
+    """Live scores of these courses with their course: course, patient, clinic, indication,
+    version, area, laterality, scale, kind, session, score."""
+    return rows_in(tx, "SELECT s.course_id, c.patient_id, c.clinic, c.indication, s.version,"
+                   " s.area, s.laterality, s.scale, s.kind, s.session, s.score"
+                   " FROM outcome_scores s JOIN outcome_courses c ON c.course_id = s.course_id"
+                   " WHERE s.voided = 0 AND", "s.course_id", course_ids)
+
+
+def _age_band_sql(bands: tuple[tuple[int, str], ...]) -> str:
+    steps = " ".join(f"WHEN pt.age_years >= {low} THEN '{label}'" for low, label in
+                     reversed(bands))
+    return f"CASE WHEN pt.age_years IS NULL THEN 'unknown' {steps} END"
+
+
+def course_groups(tx: ViewTransaction, course_ids: list[str],
+                  age_bands: tuple[tuple[int, str], ...]) -> dict[str, tuple[str, str, str]]:
+    """Per course, the groups its course areas' latest points count in: its latest live mix
+    (its protocol, by the clinic's name for it, or its ratio band), its patient's age band
+    and skin type."""
+    return {row[0]: tuple(row[1:]) for row in rows_in(
+        tx, "SELECT c.course_id,"
+        " CASE WHEN m.course_id IS NULL THEN 'no mix on record'"
+        " WHEN m.protocol_id IS NOT NULL THEN 'protocol ' || COALESCE(pr.name, m.protocol_id)"
+        " ELSE 'ratio ' || m.ratio_band END,"
+        f" {_age_band_sql(age_bands)},"
+        " CASE WHEN pt.skin_type IS NULL OR pt.skin_type = '' THEN 'unknown'"
+        " ELSE pt.skin_type END"
+        " FROM outcome_courses c"
+        " LEFT JOIN outcome_mixes m ON m.course_id = c.course_id AND m.voided = 0"
+        " AND m.formulation_version = (SELECT MAX(l.formulation_version)"
+        " FROM outcome_mixes l WHERE l.course_id = c.course_id AND l.voided = 0)"
+        " LEFT JOIN outcome_protocols pr ON pr.protocol_id = m.protocol_id"
+        " AND pr.clinic = c.clinic"
+        " LEFT JOIN outcome_patients pt ON pt.patient_id = c.patient_id WHERE",
+        "c.course_id", course_ids)}
+
+
 def tallied(tx) -> tuple[Counter, Counter, Counter]:
-    return tuple(Counter({tuple(row[:-1]): row[-1] for row in tx.rows(f"SELECT * FROM {t}")})
-                 for t in ("outcome_tally", "outcome_group_patients", "outcome_groups"))
+    """The tally as kept, each count under its group's name."""
+    named = {row[0]: tuple(row[1:]) for row in tx.rows(
+        f"SELECT group_id, {', '.join(tally.GROUP)} FROM outcome_groups")}
+    improvements, by_patient = (Counter({(*named[number], *rest): n for number, *rest, n in
+                                         tx.rows(f"SELECT * FROM {table}")})
+                                for table in ("outcome_tally", "outcome_group_patients"))
+    patients = Counter({named[number]: n for number, n in tx.rows(
+        "SELECT group_id, patients FROM outcome_groups")})
+    return improvements, by_patient, patients
 
 
 def test_the_tally_equals_a_recount_of_live_scores_after_voids_mixes_and_screenings(
@@ -185,6 +233,35 @@ def test_the_tally_equals_a_recount_of_live_scores_after_voids_mixes_and_screeni
         ("protocol lipolytic 1:2.5", 3)]
 
 
+def test_a_course_another_runner_moved_on_or_a_batch_rolled_back_is_read_afresh(
+        clinic, records, clock, runner, settings):
+    """Each runner remembers the courses it wrote; what another runner wrote in between, or
+    a batch that rolled back, must not be mistaken for what is stored."""
+    [(course_id, baseline)] = treated_population(clinic, records, clock, "clinic-a", 1)
+    runner.catch_up()
+    other = open_runner(records, settings)
+    try:
+        other.catch_up()
+        later = records.assess_outcome(course_id, outcome(
+            str(baseline - 5), "follow_up", 4, LEFT_THIGH), CLINICIAN)
+        with pytest.raises(RuntimeError), other.views.transaction() as tx:
+            other.projections["outcomes"].apply(tx, read_from(other, later.position).of(
+                "outcomes"))
+            raise RuntimeError("the batch's transaction fails")
+        other.catch_up()  # the same score again, after the batch that rolled back
+        records.assess_outcome(course_id, outcome(str(baseline - 6), "follow_up", 5,
+                                                  LEFT_THIGH), CLINICIAN)
+        runner.catch_up()  # on from where the other runner left the view
+    finally:
+        other.views.close()
+
+    with runner.views.transaction(write=False) as tx:
+        found, expected = tallied(tx), recounted(tx)
+    assert found == expected
+    sessions = {key[5:]: n for key, n in expected[0].items() if key[4] == "sessions"}
+    assert (sessions[("4", 5.0)], sessions[("5", 6.0)]) == (1, 1)
+
+
 def registry_now(runner, clinic: str = "clinic-a"):
     with runner.views.transaction(write=False) as tx:
         return registry(tx, clinic)
@@ -203,13 +280,22 @@ def test_a_spread_reads_like_the_sorted_list_it_stands_for(seed):
     assert bootstrap_interval(spread) == bootstrap_interval(points)
 
 
-def test_an_outcomes_view_kept_without_a_tally_is_replayed_on_start(
-        clinic, records, clock, runner, settings):
+EARLIER_SHAPES = {
+    "without a tally": [f"DROP TABLE {table}" for table in (*tally.TABLES, "outcome_shape")],
+    "with each course area's points": [
+        "DROP TABLE outcome_shape", "CREATE TABLE outcome_shape (shape INTEGER NOT NULL)",
+        "INSERT INTO outcome_shape (shape) VALUES (2)"],
+}
+
+
+@pytest.mark.parametrize("earlier", EARLIER_SHAPES)
+def test_an_outcomes_view_an_earlier_version_kept_is_replayed_on_start(
+        clinic, records, clock, runner, settings, earlier):
     treated_population(clinic, records, clock, "clinic-a", 2)
     before = registry_now(runner) if runner.catch_up() else None
-    with runner.views.transaction() as tx:  # as the version before the tally left it
-        for table in ("outcome_points", *tally.TABLES, "outcome_shape"):
-            tx.execute(f"DROP TABLE {table}")
+    with runner.views.transaction() as tx:  # as an earlier version left it
+        for statement in EARLIER_SHAPES[earlier]:
+            tx.execute(statement)
         tx.execute("CREATE TABLE outcome_points (course_id TEXT NOT NULL, improvement REAL)")
     runner.views.close()
 
