@@ -67,9 +67,7 @@ class LotSafety:
         owners = self._owners_of(tx, of_kind[CourseOwner], touched)
         mixes = self._mixes_of(tx, of_kind[Mix], {i.course_id for i in injections}, planned)
         voids = {(v.course_id, v.version) for v in of_kind[Void]}
-        exposures = [row for injection in injections if injection.course_id in owners
-                     for row in _exposures(injection, owners[injection.course_id],
-                                           mixes.get(injection.course_id, {}), voids)]
+        exposures, counts = _exposures(injections, owners, mixes, voids)
         reported = [(e.course_id, e.version, e.onset_on, json.dumps(_suspects(e)),
                      int((e.course_id, e.version) in voids), e)
                     for e in events if e.course_id in owners]
@@ -83,10 +81,8 @@ class LotSafety:
                             for *_, onset, suspects, voided, e in reported],
         })
         # Voids of entries recorded before this batch (this batch's were written voided).
-        entered = {row[4:6] for row in exposures} | {r[:2] for r in reported}
+        entered = {i[:2] for i in injections} | {r[:2] for r in reported} if voids else set()
         earlier = sorted(v for v in voids - entered if v[0] not in planned)
-        counts = Counter((product, lot, clinic, patient) for product, lot, patient, clinic,
-                         *_, voided in exposures if not voided)
         counts.subtract(tables.void_injections(tx, earlier))
         changed = {i.course_id for i in injections} | {v[0] for v in voids} | {
             r[0] for r in reported}
@@ -100,27 +96,31 @@ class LotSafety:
             tables.CONTACT: [(*c[:5], int(c.reached), *c[6:]) for c in of_kind[Contacted]],
             tables.PRODUCT: of_kind[Product],
         })
-        self._attribute(tx, [(*e[:4], e[4] or (tuple(e[:2]) in voided)) for e in recorded]
-                        + [r[:5] for r in reported if r[0] in planned],
-                        [row for row in exposures if row[4] in planned and not row[-1]])
+        every = ([(*e[:4], e[4] or (tuple(e[:2]) in voided)) for e in recorded]
+                 + [r[:5] for r in reported if r[0] in planned])
+        recount = _recount(every, injections, {r[0] for r in reported} | {v[0] for v in voids})
+        self._attribute(tx, [e for e in every if e[0] in recount], planned, exposures)
 
     @staticmethod
-    def _attribute(tx: ViewTransaction, events: list[tuple],
-                   new_courses_exposures: list[tuple]) -> None:
+    def _attribute(tx: ViewTransaction, events: list[tuple], planned: set[str],
+                   exposures: list[tuple]) -> None:
         """Count these adverse events (every one of their courses') anew: each live one for
         the lots it names, or else for the lots injected before its onset (with how many
-        days before). The live exposures of courses planned in this batch are given (all
-        are in it); the others' are read."""
-        course_ids = sorted({e[0] for e in events})
+        days before). A course planned in this batch has all its injections among its
+        `exposures` and nothing counted yet; the others' are read, and counted anew."""
+        course_ids = {e[0] for e in events}
         if not course_ids:
             return
         given: dict[str, list] = {}
-        for product, lot, _, _, course_id, version, *_, injected_on, _ in new_courses_exposures:
-            given.setdefault(course_id, []).append((version, product, lot, injected_on))
-        for course_id, *injection in tables.live_exposures_of(
-                tx, [c for c in course_ids if c not in given]):
+        new = course_ids & planned
+        for product, lot, _, _, course_id, version, *_, injected_on, voided in (
+                row for row in exposures if row[4] in new) if new else ():
+            if not voided:
+                given.setdefault(course_id, []).append((version, product, lot, injected_on))
+        stored = sorted(course_ids - planned)
+        for course_id, *injection in tables.live_exposures_of(tx, stored):
             given.setdefault(course_id, []).append(injection)
-        tables.forget_attributions(tx, course_ids)
+        tables.forget_attributions(tx, stored)
         write_all(tx, {tables.ATTRIBUTE: [
             (course_id, version, *lot)
             for course_id, version, onset, suspects, voided in events if not voided
@@ -176,17 +176,42 @@ def _by_number(lots) -> dict[str, tuple[str, ...]]:
 NOT_IN_MIX = ("",)
 
 
-def _exposures(injection: Injection, owner: tuple[str, str], mixes: Mixes,
-               voids: set[tuple[str, int]]) -> list[tuple]:
-    """One row per lot the injection used, named by its product through the mix (a lot
-    number the mix does not hold keeps an empty product), voided if `voids` names it."""
-    mix = mixes.get(injection.formulation_version, {})
-    patient_id, clinic = owner
-    course_id, version, area, laterality, session, injected_on, _, lots = injection
-    voided = int((course_id, version) in voids)
-    return [(product, number, patient_id, clinic, course_id, version, area, laterality,
-             session, injected_on, voided)
-            for number in lots for product in mix.get(number, NOT_IN_MIX)]
+def _exposures(injections: list[Injection], owners: dict[str, tuple[str, str]],
+               mixes: dict[str, Mixes], voids: set[tuple[str, int]]) -> tuple[list, Counter]:
+    """One row per lot each injection of a known course used, named by its product through
+    the mix (a lot number the mix does not hold keeps an empty product), voided if `voids`
+    names it; and the live ones counted by product, lot, clinic and patient."""
+    rows: list[tuple] = []
+    counts: Counter = Counter()
+    for course_id, version, area, laterality, session, injected_on, mix, lots in injections:
+        owner = owners.get(course_id)
+        if owner is None:
+            continue
+        patient_id, clinic = owner
+        products = mixes.get(course_id, {}).get(mix, {})
+        voided = int((course_id, version) in voids)
+        for number in lots:
+            for product in products.get(number, NOT_IN_MIX):
+                rows.append((product, number, patient_id, clinic, course_id, version, area,
+                             laterality, session, injected_on, voided))
+                if not voided:
+                    counts[(product, number, clinic, patient_id)] += 1
+    return rows, counts
+
+
+def _recount(events: list[tuple], injections: list[Injection], changed: set[str]) -> set[str]:
+    """The courses whose adverse events are to be counted anew: those with an event or a
+    void in the batch (`changed`), and those given an injection that could count for one of
+    their events: one dated on or before its onset, or any for an event that names what it
+    suspects."""
+    latest_onset: dict[str, str] = {}
+    naming = set()
+    for course_id, _, onset, suspects, _ in events:
+        latest_onset[course_id] = max(latest_onset.get(course_id, ""), onset)
+        if suspects != "[]":
+            naming.add(course_id)
+    return changed | {i.course_id for i in injections if i.course_id in naming
+                      or i.injected_on <= latest_onset.get(i.course_id, "")}
 
 
 def _lots_of(suspects: list, injections: list, onset: str) -> list[tuple]:

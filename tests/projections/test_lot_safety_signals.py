@@ -4,6 +4,7 @@ voided entries count nowhere; a rebuilt view equals the live one."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from domain.entries import AdverseEventReport
@@ -111,6 +112,23 @@ def test_an_infection_after_the_window_counts_for_no_lot(clinic, records, clock,
         infection(records, clock, course_id)
 
     assert signals_of(views)[("caffeine 2%", "L-77")].events == 0
+
+
+def test_an_injection_charted_after_an_infection_but_given_before_it_counts_it(
+        clinic, records, clock, views):
+    three_weeks = SignalRules(window_days=21)
+    course_id, _ = treated(clinic, records, "clinic-a", "MRN-1", CONTAMINATED)
+    clock.advance(days=25)
+    infection(records, clock, course_id)
+    assert signals_of(views, three_weeks)[("caffeine 2%", "L-77")].events == 0  # too late
+    clock.advance(days=1)
+    records.inject(course_id, dose(2, lots=("L-77",)), CLINICIAN,
+                   occurred_at=clock() - timedelta(days=6),
+                   late_entry_reason="charted after the clinic closed")
+    records.inject(course_id, dose(3, lots=("L-77",), interval_override="infection review"),
+                   CLINICIAN)  # after the onset: counts for nothing
+    found = signals_of(views, three_weeks)[("caffeine 2%", "L-77")]
+    assert (found.injections, found.events) == (3, 1)
 
 
 def test_voided_injections_and_adverse_events_count_nowhere(clinic, records, clock, views):
