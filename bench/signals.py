@@ -6,9 +6,10 @@
 Per backend, fills a fresh store with realistic course events (bench/filling.py):
 - at M events, the views' cost on catch-up, paired: the views main had before issue 24
   (with its lot_exposure, from commit BASELINE) and this branch's (lot_safety in its place,
-  plus outcomes) rebuilt from zero in turn, R rounds; the figure is the median slowdown
-  of ours against main's by round, beside the machine's CPU seconds for each set's rebuild
-  (every process: steadier than the rates when the machine is shared);
+  plus outcomes) rebuilt from zero in turn, R rounds (which goes first alternates); the
+  figure is the median slowdown of ours against main's by round, beside the machine's CPU
+  seconds for each set's rebuild (every process: steadier than the rates when the machine
+  is shared);
 - then on to N events, caught up, GET /v1/signals and GET /v1/outcomes over HTTP (a
   regulator, across clinics; a clinician, own clinic; the registry filtered to one
   indication × area × scale, and whole): p50 of K requests after warm-up.
@@ -106,8 +107,11 @@ def catch_up_cost(backend: str, records, settings: Settings, total: int, rounds:
     mains.append(mains_lot_exposure())
     slowdowns, rates, cpu = [], {"main": [], "ours": []}, {"main": [], "ours": []}
     try:
-        for _ in range(rounds):
-            for label, views in (("main", mains), ("ours", ours)):
+        for round_number in range(rounds):
+            pair = (("main", mains), ("ours", ours))
+            # Alternate which set goes first: whatever the first leaves behind (buffers to
+            # write, tables for autovacuum) then weighs on each set as often.
+            for label, views in pair[::-1] if round_number % 2 else pair:
                 runner.projections = {p.name: p for p in views}
                 runner._extractors = {p.name: type(p).facts for p in views}
                 with runner.views.transaction() as tx:
