@@ -106,15 +106,15 @@ class Outcomes:
 def _take(courses: dict[str, CourseState], mixes: list[Mix], scores: list[Score],
           voids: list[Void]) -> dict[str, list[tuple[str, int]]]:
     """Add the batch's mixes and scores to their courses and take the voided ones out (an
-    entry is voided after it was recorded); the voided entries, by the table they are in."""
-    for mix in mixes:
-        courses[mix.course_id].mixes[mix.version] = mix
-    for score in scores:
-        courses[score.course_id].scores[score.version] = score
+    entry is voided after it was recorded); the voided entries, by the table they are in.
+    Entries of a course never planned count nowhere."""
+    for entries, table in ((mixes, "mixes"), (scores, "scores")):
+        for entry in entries:
+            if (course := courses.get(entry.course_id)) is not None:
+                getattr(course, table)[entry.version] = entry
     voided: dict[str, list[tuple[str, int]]] = {"outcome_mixes": [], "outcome_scores": []}
     for course_id, version in voids:
-        course = courses.get(course_id)
-        if course is None:
+        if (course := courses.get(course_id)) is None:
             continue
         for table, entries in (("outcome_mixes", course.mixes),
                                ("outcome_scores", course.scores)):
